@@ -1,0 +1,30 @@
+/**
+ * Events the rotation Lambda accepts besides Secrets Manager's rotation steps.
+ */
+
+/** Sent by the hourly schedule: retire, delete and reconcile managed keys. */
+export interface SweepEvent {
+  readonly action: 'sweep';
+  /** Opaque position returned by a previous sweep that ran out of budget. */
+  readonly cursor?: string;
+}
+
+/** Rotates one consumer now and disables its outgoing key at once (a leaked key). */
+export interface RevokeEvent {
+  readonly action: 'revoke';
+  /** Secret ARN or name of the consumer to revoke. */
+  readonly secretId: string;
+}
+
+/** The input of the hourly EventBridge schedule. */
+export const SWEEP_EVENT: SweepEvent = { action: 'sweep' };
+
+/** Environment variables the rotation service sets on the Lambda. */
+export const LambdaEnv = {
+  /** Name of the rotation service; keys are tagged with it. */
+  SERVICE: 'KEYPLANE_SERVICE',
+  /** Prefix of the names of this service's secrets. */
+  SECRET_PREFIX: 'KEYPLANE_SECRET_PREFIX',
+  /** Seconds a retired (disabled) key is kept before the sweep deletes it. */
+  DELETE_AFTER_SECONDS: 'KEYPLANE_DELETE_AFTER_SECONDS',
+} as const;

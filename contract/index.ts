@@ -1,0 +1,3 @@
+export * from './events';
+export * from './secret-value';
+export * from './tags';

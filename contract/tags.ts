@@ -1,0 +1,41 @@
+/**
+ * Tag keys that carry a consumer's policy from Terraform to the rotation Lambda, and that
+ * trace every API key the Lambda creates back to the secret version that made it.
+ *
+ * This is the one place these names are defined: the constructs write them, the Lambda reads
+ * them. Renaming one is a breaking change for every deployed stack.
+ */
+export const SecretTag = {
+  /** Consumer name, unique within a rotation service. */
+  CONSUMER: 'keyplane:consumer',
+  /** Usage plan ids the consumer's key must belong to, separated by {@link PLAN_ID_SEPARATOR}. */
+  USAGE_PLANS: 'keyplane:usage-plans',
+  /** Seconds the outgoing key stays enabled after a rotation. */
+  GRACE_PERIOD_SECONDS: 'keyplane:grace-period-seconds',
+  /** Letters-and-digits prefix of every key value issued for the consumer. */
+  KEY_PREFIX: 'keyplane:key-prefix',
+  /** Optional URL that testSecret calls with the pending key in x-api-key. */
+  HEALTH_CHECK_URL: 'keyplane:health-check-url',
+  /** Name of the rotation service (one per stack) that owns the secret. */
+  SERVICE: 'keyplane:service',
+} as const;
+
+/** Tags the Lambda writes on every API key it creates. */
+export const KeyTag = {
+  /** ARN of the secret whose rotation created the key. */
+  SECRET_ARN: 'keyplane:secret-arn',
+  /** Secret version id (the rotation's ClientRequestToken) that created the key. */
+  SECRET_VERSION: 'keyplane:secret-version',
+  /** Name of the rotation service that owns the key; the sweep only touches its own keys. */
+  SERVICE: 'keyplane:service',
+  /** ISO-8601 instant after which the sweep removes the key from its plans and disables it. */
+  RETIRE_AFTER: 'keyplane:retire-after',
+  /** ISO-8601 instant after which the sweep deletes the disabled key. */
+  DELETE_AFTER: 'keyplane:delete-after',
+} as const;
+
+/**
+ * Separator of usage plan ids in the {@link SecretTag.USAGE_PLANS} tag value. A space is one of
+ * the few characters Secrets Manager allows in tag values and never occurs in a plan id.
+ */
+export const PLAN_ID_SEPARATOR = ' ';

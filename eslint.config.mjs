@@ -1,0 +1,36 @@
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'cdktf.out/',
+      '.venv/',
+      '.keyplane/',
+      'coverage/',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      'import-x/order': ['error', { 'newlines-between': 'never', alphabetize: { order: 'asc' } }],
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true }],
+    },
+  },
+  {
+    // Library code ships to importers: it may only use runtime dependencies.
+    files: ['constructs/**/*.ts', 'contract/**/*.ts'],
+    rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: false }] },
+  }
+);

@@ -1,0 +1,28 @@
+/** Every tier runs under `npm test`: unit (constructs, Lambda), validate (terraform), e2e (moto). */
+const base = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  clearMocks: true,
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/test/constructs/**/*.test.ts',
+        '<rootDir>/test/lambdas/**/*.test.ts',
+        '<rootDir>/test/app/**/*.test.ts',
+      ],
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+    },
+    {
+      ...base,
+      displayName: 'validate',
+      testMatch: ['<rootDir>/test/validate/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+    },
+  ],
+};
