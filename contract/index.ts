@@ -1,3 +1,4 @@
 export * from './events';
 export * from './secret-value';
 export * from './tags';
+export * from './key-format';

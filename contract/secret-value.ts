@@ -27,6 +27,12 @@ export type SecretValue = IssuedKeyValue | BootstrapValue;
 /** Version marker of the secret's JSON. */
 export const SECRET_FORMAT = 'keyplane/v1';
 
+/**
+ * Staging label that stays on the placeholder version for good, so Secrets Manager never
+ * removes it and Terraform (which tracks that version) never plans to write it again.
+ */
+export const BOOTSTRAP_STAGE = 'keyplane-bootstrap';
+
 /** The placeholder value Terraform writes as a secret's first version. */
 export function bootstrapValue(consumer: string): BootstrapValue {
   return { format: SECRET_FORMAT, bootstrap: true, consumer };

@@ -1,0 +1,130 @@
+import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import { S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { Duration } from '../constructs/duration';
+import { ManagedApiKey } from '../constructs/managed-api-key';
+import { RotationSchedule } from '../constructs/rotation-schedule';
+import { RotationService } from '../constructs/rotation-service';
+import { UsagePlan, UsagePlanStage } from '../constructs/usage-plan';
+import { ApiStageConfig, EnvironmentConfig } from './config';
+import { DemoApi } from './demo-api';
+
+/** Every AWS service the stack touches, pointed at a local emulator when one is set. */
+const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
+  'apigateway',
+  'cloudwatch',
+  'events',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  'secretsmanager',
+  'sns',
+  'sqs',
+  'sts',
+];
+
+/** Properties of a {@link PlatformStack}. */
+export interface PlatformStackProps {
+  /** The environment's validated configuration. */
+  readonly config: EnvironmentConfig;
+  /**
+   * An AWS API emulator (moto, LocalStack) every service endpoint points at; credential
+   * checks are skipped.
+   * @default - real AWS
+   */
+  readonly awsEndpoint?: string;
+}
+
+/** One environment of the platform app: its usage plans, consumers and rotation service. */
+export class PlatformStack extends TerraformStack {
+  constructor(scope: Construct, environment: string, props: PlatformStackProps) {
+    super(scope, environment);
+    const { config, awsEndpoint } = props;
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      defaultTags: [{ tags: { 'keyplane:environment': environment, ...config.tags } }],
+      ...(awsEndpoint && {
+        endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, awsEndpoint]))],
+        accessKey: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+        secretKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+        skipCredentialsValidation: true,
+        skipMetadataApiCheck: 'true',
+        skipRequestingAccountId: false,
+        skipRegionValidation: true,
+      }),
+    });
+    if (config.backend?.s3) {
+      const { bucket, key, region, dynamodbTable } = config.backend.s3;
+      new S3Backend(this, { bucket, key, region, dynamodbTable, encrypt: true });
+    }
+
+    const demo = config.demoApi && new DemoApi(this, 'demoApi', config.demoApi);
+    const toStage = (stage: ApiStageConfig): UsagePlanStage => {
+      if (stage.api === 'demo') {
+        if (!demo)
+          throw new Error(
+            `${environment}: an apiStage names the demo API, but demoApi is not configured`
+          );
+        return { api: demo.restApi, stage: demo.stage, methodThrottles: stage.methodThrottles };
+      }
+      return { api: stage.restApiId!, stage: stage.stage!, methodThrottles: stage.methodThrottles };
+    };
+
+    const rotation = new RotationService(this, 'rotation', {
+      deleteRetiredAfter: config.rotation?.deleteRetiredAfter
+        ? Duration.parse(config.rotation.deleteRetiredAfter)
+        : undefined,
+      logRetentionDays: config.rotation?.logRetentionDays,
+      reservedConcurrency: config.rotation?.reservedConcurrency,
+    });
+
+    const planScope = new Construct(this, 'usagePlans');
+    const plans = new Map<string, UsagePlan>();
+    for (const [name, plan] of Object.entries(config.usagePlans)) {
+      plans.set(
+        name,
+        new UsagePlan(planScope, name, {
+          name: `${rotation.serviceName}-${name}`,
+          description: plan.description,
+          quota: plan.quota,
+          throttle: plan.throttle,
+          apiStages: plan.apiStages.map(toStage),
+          tags: plan.tags,
+        })
+      );
+    }
+
+    const consumerScope = new Construct(this, 'consumers');
+    for (const [consumer, c] of Object.entries(config.consumers)) {
+      const usagePlans = c.plans.map((planName) => {
+        const plan = plans.get(planName);
+        if (!plan) {
+          throw new Error(
+            `${environment}/consumers/${consumer}: plans names ${JSON.stringify(planName)}, which is not one of usagePlans (${[...plans.keys()].join(', ')})`
+          );
+        }
+        return plan;
+      });
+      new ManagedApiKey(consumerScope, consumer, {
+        consumer,
+        usagePlans,
+        dedicatedPlan: c.dedicatedPlan && {
+          ...c.dedicatedPlan,
+          apiStages: c.dedicatedPlan.apiStages.map(toStage),
+        },
+        schedule: c.schedule ? RotationSchedule.expression(c.schedule) : undefined,
+        rotationWindow: c.rotationWindow ? Duration.parse(c.rotationWindow) : undefined,
+        gracePeriod: c.gracePeriod ? Duration.parse(c.gracePeriod) : undefined,
+        keyPrefix: c.keyPrefix,
+        readers: c.readers,
+        secretName: c.secretName,
+        recoveryWindowInDays: c.recoveryWindowInDays,
+        replicaRegions: c.replicaRegions,
+        healthCheckUrl: c.healthCheckUrl,
+        rotationService: rotation,
+        tags: c.tags,
+      });
+    }
+  }
+}

@@ -1,0 +1,8 @@
+export * from './duration';
+export * from './errors';
+export * from './managed-api-key';
+export * from './rotation-schedule';
+export * from './rotation-service';
+export * from './usage-plan';
+export { SecretTag, KeyTag, PLAN_ID_SEPARATOR } from '../contract/tags';
+export type { IssuedKeyValue, BootstrapValue, SecretValue } from '../contract/secret-value';

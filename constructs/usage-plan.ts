@@ -1,0 +1,219 @@
+import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
+import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
+import {
+  ApiGatewayUsagePlan,
+  ApiGatewayUsagePlanApiStages,
+} from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
+import { Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { conflict, invalidValue } from './errors';
+import {
+  requireNonNegativeInteger,
+  requirePattern,
+  requirePositiveInteger,
+  requirePositiveNumber,
+} from './validation';
+
+/** The period a quota counts requests over. */
+export enum Period {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+
+/** The largest offset API Gateway accepts for each quota period. */
+const MAX_OFFSET: Record<Period, number> = { DAY: 0, WEEK: 6, MONTH: 27 };
+
+/** How many requests a key may make in a period. */
+export interface QuotaSettings {
+  /** Requests allowed per period; a positive integer. */
+  readonly limit: number;
+  /** The period the limit applies to. */
+  readonly period: Period;
+  /**
+   * Days the period's start is moved by: 0 for DAY, 0-6 for WEEK, 0-27 for MONTH.
+   * @default 0
+   */
+  readonly offset?: number;
+}
+
+/** The steady-state request rate and the burst a key may use. */
+export interface ThrottleSettings {
+  /** Requests per second, greater than 0. */
+  readonly rateLimit: number;
+  /** Requests allowed in a burst, a non-negative integer. */
+  readonly burstLimit: number;
+}
+
+/** One deployed stage of a REST API that a usage plan covers. */
+export interface UsagePlanStage {
+  /** The REST API: its id, or the cdktf resource. */
+  readonly api: string | ApiGatewayRestApi;
+  /**
+   * The stage: its name, or the cdktf resource (then the plan waits for the stage to exist).
+   */
+  readonly stage: string | ApiGatewayStage;
+  /**
+   * Throttles for single methods, keyed `/resource/path/METHOD` (e.g. `/pets/GET`, `/*` + `/*`);
+   * METHOD is an HTTP method or `*`.
+   * @default - the plan's throttle applies to every method
+   */
+  readonly methodThrottles?: Record<string, ThrottleSettings>;
+}
+
+/** Properties of a {@link UsagePlan}. */
+export interface UsagePlanProps {
+  /** The plan's name in API Gateway. */
+  readonly name: string;
+  /**
+   * A description shown in the API Gateway console.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Requests each key may make per period.
+   * @default - no quota
+   */
+  readonly quota?: QuotaSettings;
+  /**
+   * Request rate and burst allowed to each key.
+   * @default - the account's and stage's throttles only
+   */
+  readonly throttle?: ThrottleSettings;
+  /**
+   * API stages the plan covers; more can be added with {@link UsagePlan.addApiStage}.
+   * @default - none
+   */
+  readonly apiStages?: UsagePlanStage[];
+  /**
+   * Tags of the plan.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** An API stage as the plan holds it, with ids that may be tokens. */
+export interface ApiStageRef {
+  readonly apiId: string;
+  readonly stageName: string;
+}
+
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', '*'];
+const METHOD_THROTTLE_KEY = new RegExp(
+  `^(/|(/(\\*|[A-Za-z0-9._~{}+-]+))+)/(${HTTP_METHODS.map((m) => m.replace('*', '\\*')).join('|')})$`
+);
+
+/**
+ * An API Gateway usage plan: the quota and throttles that apply to every key in it, and the
+ * API stages it opens to them.
+ *
+ * @example
+ * const gold = new UsagePlan(this, 'Gold', {
+ *   name: 'gold',
+ *   quota: { limit: 100_000, period: Period.MONTH },
+ *   throttle: { rateLimit: 50, burstLimit: 100 },
+ *   apiStages: [{ api: restApi, stage, methodThrottles: { '/orders/POST': { rateLimit: 5, burstLimit: 10 } } }],
+ * });
+ */
+export class UsagePlan extends Construct {
+  /** The usage plan id. */
+  readonly usagePlanId: string;
+  /** The usage plan ARN. */
+  readonly usagePlanArn: string;
+  /** The plan's name in API Gateway. */
+  readonly planName: string;
+
+  private readonly resource: ApiGatewayUsagePlan;
+  private readonly stages: ApiGatewayUsagePlanApiStages[] = [];
+  private readonly stageRefs: ApiStageRef[] = [];
+
+  constructor(scope: Construct, id: string, props: UsagePlanProps) {
+    super(scope, id);
+    const path = this.node.path;
+    if (!Token.isUnresolved(props.name) && props.name.trim() === '') {
+      throw invalidValue(path, 'name', props.name, 'be a non-empty string');
+    }
+    if (props.quota) validateQuota(path, 'quota', props.quota);
+    if (props.throttle) validateThrottle(path, 'throttle', props.throttle);
+
+    this.planName = props.name;
+    this.resource = new ApiGatewayUsagePlan(this, 'Resource', {
+      name: props.name,
+      description: props.description,
+      quotaSettings: props.quota && {
+        limit: props.quota.limit,
+        period: props.quota.period,
+        offset: props.quota.offset ?? 0,
+      },
+      throttleSettings: props.throttle && renderThrottle(props.throttle),
+      tags: props.tags,
+    });
+    this.usagePlanId = this.resource.id;
+    this.usagePlanArn = this.resource.arn;
+    for (const stage of props.apiStages ?? []) this.addApiStage(stage);
+  }
+
+  /** Opens another API stage to the keys of this plan. */
+  addApiStage(stage: UsagePlanStage): void {
+    const path = this.node.path;
+    const apiId = typeof stage.api === 'string' ? stage.api : stage.api.id;
+    const stageName = typeof stage.stage === 'string' ? stage.stage : stage.stage.stageName;
+    const field = `apiStages[${this.stages.length}]`;
+    if (this.stageRefs.some((s) => s.apiId === apiId && s.stageName === stageName)) {
+      throw conflict(path, `${field} covers API ${apiId} stage ${stageName} a second time`);
+    }
+    const throttles = Object.entries(stage.methodThrottles ?? {}).map(([key, throttle]) => {
+      requirePattern(
+        path,
+        `${field}.methodThrottles key`,
+        key,
+        METHOD_THROTTLE_KEY,
+        `have the shape "/resource/path/METHOD" with METHOD one of ${HTTP_METHODS.join(', ')}`
+      );
+      validateThrottle(path, `${field}.methodThrottles["${key}"]`, throttle);
+      return { path: key, ...renderThrottle(throttle) };
+    });
+    this.stages.push({
+      apiId,
+      stage: stageName,
+      throttle: throttles.length ? throttles : undefined,
+    });
+    this.stageRefs.push({ apiId, stageName });
+    this.resource.putApiStages(this.stages);
+  }
+
+  /** The API stages this plan covers. */
+  get apiStages(): readonly ApiStageRef[] {
+    return this.stageRefs;
+  }
+}
+
+function validateQuota(path: string, field: string, quota: QuotaSettings): void {
+  requirePositiveInteger(path, `${field}.limit`, quota.limit);
+  if (!Object.values(Period).includes(quota.period)) {
+    throw invalidValue(
+      path,
+      `${field}.period`,
+      quota.period,
+      `be one of ${Object.values(Period).join(', ')}`
+    );
+  }
+  const offset = quota.offset ?? 0;
+  const max = MAX_OFFSET[quota.period];
+  if (
+    !Token.isUnresolved(offset) &&
+    (!Number.isSafeInteger(offset) || offset < 0 || offset > max)
+  ) {
+    const allowed = max === 0 ? 'be 0' : `be an integer from 0 to ${max}`;
+    throw invalidValue(path, `${field}.offset`, offset, `${allowed} for period ${quota.period}`);
+  }
+}
+
+function validateThrottle(path: string, field: string, throttle: ThrottleSettings): void {
+  requirePositiveNumber(path, `${field}.rateLimit`, throttle.rateLimit);
+  requireNonNegativeInteger(path, `${field}.burstLimit`, throttle.burstLimit);
+}
+
+function renderThrottle(throttle: ThrottleSettings): { rateLimit: number; burstLimit: number } {
+  return { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit };
+}
