@@ -343,7 +343,13 @@ def main() -> None:
     log(f"moto {moto.__version__} listening on http://{args.host}:{args.port} (pid {os.getpid()})")
     stop.wait()
     log("stopping")
+    t0 = time.time()
     server.stop()
+    log(f"stopped in {time.time() - t0:.2f}s")
+    # Skip interpreter shutdown, which waits seconds for idle keep-alive request threads;
+    # moto's state is in memory only and every log file is already closed.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
  *     so keep-alive sockets of the AWS SDK do not keep it running.
  */
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, run by node as is */
 
 const fs = require('fs');
 const path = require('path');
