@@ -1,0 +1,371 @@
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
+import { TerraformStack, Testing } from 'cdktf';
+import {
+  Duration,
+  ManagedApiKey,
+  ManagedApiKeyProps,
+  Period,
+  RotationSchedule,
+  RotationService,
+  UsagePlan,
+} from '../../constructs';
+import { newStack, resourcesOf, synthJson } from '../support/stack';
+
+function planIn(stack: TerraformStack, id: string, stages = [{ api: `api-${id}`, stage: 'v1' }]) {
+  return new UsagePlan(stack, id, { name: id, apiStages: stages });
+}
+
+function key(props: Partial<ManagedApiKeyProps> = {}) {
+  const stack = newStack();
+  new ManagedApiKey(stack, 'Acme', {
+    consumer: 'acme',
+    usagePlans: [planIn(stack, 'Gold')],
+    ...props,
+  });
+  return stack;
+}
+
+describe('ManagedApiKey', () => {
+  test('creates a KMS-encrypted secret whose tags carry the consumer policy', () => {
+    const stack = newStack();
+    const gold = planIn(stack, 'Gold');
+    const free = planIn(stack, 'Free');
+    new ManagedApiKey(stack, 'Acme', {
+      consumer: 'acme-corp',
+      usagePlans: [gold, free],
+      gracePeriod: Duration.hours(6),
+      healthCheckUrl: 'https://api.example.com/health',
+      tags: { team: 'payments' },
+    });
+    const synthed = Testing.synth(stack);
+    expect(synthed).toHaveResourceWithProperties(SecretsmanagerSecret, {
+      name: 'keyplane/test/acme-corp',
+      kms_key_id: '${aws_kms_key.KeyplaneRotation_Key_F94F8A43.arn}',
+      recovery_window_in_days: 30,
+      tags: {
+        team: 'payments',
+        'keyplane:consumer': 'acme-corp',
+        'keyplane:usage-plans':
+          '${join(" ", [aws_api_gateway_usage_plan.Gold_83B9B25C.id, aws_api_gateway_usage_plan.Free_762A56CD.id])}',
+        'keyplane:grace-period-seconds': '21600',
+        'keyplane:key-prefix': 'acmecorp',
+        'keyplane:service': 'keyplane-test',
+        'keyplane:health-check-url': 'https://api.example.com/health',
+      },
+    });
+  });
+
+  test('writes a placeholder first version that holds no key and is never rewritten', () => {
+    const [version] = resourcesOf(synthJson(key()), 'aws_secretsmanager_secret_version');
+    expect(JSON.parse(version.secret_string as string)).toEqual({
+      format: 'keyplane/v1',
+      bootstrap: true,
+      consumer: 'acme',
+    });
+    expect(version.version_stages).toEqual(['AWSCURRENT', 'keyplane-bootstrap']);
+    expect(version.lifecycle).toEqual({ ignore_changes: ['secret_string', 'version_stages'] });
+  });
+
+  test('turns rotation on with the schedule and window, after the placeholder and invoke permission', () => {
+    const stack = key({
+      schedule: RotationSchedule.expression('cron(0 4 ? * MON *)'),
+      rotationWindow: Duration.hours(3),
+    });
+    expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
+      rotation_lambda_arn: '${aws_lambda_function.KeyplaneRotation_Function_61631F42.arn}',
+      rotation_rules: { schedule_expression: 'cron(0 4 ? * MON *)', duration: '3h' },
+    });
+    const [rotation] = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret_rotation');
+    expect(rotation.depends_on).toEqual([
+      'aws_secretsmanager_secret_version.Acme_Placeholder_C795AC15',
+      'aws_lambda_permission.KeyplaneRotation_SecretsManagerInvoke_08B541E6',
+    ]);
+  });
+
+  test('defaults to a 30-day rotation, 24 h grace and Secrets Manager default window', () => {
+    const json = synthJson(key());
+    const [rotation] = resourcesOf(json, 'aws_secretsmanager_secret_rotation');
+    expect(rotation.rotation_rules).toEqual({ schedule_expression: 'rate(30 days)' });
+    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
+    expect((secret.tags as Record<string, string>)['keyplane:grace-period-seconds']).toBe('86400');
+  });
+
+  test('creates no API key, no usage plan key and no secret value holding a key', () => {
+    const json = synthJson(key());
+    expect(json.resource.aws_api_gateway_api_key).toBeUndefined();
+    expect(json.resource.aws_api_gateway_usage_plan_key).toBeUndefined();
+    expect(Object.keys(json.resource).sort()).not.toContain('aws_api_gateway_api_key');
+  });
+
+  test('grants readers through a secret resource policy and the KMS key policy', () => {
+    const readers = [
+      'arn:aws:iam::111122223333:role/acme-client',
+      'arn:aws:iam::111122223333:user/ops',
+    ];
+    const json = synthJson(key({ readers }));
+    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
+    expect(JSON.parse(secret.policy as string)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DeclaredReadersReadTheKey',
+          Effect: 'Allow',
+          Principal: { AWS: readers },
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: '*',
+        },
+      ],
+    });
+    const [kms] = resourcesOf(json, 'aws_kms_key');
+    const readerStatement = JSON.parse(kms.policy as string).Statement.find(
+      (s: { Sid: string }) => s.Sid === 'ReadersDecryptSecretsThroughSecretsManager'
+    );
+    expect(readerStatement.Principal.AWS).toEqual([...readers].sort());
+    expect(readerStatement.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  test('has no resource policy when no readers are declared', () => {
+    const [secret] = resourcesOf(synthJson(key()), 'aws_secretsmanager_secret');
+    expect(secret).not.toHaveProperty('policy');
+  });
+
+  test('replicates the secret to the given regions and honours secretName and recovery window', () => {
+    const [secret] = resourcesOf(
+      synthJson(
+        key({
+          replicaRegions: ['eu-west-1', 'ap-south-1'],
+          secretName: 'teams/acme',
+          recoveryWindowInDays: 7,
+        })
+      ),
+      'aws_secretsmanager_secret'
+    );
+    expect(secret.replica).toEqual([{ region: 'eu-west-1' }, { region: 'ap-south-1' }]);
+    expect(secret.name).toBe('keyplane/test/teams/acme');
+    expect(secret.recovery_window_in_days).toBe(7);
+  });
+
+  test('the dedicated plan shortcut makes a plan for the consumer alone', () => {
+    const stack = newStack();
+    const acme = new ManagedApiKey(stack, 'Acme', {
+      consumer: 'acme',
+      dedicatedPlan: {
+        quota: { limit: 50, period: Period.DAY },
+        throttle: { rateLimit: 1, burstLimit: 2 },
+        apiStages: [{ api: 'api1', stage: 'v1' }],
+      },
+    });
+    const json = synthJson(stack);
+    const [plan] = resourcesOf(json, 'aws_api_gateway_usage_plan');
+    expect(plan).toMatchObject({
+      name: 'keyplane-test-acme',
+      quota_settings: { limit: 50, period: 'DAY', offset: 0 },
+      throttle_settings: { rate_limit: 1, burst_limit: 2 },
+      api_stages: [{ api_id: 'api1', stage: 'v1' }],
+    });
+    expect(acme.usagePlans).toEqual([acme.dedicatedPlan]);
+    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
+    expect((secret.tags as Record<string, string>)['keyplane:usage-plans']).toBe(
+      '${join(" ", [aws_api_gateway_usage_plan.Acme_DedicatedPlan_8FC13082.id])}'
+    );
+  });
+
+  test('uses an explicitly created rotation service', () => {
+    const stack = newStack();
+    const service = new RotationService(stack, 'Rotation', {
+      serviceName: 'payments-keys',
+      secretPrefix: 'payments/keys/',
+    });
+    new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [planIn(stack, 'Gold')] });
+    const json = synthJson(stack);
+    expect(RotationService.of(stack)).toBe(service);
+    expect(Object.keys(json.resource.aws_lambda_function)).toHaveLength(1);
+    expect(resourcesOf(json, 'aws_secretsmanager_secret')[0].name).toBe('payments/keys/acme');
+  });
+
+  test('many consumers share one rotation service', () => {
+    const stack = newStack();
+    const gold = planIn(stack, 'Gold');
+    for (const consumer of ['a', 'b', 'c'])
+      new ManagedApiKey(stack, consumer, { consumer, usagePlans: [gold] });
+    const json = synthJson(stack);
+    expect(Object.keys(json.resource.aws_lambda_function)).toHaveLength(1);
+    expect(Object.keys(json.resource.aws_secretsmanager_secret)).toHaveLength(3);
+  });
+
+  describe('validation', () => {
+    test.each<[string, Partial<ManagedApiKeyProps>, RegExp]>([
+      [
+        'consumer has a bad character',
+        { consumer: 'acme corp' },
+        /test\/Acme: consumer must start with a letter or digit and hold only letters, digits, "-" and "_", at most 64 characters, got "acme corp"/,
+      ],
+      [
+        'consumer is too long',
+        { consumer: 'a'.repeat(65) },
+        /consumer must start with a letter or digit/,
+      ],
+      [
+        'the schedule is not rate or cron',
+        { schedule: RotationSchedule.expression('every 30 days') },
+        /test\/Acme: schedule must be rate\(N hours\|days\) or cron\(/,
+      ],
+      [
+        'the rate unit is minutes',
+        { schedule: RotationSchedule.expression('rate(300 minutes)') },
+        /schedule must be rate\(N hours\|days\)/,
+      ],
+      [
+        'the rate is under 4 hours',
+        { schedule: RotationSchedule.expression('rate(3 hours)'), gracePeriod: Duration.hours(1) },
+        /schedule must leave at least 4h between rotations \(Secrets Manager's minimum\), but it allows 3h, got "rate\(3 hours\)"/,
+      ],
+      [
+        'a cron fires every 2 hours',
+        {
+          schedule: RotationSchedule.expression('cron(0 */2 * * ? *)'),
+          gracePeriod: Duration.hours(1),
+        },
+        /schedule must leave at least 4h between rotations.*allows 2h/,
+      ],
+      [
+        'the cron minute is not 0',
+        { schedule: RotationSchedule.expression('cron(30 4 * * ? *)') },
+        /schedule must have 0 in the minutes field/,
+      ],
+      [
+        'the cron year is not *',
+        { schedule: RotationSchedule.expression('cron(0 4 * * ? 2030)') },
+        /schedule must have \* in the year field/,
+      ],
+      [
+        'the cron has 5 fields',
+        { schedule: RotationSchedule.expression('cron(0 4 * * ?)') },
+        /six fields, got "cron\(0 4 \* \* \?\)"/,
+      ],
+      [
+        'the cron is malformed',
+        { schedule: RotationSchedule.expression('cron(0 25 * * ? *)') },
+        /schedule must be a valid AWS cron expression/,
+      ],
+      [
+        'the grace period is not shorter than the interval',
+        { schedule: RotationSchedule.every(Duration.days(1)), gracePeriod: Duration.hours(24) },
+        /test\/Acme: gracePeriod must be shorter than the time between rotations \(1d for rate\(1 day\)\), got "1d"/,
+      ],
+      [
+        'the rotation window is not shorter than the interval',
+        {
+          schedule: RotationSchedule.every(Duration.hours(6)),
+          gracePeriod: Duration.hours(1),
+          rotationWindow: Duration.hours(6),
+        },
+        /rotationWindow must be shorter than the time between rotations \(6h for rate\(6 hours\)\), got "6h"/,
+      ],
+      [
+        'the rotation window is not whole hours',
+        { rotationWindow: Duration.minutes(90) },
+        /rotationWindow must be whole hours from 1h to 24h, got "90m"/,
+      ],
+      [
+        'the key prefix has punctuation',
+        { keyPrefix: 'acme_' },
+        /test\/Acme: keyPrefix must hold only letters and digits, got "acme_"/,
+      ],
+      [
+        'the key prefix makes keys too long',
+        { keyPrefix: 'a'.repeat(91) },
+        /keyPrefix must be at most 90 characters, so keys stay within API Gateway's 20-128 characters \(they would be 129\)/,
+      ],
+      [
+        'the recovery window is 3 days',
+        { recoveryWindowInDays: 3 },
+        /recoveryWindowInDays must be 0 or an integer from 7 to 30, got 3/,
+      ],
+      [
+        'a reader is not an IAM ARN',
+        { readers: ['acme-role'] },
+        /readers\[0\] must be an IAM principal ARN/,
+      ],
+      [
+        'the health check URL is not http(s)',
+        { healthCheckUrl: 'ftp://example.com' },
+        /healthCheckUrl must be an http\(s\) URL, got "ftp:\/\/example.com"/,
+      ],
+      [
+        'the health check URL has a query',
+        { healthCheckUrl: 'https://example.com/h?x=1' },
+        /healthCheckUrl must fit in a secret tag/,
+      ],
+      [
+        'the secret name has a space',
+        { secretName: 'a b' },
+        /secretName must hold only letters, digits and \/_\+=.@-, got "a b"/,
+      ],
+      [
+        'no plan is given',
+        { usagePlans: [] },
+        /test\/Acme: usagePlans must name at least one usage plan \(or set dedicatedPlan\)/,
+      ],
+    ])('fails when %s', (_case, props, message) => {
+      expect(() => key(props)).toThrow(message);
+    });
+
+    test('fails when a consumer name is declared twice', () => {
+      const stack = newStack();
+      const gold = planIn(stack, 'Gold');
+      new ManagedApiKey(stack, 'First', { consumer: 'acme', usagePlans: [gold] });
+      expect(
+        () => new ManagedApiKey(stack, 'Second', { consumer: 'acme', usagePlans: [gold] })
+      ).toThrow(
+        /test\/Second: consumer "acme" is declared twice in rotation service keyplane-test; consumer names must be unique/
+      );
+    });
+
+    test('fails when two of its plans cover the same API stage', () => {
+      const stack = newStack();
+      const gold = planIn(stack, 'Gold', [{ api: 'shared', stage: 'v1' }]);
+      const free = planIn(stack, 'Free', [{ api: 'shared', stage: 'v1' }]);
+      expect(
+        () => new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [gold, free] })
+      ).toThrow(
+        /test\/Acme: usagePlans test\/Gold and test\/Free both cover API shared stage v1; API Gateway allows a key in one plan per API stage/
+      );
+    });
+
+    test('fails at synth when a plan gains a conflicting stage later', () => {
+      const stack = newStack();
+      const gold = planIn(stack, 'Gold', [{ api: 'a', stage: 'v1' }]);
+      const free = planIn(stack, 'Free', [{ api: 'b', stage: 'v1' }]);
+      new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [gold, free] });
+      free.addApiStage({ api: 'a', stage: 'v1' });
+      expect(() => Testing.synth(stack, true)).toThrow(
+        /usagePlans test\/Gold and test\/Free both cover API a stage v1/
+      );
+    });
+
+    test('fails when a key is in more than 10 plans', () => {
+      const stack = newStack();
+      const plans = Array.from({ length: 11 }, (_, i) => planIn(stack, `P${i}`));
+      expect(
+        () => new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: plans })
+      ).toThrow(
+        /test\/Acme: usagePlans must hold at most 10 plans \(API Gateway's limit per key\), got "11 plans"/
+      );
+    });
+
+    test('accepts exactly 10 plans and a prefix of 90 characters', () => {
+      const stack = newStack();
+      const plans = Array.from({ length: 10 }, (_, i) => planIn(stack, `P${i}`));
+      expect(
+        () =>
+          new ManagedApiKey(stack, 'Acme', {
+            consumer: 'acme',
+            usagePlans: plans,
+            keyPrefix: 'a'.repeat(90),
+          })
+      ).not.toThrow();
+    });
+  });
+});
