@@ -21,5 +21,5 @@ export function synthJson(stack: TerraformStack): SynthJson {
 
 /** The resources of one Terraform type, without cdktf's metadata. */
 export function resourcesOf(json: SynthJson, type: string): Record<string, unknown>[] {
-  return Object.values(json.resource[type] ?? {}).map(({ ['//']: _meta, ...rest }) => rest);
+  return Object.values(json.resource[type] ?? {}).map(({ ['//']: _metadata, ...rest }) => rest);
 }
