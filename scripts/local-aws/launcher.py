@@ -19,7 +19,7 @@ runs the deployed code with Node:
   * the function's stdout/stderr is appended to <state-dir>/logs/<function>.log
     (START/END/REPORT framed, like CloudWatch) and to moto's CloudWatch Logs group.
 
-It also corrects three moto Secrets Manager behaviours that differ from AWS (see
+It also corrects four moto Secrets Manager behaviours that differ from AWS (see
 _patch_secretsmanager). Only this file knows moto internals; they were read from
 moto 5.2.5 (moto/awslambda/models.py, moto/awslambda_simple/models.py,
 moto/secretsmanager/models.py) -- re-check them when bumping the pin.
@@ -253,7 +253,7 @@ def _patch_lambda() -> None:
 
 
 def _patch_secretsmanager() -> None:
-    """Make three moto behaviours match AWS.
+    """Make four moto behaviours match AWS.
 
     1. RotateSecret ran every step even after one failed, then pointed the secret's
        default version (what GetSecretValue returns without a stage) at the new
@@ -267,6 +267,10 @@ def _patch_secretsmanager() -> None:
        a finished rotation leaves behind (the rotation template never removes
        AWSPENDING), so the next rotation may start. Now the stale AWSPENDING label is
        dropped first, as AWS does when it starts a new rotation.
+    4. RotateSecret without RotationLambdaARN ("rotate now", as `aws secretsmanager
+       rotate-secret --secret-id X` or a schedule does) cleared the configured rotation
+       function and then just relabelled an empty new version AWSCURRENT. AWS uses the
+       configured function. Now the configured ARN is passed on.
     Not changed: RotateSecret still returns success when a step failed (AWS runs the
     steps asynchronously; callers see the outcome in VersionIdsToStages and the logs),
     and RotateSecret on a secret without any version still does nothing useful.
@@ -281,16 +285,19 @@ def _patch_secretsmanager() -> None:
 
     original_rotate = SecretsManagerBackend.rotate_secret
 
-    def rotate_secret(self: Any, secret_id: str, *args: Any, **kwargs: Any) -> str:
+    def rotate_secret(self: Any, secret_id: str, **kwargs: Any) -> str:
+        # (moto's responses.py passes every argument by keyword.)
         secret = self.secrets[secret_id] if self._is_valid_identifier(secret_id) else None
         if secret is not None:
+            if not kwargs.get("rotation_lambda_arn") and secret.rotation_lambda_arn:
+                kwargs["rotation_lambda_arn"] = secret.rotation_lambda_arn  # fix 4
             for version in secret.versions.values():
                 stages = version["version_stages"]
                 if "AWSPENDING" in stages and "AWSCURRENT" in stages:
                     stages.remove("AWSPENDING")
         _rotation.failed = False
         try:
-            return original_rotate(self, secret_id, *args, **kwargs)
+            return original_rotate(self, secret_id, **kwargs)
         finally:
             del _rotation.failed
             if secret is not None:
