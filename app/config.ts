@@ -180,6 +180,10 @@ export function parseConfig(raw: unknown, source: string): KeyplaneConfig {
           .slice(1)
       : '(root)';
     const got = issue.path.length ? valueAt(raw, issue.path) : undefined;
+    if (issue.code === 'invalid_key') {
+      const reason = issue.issues[0]?.message ?? issue.message;
+      return `  ${at.replace(/\.\[/g, '[')}: the name ${reason}`;
+    }
     return `  ${at.replace(/\.\[/g, '[')}: ${issue.message}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`;
   });
   throw new ConfigError(`${source}: the keyplane config is invalid:\n${lines.join('\n')}`);

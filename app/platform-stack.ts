@@ -1,5 +1,6 @@
+import * as path from 'path';
 import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
-import { S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from '../constructs/duration';
 import { ManagedApiKey } from '../constructs/managed-api-key';
@@ -57,6 +58,8 @@ export class PlatformStack extends TerraformStack {
     if (config.backend?.s3) {
       const { bucket, key, region, dynamodbTable } = config.backend.s3;
       new S3Backend(this, { bucket, key, region, dynamodbTable, encrypt: true });
+    } else {
+      new LocalBackend(this, { path: path.resolve(`terraform.${environment}.tfstate`) });
     }
 
     const demo = config.demoApi && new DemoApi(this, 'demoApi', config.demoApi);

@@ -1,0 +1,170 @@
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { loadConfig, parseConfig } from '../../app/config';
+import { PlatformStack } from '../../app/platform-stack';
+import { resourcesOf, SynthJson } from '../support/stack';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const example = loadConfig(path.join(ROOT, 'keyplane.config.json'));
+const [[exampleName, exampleEnv]] = Object.entries(example.environments);
+
+function synth(config = exampleEnv, awsEndpoint?: string, name = exampleName) {
+  const stack = new PlatformStack(Testing.app(), name, { config, awsEndpoint });
+  const text = Testing.synth(stack, true);
+  return {
+    text,
+    json: JSON.parse(text) as SynthJson & {
+      provider: { aws: Record<string, unknown>[] };
+      terraform: Record<string, unknown>;
+    },
+  };
+}
+
+describe('PlatformStack (the example app)', () => {
+  const { text, json } = synth();
+
+  test('declares a demo REST API whose methods require an API key, with a MOCK integration', () => {
+    expect(resourcesOf(json, 'aws_api_gateway_rest_api')).toHaveLength(1);
+    const methods = resourcesOf(json, 'aws_api_gateway_method');
+    expect(methods.map((m) => [m.http_method, m.api_key_required])).toEqual([
+      ['GET', true],
+      ['POST', true],
+    ]);
+    expect(resourcesOf(json, 'aws_api_gateway_integration').every((i) => i.type === 'MOCK')).toBe(
+      true
+    );
+    expect(resourcesOf(json, 'aws_api_gateway_stage')[0].stage_name).toBe('v1');
+  });
+
+  test('declares the free and gold plans with quotas, throttles and a per-method throttle', () => {
+    const plans = Object.fromEntries(
+      resourcesOf(json, 'aws_api_gateway_usage_plan').map((p) => [p.name, p])
+    );
+    expect(plans['keyplane-local-free']).toMatchObject({
+      quota_settings: { limit: 1000, period: 'DAY', offset: 0 },
+      throttle_settings: { rate_limit: 5, burst_limit: 10 },
+    });
+    expect(plans['keyplane-local-gold']).toMatchObject({
+      quota_settings: { limit: 1000000, period: 'MONTH' },
+      api_stages: [{ throttle: [{ path: '/pets/POST', rate_limit: 10, burst_limit: 20 }] }],
+    });
+  });
+
+  test('declares three consumers, each with a secret, a placeholder and a rotation', () => {
+    const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
+    expect(secrets.map((s) => s.name).sort()).toEqual([
+      'keyplane/local/acme',
+      'keyplane/local/globex',
+      'keyplane/local/initech',
+    ]);
+    expect(resourcesOf(json, 'aws_secretsmanager_secret_rotation')).toHaveLength(3);
+    expect(resourcesOf(json, 'aws_secretsmanager_secret_version')).toHaveLength(3);
+  });
+
+  test('holds no API key resource and no key value', () => {
+    expect(text).not.toMatch(/aws_api_gateway_api_key|aws_api_gateway_usage_plan_key/);
+    for (const version of resourcesOf(json, 'aws_secretsmanager_secret_version')) {
+      expect(Object.keys(JSON.parse(version.secret_string as string)).sort()).toEqual([
+        'bootstrap',
+        'consumer',
+        'format',
+      ]);
+    }
+  });
+
+  test('uses the real AWS endpoints and a local state file by default', () => {
+    expect(json.provider.aws[0]).toEqual({
+      region: 'us-east-1',
+      default_tags: [{ tags: { 'keyplane:environment': 'local', team: 'platform' } }],
+    });
+    expect(json.terraform.backend).toEqual({
+      local: { path: expect.stringMatching(/terraform\.local\.tfstate$/) },
+    });
+  });
+
+  test('points every service at an emulator when one is given, skipping credential checks', () => {
+    const provider = synth(exampleEnv, 'http://127.0.0.1:5123').json.provider.aws[0];
+    expect(provider).toMatchObject({
+      skip_credentials_validation: true,
+      skip_metadata_api_check: 'true',
+    });
+    const endpoints = (provider.endpoints as Record<string, string>[])[0];
+    expect(Object.keys(endpoints).sort()).toEqual([
+      'apigateway',
+      'cloudwatch',
+      'events',
+      'iam',
+      'kms',
+      'lambda',
+      'logs',
+      'secretsmanager',
+      'sns',
+      'sqs',
+      'sts',
+    ]);
+    expect(new Set(Object.values(endpoints))).toEqual(new Set(['http://127.0.0.1:5123']));
+  });
+
+  test('uses an S3 backend with locking when the config names one', () => {
+    const config = parseConfig(
+      {
+        environments: {
+          prod: {
+            ...exampleEnv,
+            backend: {
+              s3: {
+                bucket: 'tf-state',
+                key: 'keyplane/prod.tfstate',
+                region: 'eu-west-1',
+                dynamodbTable: 'tf-locks',
+              },
+            },
+          },
+        },
+      },
+      'test'
+    ).environments.prod;
+    expect(synth(config, undefined, 'prod').json.terraform.backend).toEqual({
+      s3: {
+        bucket: 'tf-state',
+        key: 'keyplane/prod.tfstate',
+        region: 'eu-west-1',
+        dynamodb_table: 'tf-locks',
+        encrypt: true,
+      },
+    });
+  });
+
+  test('builds one stack per environment', () => {
+    const app = Testing.app();
+    const stacks = ['dev', 'prod'].map(
+      (name) => new PlatformStack(app, name, { config: exampleEnv })
+    );
+    const secretNames = stacks.map((stack) =>
+      resourcesOf(JSON.parse(Testing.synth(stack)), 'aws_secretsmanager_secret').map((s) => s.name)
+    );
+    expect(secretNames[0]).toContain('keyplane/dev/acme');
+    expect(secretNames[1]).toContain('keyplane/prod/acme');
+  });
+
+  test('fails when a consumer names an unknown plan', () => {
+    const config = { ...exampleEnv, consumers: { acme: { plans: ['platinum'] } } };
+    expect(() => synth(config)).toThrow(
+      /local\/consumers\/acme: plans names "platinum", which is not one of usagePlans \(free, gold\)/
+    );
+  });
+
+  test('fails when a stage names the demo API but none is configured', () => {
+    const config = { ...exampleEnv, demoApi: undefined };
+    expect(() => synth(config)).toThrow(
+      /local: an apiStage names the demo API, but demoApi is not configured/
+    );
+  });
+
+  test('construct errors name the config path of the consumer', () => {
+    const config = { ...exampleEnv, consumers: { acme: { plans: ['gold'], gracePeriod: '40d' } } };
+    expect(() => synth(config)).toThrow(
+      /local\/consumers\/acme: gracePeriod must be shorter than the time between rotations \(30d for rate\(30 days\)\), got "40d"/
+    );
+  });
+});
