@@ -26,6 +26,17 @@ export interface LocalAws {
   stop(): Promise<void>;
   /** Drops every resource in the emulator (POST /moto-api/reset), for test isolation. */
   reset(): Promise<void>;
+  /** Lambda logs, one <function name>.log per function (undefined for an external endpoint). */
+  logDir?: string;
+}
+
+export interface StartOptions {
+  /**
+   * Start a private server for this caller only: not recorded in state.json, never reused,
+   * state under .keyplane/local-aws/isolated/<id>/. Use it where reset() must not disturb
+   * other suites sharing the default server. Ignores KEYPLANE_AWS_ENDPOINT.
+   */
+  isolated?: boolean;
 }
 
 export interface LocalAwsState {
@@ -316,14 +327,15 @@ async function postJson(url: string, body: unknown): Promise<Response> {
   return res;
 }
 
-async function spawnLauncher(python: string): Promise<LocalAwsState> {
+async function spawnLauncher(python: string, stateDir: string): Promise<LocalAwsState> {
   const port = await freePort();
   const endpoint = `http://${HOST}:${port}`;
-  fs.mkdirSync(LAMBDA_LOG_DIR, { recursive: true });
-  const logFd = fs.openSync(LAUNCHER_LOG, 'w');
+  const launcherLog = path.join(stateDir, 'launcher.log');
+  fs.mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+  const logFd = fs.openSync(launcherLog, 'w');
   const child = spawn(
     python,
-    [LAUNCHER, '--host', HOST, '--port', String(port), '--state-dir', STATE_DIR],
+    [LAUNCHER, '--host', HOST, '--port', String(port), '--state-dir', stateDir],
     {
       cwd: ROOT,
       detached: true, // own process group: survives the CLI, not killed by Ctrl-C of a test run
@@ -342,14 +354,14 @@ async function spawnLauncher(python: string): Promise<LocalAwsState> {
     if (exited) {
       throw new Error(
         `local AWS launcher exited (${exited}) before answering on ${endpoint}; ` +
-          `its log is ${LAUNCHER_LOG}:\n${tail(LAUNCHER_LOG)}`
+          `its log is ${launcherLog}:\n${tail(launcherLog)}`
       );
     }
     if (Date.now() > deadline) {
       process.kill(child.pid, 'SIGKILL');
       throw new Error(
         `local AWS did not answer on ${endpoint} within ${START_TIMEOUT_MS} ms ` +
-          `(launcher pid ${child.pid} killed); its log is ${LAUNCHER_LOG}:\n${tail(LAUNCHER_LOG)}`
+          `(launcher pid ${child.pid} killed); its log is ${launcherLog}:\n${tail(launcherLog)}`
       );
     }
     await sleep(100);
@@ -361,14 +373,32 @@ async function spawnLauncher(python: string): Promise<LocalAwsState> {
   if (config.lambda?.use_docker !== false) {
     await postJson(`${endpoint}/moto-api/config`, { lambda: { use_docker: false } });
   }
-  const state: LocalAwsState = {
-    endpoint,
-    pid: child.pid,
-    port,
-    startedAt: new Date().toISOString(),
-  };
-  fs.writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
-  return state;
+  return { endpoint, pid: child.pid, port, startedAt: new Date().toISOString() };
+}
+
+/** Spawns a launcher, retrying when the probed free port was taken before it could bind. */
+async function launch(stateDir: string): Promise<LocalAwsState> {
+  const python = await ensureVenv();
+  const t0 = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const state = await spawnLauncher(python, stateDir);
+      progress(`moto up at ${state.endpoint} (pid ${state.pid}) in ${Date.now() - t0} ms`);
+      return state;
+    } catch (err) {
+      const portRace = /Address already in use/.test(tail(path.join(stateDir, 'launcher.log')));
+      if (!portRace || attempt >= 3) throw err;
+    }
+  }
+}
+
+/** SIGTERM to this pid only, then SIGKILL if it has not exited within 5 s. */
+async function killLauncher(pid: number): Promise<void> {
+  if (!isOurLauncher(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (pidAlive(pid) && Date.now() < deadline) await sleep(50);
+  if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 /** The running server recorded in state.json, if it is alive and answers. */
@@ -384,21 +414,26 @@ export async function stopLocalAws(): Promise<boolean> {
     const state = readState();
     fs.rmSync(STATE_FILE, { force: true });
     if (!state || !isOurLauncher(state.pid)) return false;
-    process.kill(state.pid, 'SIGTERM');
-    const deadline = Date.now() + 5000;
-    while (pidAlive(state.pid) && Date.now() < deadline) await sleep(50);
-    if (pidAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
+    await killLauncher(state.pid);
     return true;
   });
 }
 
-function handle(endpoint: string, region: string, started: boolean, isMoto: boolean): LocalAws {
+function handle(
+  endpoint: string,
+  region: string,
+  started: boolean,
+  isMoto: boolean,
+  logDir: string | undefined,
+  stop: () => Promise<unknown> = async () => undefined
+): LocalAws {
   return {
     endpoint,
     region,
     started,
+    logDir,
     stop: async () => {
-      if (started) await stopLocalAws();
+      if (started) await stop();
     },
     reset: async () => {
       if (!isMoto && !(await answers(endpoint))) {
@@ -413,33 +448,29 @@ function handle(endpoint: string, region: string, started: boolean, isMoto: bool
  * Returns a running local AWS: KEYPLANE_AWS_ENDPOINT if set, else the moto server from
  * state.json if alive, else a freshly started one (installing the venv first if needed).
  */
-export async function startLocalAws(): Promise<LocalAws> {
+export async function startLocalAws(options: StartOptions = {}): Promise<LocalAws> {
   const region = defaultRegion();
+  if (options.isolated) {
+    const id = `${process.pid}-${Date.now()}`;
+    const stateDir = path.join(STATE_DIR, 'isolated', id);
+    const state = await launch(stateDir);
+    const logDir = path.join(stateDir, 'logs');
+    return handle(state.endpoint, region, true, true, logDir, () => killLauncher(state.pid));
+  }
   const external = process.env.KEYPLANE_AWS_ENDPOINT;
   if (external) {
     const endpoint = external.replace(/\/+$/, '');
     if (!(await reachable(endpoint))) {
       throw new Error(`KEYPLANE_AWS_ENDPOINT=${external} does not answer`);
     }
-    return handle(endpoint, region, false, false);
+    return handle(endpoint, region, false, false, undefined);
   }
   return withStartLock(async () => {
     const running = await runningLocalAws();
-    if (running) return handle(running.endpoint, region, false, true);
-    const python = await ensureVenv();
-    const t0 = Date.now();
-    let state: LocalAwsState | undefined;
-    for (let attempt = 1; !state; attempt++) {
-      try {
-        state = await spawnLauncher(python);
-      } catch (err) {
-        // The free port may have been taken between probing and binding: retry twice.
-        const portRace = /Address already in use/.test(tail(LAUNCHER_LOG));
-        if (!portRace || attempt >= 3) throw err;
-      }
-    }
-    progress(`moto up at ${state.endpoint} (pid ${state.pid}) in ${Date.now() - t0} ms`);
-    return handle(state.endpoint, region, true, true);
+    if (running) return handle(running.endpoint, region, false, true, LAMBDA_LOG_DIR);
+    const state = await launch(STATE_DIR);
+    fs.writeFileSync(STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+    return handle(state.endpoint, region, true, true, LAMBDA_LOG_DIR, stopLocalAws);
   });
 }
 

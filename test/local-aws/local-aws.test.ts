@@ -17,7 +17,7 @@ import {
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { LAMBDA_LOG_DIR, LocalAws, startLocalAws } from '../../scripts/local-aws';
+import { LocalAws, startLocalAws } from '../../scripts/local-aws';
 import { bundleHandlerZip, createTestRole } from './helpers';
 
 // One bundle, three behaviours: plain invoke, thrown error, Secrets Manager rotation.
@@ -95,7 +95,7 @@ export const handler = async (event, context) => {
 
 const FUNCTION = 'keyplane-local-aws-test';
 const decode = (payload?: Uint8Array) => JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
-const logOf = (fn: string) => fs.readFileSync(path.join(LAMBDA_LOG_DIR, `${fn}.log`), 'utf8');
+const logOf = (fn: string) => fs.readFileSync(path.join(aws.logDir ?? '', `${fn}.log`), 'utf8');
 
 let aws: LocalAws;
 let lambda: LambdaClient;
@@ -103,12 +103,11 @@ let sm: SecretsManagerClient;
 let roleArn: string;
 let zip: Uint8Array;
 let functionArn: string;
-const savedEndpoint = process.env.KEYPLANE_AWS_ENDPOINT;
 
 beforeAll(async () => {
-  // This suite tests the moto harness itself, not whatever emulator the caller points at.
-  delete process.env.KEYPLANE_AWS_ENDPOINT;
-  aws = await startLocalAws();
+  // A private server: this suite tests the moto harness itself (not whatever emulator
+  // KEYPLANE_AWS_ENDPOINT names), and its reset() must not wipe suites sharing the default.
+  aws = await startLocalAws({ isolated: true });
   const config = {
     endpoint: aws.endpoint,
     region: aws.region,
@@ -118,7 +117,6 @@ beforeAll(async () => {
   sm = new SecretsManagerClient(config);
   zip = bundleHandlerZip(HANDLER);
   roleArn = await createTestRole(aws.endpoint, `keyplane-test-${Date.now()}`);
-  fs.rmSync(path.join(LAMBDA_LOG_DIR, `${FUNCTION}.log`), { force: true });
   const created = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: FUNCTION,
@@ -137,7 +135,6 @@ afterAll(async () => {
   lambda?.destroy();
   sm?.destroy();
   await aws?.stop();
-  if (savedEndpoint !== undefined) process.env.KEYPLANE_AWS_ENDPOINT = savedEndpoint;
 });
 
 test('Invoke runs the deployed handler, which calls back into moto', async () => {
