@@ -376,6 +376,17 @@ async function spawnLauncher(python: string, stateDir: string): Promise<LocalAws
   return { endpoint, pid: child.pid, port, startedAt: new Date().toISOString() };
 }
 
+/** Removes the subdirectories of `dir` not modified for `ageMs` (old isolated servers' files). */
+function pruneOlderThan(dir: string, ageMs: number): void {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (Date.now() - fs.statSync(full).mtimeMs > ageMs) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+}
+
 /** Spawns a launcher, retrying when the probed free port was taken before it could bind. */
 async function launch(stateDir: string): Promise<LocalAwsState> {
   const python = await ensureVenv();
@@ -451,8 +462,9 @@ function handle(
 export async function startLocalAws(options: StartOptions = {}): Promise<LocalAws> {
   const region = defaultRegion();
   if (options.isolated) {
-    const id = `${process.pid}-${Date.now()}`;
-    const stateDir = path.join(STATE_DIR, 'isolated', id);
+    const parent = path.join(STATE_DIR, 'isolated');
+    pruneOlderThan(parent, 24 * 3600_000);
+    const stateDir = path.join(parent, `${process.pid}-${Date.now()}`);
     const state = await launch(stateDir);
     const logDir = path.join(stateDir, 'logs');
     return handle(state.endpoint, region, true, true, logDir, () => killLauncher(state.pid));
