@@ -24,5 +24,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/validate/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
     },
+    {
+      ...base,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/local-aws/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
+      globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
+    },
   ],
 };
