@@ -20,9 +20,10 @@ runs the deployed code with Node:
     (START/END/REPORT framed, like CloudWatch) and to moto's CloudWatch Logs group.
 
 It also corrects four moto Secrets Manager behaviours that differ from AWS (see
-_patch_secretsmanager). Only this file knows moto internals; they were read from
-moto 5.2.5 (moto/awslambda/models.py, moto/awslambda_simple/models.py,
-moto/secretsmanager/models.py) -- re-check them when bumping the pin.
+_patch_secretsmanager), and API Gateway API key tags, paging and usage plan membership
+(see moto_patches/apigateway.py). Only this file and moto_patches/ know moto internals;
+they were read from moto 5.2.5 (moto/awslambda/models.py, moto/awslambda_simple/models.py,
+moto/secretsmanager/models.py, moto/apigateway/) -- re-check them when bumping the pin.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ import time
 import uuid
 import zipfile
 from typing import Any
+
+import moto_patches.apigateway  # next to this file (sys.path[0] when run as a script)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_RUNTIME = os.path.join(HERE, "node-runtime.cjs")
@@ -341,6 +344,7 @@ def main() -> None:
     default_user_config["lambda"]["use_docker"] = False
     _patch_lambda()
     _patch_secretsmanager()
+    moto_patches.apigateway.patch()  # API keys: tags, paging, plan membership
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
     stop = threading.Event()
