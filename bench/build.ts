@@ -1,0 +1,41 @@
+/**
+ * Prepares what the measured child processes run, so no run pays for TypeScript compilation:
+ *
+ * - `npm run build:lambda`: the rotation bundle, from whatever lambdas/rotation holds now;
+ * - that bundle copied to build/lambda-bundles/, where the bundled constructs look for it;
+ * - the child scripts bundled with esbuild (node_modules stay external and load from there,
+ *   as they would in a user's project).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildSync } from 'esbuild';
+import {
+  BUILD_DIR,
+  BUILD_LAMBDA_BUNDLE,
+  COLD_INIT_CHILD,
+  PROJECT_LAMBDA_BUNDLE,
+  ROOT,
+  SYNTH_CHILD,
+} from './paths';
+
+export function buildBench(): void {
+  fs.rmSync(BUILD_DIR, { recursive: true, force: true });
+  execFileSync('npm', ['run', '--silent', 'build:lambda'], { cwd: ROOT, stdio: 'inherit' });
+  fs.cpSync(PROJECT_LAMBDA_BUNDLE, BUILD_LAMBDA_BUNDLE, { recursive: true });
+  for (const [entry, outfile] of [
+    ['synth-child.ts', SYNTH_CHILD],
+    ['cold-init-child.ts', COLD_INIT_CHILD],
+  ]) {
+    buildSync({
+      entryPoints: [path.join(ROOT, 'bench', entry)],
+      outfile,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      logLevel: 'warning',
+    });
+  }
+}
