@@ -70,6 +70,11 @@ const LOG_RETENTION_DAYS = [
   3653,
 ];
 const SINGLETON_ID = 'KeyplaneRotation';
+
+/** The service name a stack's rotation service gets unless one is given: `keyplane-<stack>`. */
+export function defaultServiceName(stackId: string): string {
+  return `keyplane-${stackId}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+}
 const services = new WeakMap<TerraformStack, RotationService>();
 
 /**
@@ -123,8 +128,7 @@ export class RotationService extends Construct {
     }
     services.set(stack, this);
 
-    this.serviceName =
-      props.serviceName ?? `keyplane-${stack.node.id}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
+    this.serviceName = props.serviceName ?? defaultServiceName(stack.node.id);
     this.secretPrefix = props.secretPrefix ?? `keyplane/${stack.node.id}/`;
     requirePattern(
       path,
