@@ -12,7 +12,7 @@ responses}.py of 5.2.5 -- re-check when bumping the pin):
 2. Paging. GetApiKeys, GetUsagePlans and GetUsagePlanKeys ignored `limit` and `position`
    and returned everything. Now they page like AWS: at most `limit` items (default 25,
    capped at 500), `position` in the answer while more remain. Items are in id order and
-   the position names the last id returned, so deleting items between pages skips none.
+   the (opaque) position names the last id returned, so deleting items between pages skips none.
    GetApiKeys also honours `customerId` (moto ignored it).
 3. Usage plan membership. CreateUsagePlanKey for a key already in the plan answered 201
    (AWS: ConflictException, 409), and for an unknown plan created a phantom membership
@@ -120,6 +120,20 @@ def patch() -> None:
         values = self.querystring.get(name)
         return values[0] if values else None
 
+    def encode_position(last_id: str) -> str:
+        return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode()
+
+    def decode_position(position: str) -> str:
+        """The last id of the previous page; BadRequestException for a made-up position."""
+        try:
+            raw = base64.b64decode(position.encode("ascii"), altchars=b"-_", validate=True)
+            after = json.loads(raw)["after"]
+        except (binascii.Error, UnicodeError, ValueError, TypeError, KeyError):
+            raise BadRequestException("Invalid position parameter")
+        if not isinstance(after, str):
+            raise BadRequestException("Invalid position parameter")
+        return after
+
     def paged(
         original: Callable[[APIGatewayResponse], str],
         keep: Callable[[APIGatewayResponse, dict[str, Any]], bool] = lambda _s, _i: True,
@@ -135,13 +149,8 @@ def patch() -> None:
             if limit < 1:
                 raise BadRequestException(f"Invalid limit: {raw_limit}")
             limit = min(limit, MAX_PAGE)
-            after = None
             raw_position = query(self, "position")
-            if raw_position:
-                try:
-                    after = base64.urlsafe_b64decode(raw_position.encode("ascii")).decode("utf-8")
-                except (binascii.Error, UnicodeError, ValueError):
-                    raise BadRequestException("Invalid position parameter")
+            after = decode_position(raw_position) if raw_position else None
 
             body = json.loads(original(self))
             items = sorted(
@@ -153,8 +162,7 @@ def patch() -> None:
             page = items[:limit]
             answer: dict[str, Any] = {"item": page}
             if len(items) > limit:
-                last = page[-1]["id"].encode("utf-8")
-                answer["position"] = base64.urlsafe_b64encode(last).decode("ascii")
+                answer["position"] = encode_position(page[-1]["id"])
             return json.dumps(answer)
 
         return handler
