@@ -114,9 +114,16 @@ const s3Backend = z.strictObject({
 const environment = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"'),
   backend: z
-    .strictObject({ s3: s3Backend })
+    .union([
+      z.strictObject({ s3: s3Backend }),
+      z.strictObject({
+        local: z.strictObject({ path: z.string().min(1).describe('State file path.') }),
+      }),
+    ])
     .optional()
-    .describe('Remote state. Default: a local state file.'),
+    .describe(
+      'Where Terraform keeps state. Default: terraform.<environment>.tfstate in the working folder.'
+    ),
   demoApi: z
     .strictObject({ name: z.string().min(1), stageName: z.string().min(1) })
     .optional()

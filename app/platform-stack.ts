@@ -55,11 +55,12 @@ export class PlatformStack extends TerraformStack {
         skipRegionValidation: true,
       }),
     });
-    if (config.backend?.s3) {
+    if (config.backend && 's3' in config.backend) {
       const { bucket, key, region, dynamodbTable } = config.backend.s3;
       new S3Backend(this, { bucket, key, region, dynamodbTable, encrypt: true });
     } else {
-      new LocalBackend(this, { path: path.resolve(`terraform.${environment}.tfstate`) });
+      const statePath = config.backend?.local.path ?? `terraform.${environment}.tfstate`;
+      new LocalBackend(this, { path: path.resolve(statePath) });
     }
 
     const demo = config.demoApi && new DemoApi(this, 'demoApi', config.demoApi);

@@ -135,6 +135,20 @@ describe('PlatformStack (the example app)', () => {
     });
   });
 
+  test('keeps local state where the config says', () => {
+    const config = parseConfig(
+      {
+        environments: {
+          dev: { ...exampleEnv, backend: { local: { path: '/var/state/dev.tfstate' } } },
+        },
+      },
+      'test'
+    ).environments.dev;
+    expect(synth(config, undefined, 'dev').json.terraform.backend).toEqual({
+      local: { path: '/var/state/dev.tfstate' },
+    });
+  });
+
   test('builds one stack per environment', () => {
     const app = Testing.app();
     const stacks = ['dev', 'prod'].map(
