@@ -46,6 +46,7 @@ import zipfile
 from typing import Any
 
 import moto_patches.apigateway  # next to this file (sys.path[0] when run as a script)
+import moto_patches.secretsmanager_lambda
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NODE_RUNTIME = os.path.join(HERE, "node-runtime.cjs")
@@ -345,6 +346,7 @@ def main() -> None:
     _patch_lambda()
     _patch_secretsmanager()
     moto_patches.apigateway.patch()  # API keys: tags, paging, plan membership
+    moto_patches.secretsmanager_lambda.patch()  # rotation rules/enabled, Lambda DLQ, KMS key
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)
     stop = threading.Event()
