@@ -1,0 +1,267 @@
+/**
+ * The example app, deployed to the local AWS with `cdktf deploy` and driven through its life:
+ * rotations, grace, retirement, deletion, config changes, revoke and destroy. The rotation
+ * Lambda runs for real (moto invokes the deployed bundle with Node).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GetUsagePlansCommand, paginateGetApiKeys } from '@aws-sdk/client-api-gateway';
+import { DescribeAlarmsCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionCommand } from '@aws-sdk/client-lambda';
+import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import { KeyTag } from '../../contract/tags';
+import { LAMBDA_LOG_DIR, LAUNCHER_LOG } from '../../scripts/local-aws';
+import {
+  apiGateway,
+  expire,
+  invariantViolations,
+  invoke,
+  issuedValues,
+  lambda,
+  planMembers,
+  rotate,
+  secretsManager,
+  sweep,
+  viewKey,
+  viewSecret,
+} from './support/aws';
+import { cdktf, cdktfOutputs, filesUnder, leaks } from './support/deploy';
+
+jest.setTimeout(600_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENV = 'e2e';
+const SERVICE = `keyplane-${ENV}`;
+const FUNCTION = `${SERVICE}-rotation`;
+const READER = 'arn:aws:iam::123456789012:role/acme-client';
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-e2e-'));
+const configFile = path.join(work, 'keyplane.config.json');
+const outdir = path.join(work, 'cdktf.out');
+const secretId = (consumer: string) => `keyplane/${ENV}/${consumer}`;
+
+/** The shipped example, as environment "e2e" with its state in the work folder. */
+function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): ExampleEnv {
+  const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'keyplane.config.json'), 'utf8'));
+  const env = Object.values(example.environments)[0] as ExampleEnv;
+  env.backend = { local: { path: path.join(work, 'terraform.e2e.tfstate') } };
+  env.consumers.acme.readers = [READER];
+  edit(env);
+  fs.writeFileSync(configFile, JSON.stringify({ environments: { [ENV]: env } }));
+  return env;
+}
+interface ExampleEnv {
+  backend?: object;
+  usagePlans: Record<string, { quota?: object; throttle?: object }>;
+  consumers: Record<string, { plans: string[]; readers?: string[]; gracePeriod?: string }>;
+}
+
+const deploy = () => cdktf('deploy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
+
+async function planIds(): Promise<Record<string, string>> {
+  const plans = await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }));
+  return Object.fromEntries(
+    (plans.items ?? [])
+      .filter((p) => p.name?.startsWith(`${SERVICE}-`))
+      .map((p) => [p.name!.slice(SERVICE.length + 1), p.id!])
+  );
+}
+
+async function serviceKeys() {
+  const keys = [];
+  for await (const page of paginateGetApiKeys({ client: apiGateway, pageSize: 500 }, {})) {
+    keys.push(...(page.items ?? []).filter((k) => k.tags?.[KeyTag.SERVICE] === SERVICE));
+  }
+  return keys;
+}
+
+describe('the example app on the local AWS', () => {
+  const example = writeConfig();
+  const consumers = Object.keys(example.consumers);
+  /** Keys retired by rotations, per consumer, newest last. */
+  const outgoing: Record<string, string[]> = Object.fromEntries(consumers.map((c) => [c, []]));
+
+  beforeAll(() => deploy());
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  test('deploys every resource as declared', async () => {
+    const plans = await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }));
+    const byName = Object.fromEntries((plans.items ?? []).map((p) => [p.name, p]));
+    expect(byName[`${SERVICE}-free`]).toMatchObject({
+      quota: { limit: 1000, period: 'DAY' },
+      throttle: { rateLimit: 5, burstLimit: 10 },
+    });
+    const gold = byName[`${SERVICE}-gold`];
+    expect(gold).toMatchObject({
+      quota: { limit: 1000000, period: 'MONTH' },
+      throttle: { rateLimit: 100, burstLimit: 200 },
+    });
+    expect(gold.apiStages).toEqual([
+      expect.objectContaining({
+        stage: 'v1',
+        throttle: { '/pets/POST': { rateLimit: 10, burstLimit: 20 } },
+      }),
+    ]);
+
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION }));
+    expect(fn.Configuration).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler' });
+    for (const consumer of consumers) {
+      const secret = await secretsManager.send(
+        new DescribeSecretCommand({ SecretId: secretId(consumer) })
+      );
+      expect(secret.KmsKeyId).toBe(fn.Configuration?.KMSKeyArn);
+      expect(secret.RotationLambdaARN).toBe(fn.Configuration?.FunctionArn);
+      expect(Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject({
+        'keyplane:consumer': consumer,
+        'keyplane:service': SERVICE,
+      });
+    }
+    const policy = await secretsManager.send(
+      new GetResourcePolicyCommand({ SecretId: secretId('acme') })
+    );
+    expect(JSON.parse(policy.ResourcePolicy!).Statement[0].Principal.AWS).toEqual([READER]);
+
+    const roleName = fn.Configuration!.Role!.split('/').pop()!;
+    const rolePolicy = await new IAMClient({}).send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'rotate-api-keys' })
+    );
+    expect(decodeURIComponent(rolePolicy.PolicyDocument!)).toContain(`secret:keyplane/${ENV}/*`);
+    const events = new EventBridgeClient({});
+    expect(
+      (await events.send(new DescribeRuleCommand({ Name: `${SERVICE}-sweep` }))).ScheduleExpression
+    ).toBe('rate(1 hour)');
+    const [target] =
+      (await events.send(new ListTargetsByRuleCommand({ Rule: `${SERVICE}-sweep` }))).Targets ?? [];
+    expect(JSON.parse(target.Input!)).toEqual({ action: 'sweep' });
+    const alarms = await new CloudWatchClient({}).send(
+      new DescribeAlarmsCommand({ AlarmNamePrefix: SERVICE })
+    );
+    expect(alarms.MetricAlarms?.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+    ]);
+  });
+
+  test('turning rotation on issued every consumer its first key', async () => {
+    for (const consumer of consumers) {
+      expect(await invariantViolations(secretId(consumer))).toEqual([]);
+    }
+  });
+
+  test('rotates every consumer three times; the previous key keeps working through its grace', async () => {
+    for (let round = 1; round <= 3; round++) {
+      for (const consumer of consumers) {
+        const before = await viewSecret(secretId(consumer));
+        await rotate(secretId(consumer));
+        const after = await viewSecret(secretId(consumer));
+        expect({ consumer, round, moved: after.currentVersion !== before.currentVersion }).toEqual({
+          consumer,
+          round,
+          moved: true,
+        });
+        expect(await invariantViolations(secretId(consumer))).toEqual([]);
+        const previous = await viewKey(before.currentKeyId!);
+        expect(previous?.enabled).toBe(true);
+        for (const planId of before.planIds)
+          expect(await planMembers(planId)).toContain(before.currentKeyId);
+        const retireAfter = Date.parse(previous!.tags[KeyTag.RETIRE_AFTER]);
+        const grace = Number(before.tags['keyplane:grace-period-seconds']) * 1000;
+        expect(Math.abs(retireAfter - (Date.now() + grace))).toBeLessThan(120_000);
+        outgoing[consumer].push(before.currentKeyId!);
+      }
+    }
+  });
+
+  test('a sweep inside the grace period changes nothing', async () => {
+    await sweep(FUNCTION);
+    for (const keyId of Object.values(outgoing).flat())
+      expect((await viewKey(keyId))?.enabled).toBe(true);
+  });
+
+  test('a sweep past grace disables retired keys and takes them out of their plans; past the second period it deletes them', async () => {
+    const ids = await planIds();
+    const retired = Object.values(outgoing).flat();
+    for (const keyId of retired) await expire(keyId, KeyTag.RETIRE_AFTER);
+    await sweep(FUNCTION);
+    const members = new Set([...(await planMembers(ids.free)), ...(await planMembers(ids.gold))]);
+    for (const keyId of retired) {
+      const key = await viewKey(keyId);
+      expect({
+        keyId,
+        enabled: key?.enabled,
+        inAPlan: members.has(keyId),
+        deleteAfter: Boolean(key?.tags[KeyTag.DELETE_AFTER]),
+      }).toEqual({ keyId, enabled: false, inAPlan: false, deleteAfter: true });
+    }
+    for (const consumer of consumers)
+      expect(await invariantViolations(secretId(consumer))).toEqual([]);
+
+    for (const keyId of retired) await expire(keyId, KeyTag.DELETE_AFTER);
+    await sweep(FUNCTION);
+    for (const keyId of retired) expect(await viewKey(keyId)).toBeUndefined();
+    for (const consumer of consumers)
+      expect(await invariantViolations(secretId(consumer))).toEqual([]);
+  });
+
+  test("a consumer's plans follow the config: redeployed and swept, its key moves", async () => {
+    writeConfig((env) => (env.consumers.globex.plans = ['free']));
+    deploy();
+    await sweep(FUNCTION);
+    const ids = await planIds();
+    const { currentKeyId } = await viewSecret(secretId('globex'));
+    expect(await planMembers(ids.free)).toContain(currentKeyId);
+    expect(await planMembers(ids.gold)).not.toContain(currentKeyId);
+    expect(await invariantViolations(secretId('globex'))).toEqual([]);
+  });
+
+  test("a removed consumer's keys are retired, then deleted", async () => {
+    const { currentKeyId } = await viewSecret(secretId('initech'));
+    writeConfig((env) => {
+      env.consumers.globex.plans = ['free'];
+      delete env.consumers.initech;
+    });
+    deploy();
+    await sweep(FUNCTION);
+    expect((await viewKey(currentKeyId!))?.enabled).toBe(false);
+    await expire(currentKeyId!, KeyTag.DELETE_AFTER);
+    await sweep(FUNCTION);
+    expect(await viewKey(currentKeyId!)).toBeUndefined();
+    expect(
+      (await serviceKeys()).filter((k) => k.tags?.[KeyTag.SECRET_ARN]?.includes('/initech'))
+    ).toEqual([]);
+  });
+
+  test('revoke issues a new key and disables the old one at once', async () => {
+    const before = await viewSecret(secretId('acme'));
+    const result = await invoke<{ keyId: string; revokedKeyId: string }>(FUNCTION, {
+      action: 'revoke',
+      secretId: secretId('acme'),
+    });
+    expect(result.revokedKeyId).toBe(before.currentKeyId);
+    expect((await viewKey(before.currentKeyId!))?.enabled).toBe(false);
+    const after = await viewSecret(secretId('acme'));
+    expect(after.currentKeyId).toBe(result.keyId);
+    expect(await invariantViolations(secretId('acme'))).toEqual([]);
+  });
+
+  test('cdktf destroy leaves no managed key behind', async () => {
+    expect((await serviceKeys()).length).toBeGreaterThan(0);
+    cdktf('destroy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
+    expect(await serviceKeys()).toEqual([]);
+  });
+
+  test('no key value is in the state, the synth output, the cdktf output or any log', () => {
+    expect(issuedValues.size).toBeGreaterThanOrEqual(consumers.length * 4);
+    const files = [...filesUnder(work), ...filesUnder(LAMBDA_LOG_DIR), LAUNCHER_LOG].filter((f) =>
+      fs.existsSync(f)
+    );
+    expect(files.some((f) => f.endsWith('.tfstate'))).toBe(true);
+    expect(leaks(issuedValues, files, cdktfOutputs)).toEqual([]);
+  });
+});

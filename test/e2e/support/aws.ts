@@ -1,0 +1,145 @@
+/**
+ * The e2e tier's view of the local AWS: clients, and the checks every scenario repeats.
+ * Key values are read only to scan for leaks; they never go into an assertion message.
+ */
+import {
+  APIGatewayClient,
+  GetApiKeyCommand,
+  GetUsagePlanKeysCommand,
+  NotFoundException,
+  TagResourceCommand,
+} from '@aws-sdk/client-api-gateway';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../../../contract/tags';
+
+export const secretsManager = new SecretsManagerClient({});
+export const apiGateway = new APIGatewayClient({});
+export const lambda = new LambdaClient({});
+
+/** Every key value the tests have seen, for the leak scan. */
+export const issuedValues = new Set<string>();
+
+/** A consumer's secret as the tests need it. */
+export interface SecretView {
+  readonly arn: string;
+  readonly tags: Record<string, string>;
+  readonly planIds: string[];
+  readonly currentVersion: string;
+  readonly currentKeyId: string | undefined;
+}
+
+export async function viewSecret(secretId: string): Promise<SecretView> {
+  const secret = await secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }));
+  const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+  const stages = secret.VersionIdsToStages ?? {};
+  const currentVersion = Object.keys(stages).find((v) => stages[v].includes('AWSCURRENT'))!;
+  const value = await secretsManager.send(
+    new GetSecretValueCommand({ SecretId: secretId, VersionStage: 'AWSCURRENT' })
+  );
+  const parsed = JSON.parse(value.SecretString ?? '{}') as { keyId?: string; value?: string };
+  if (parsed.value) issuedValues.add(parsed.value);
+  return {
+    arn: secret.ARN!,
+    tags,
+    planIds: (tags[SecretTag.USAGE_PLANS] ?? '').split(PLAN_ID_SEPARATOR).filter(Boolean),
+    currentVersion,
+    currentKeyId: parsed.keyId,
+  };
+}
+
+/** The key's state, or undefined when it is gone. */
+export async function viewKey(keyId: string) {
+  try {
+    const key = await apiGateway.send(new GetApiKeyCommand({ apiKey: keyId, includeValue: true }));
+    if (key.value) issuedValues.add(key.value);
+    return { id: keyId, enabled: key.enabled === true, tags: key.tags ?? {} };
+  } catch (error) {
+    if (error instanceof NotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Ids of the keys in a usage plan. */
+export async function planMembers(planId: string): Promise<string[]> {
+  const members: string[] = [];
+  let position: string | undefined;
+  do {
+    const page = await apiGateway.send(
+      new GetUsagePlanKeysCommand({ usagePlanId: planId, limit: 500, position })
+    );
+    members.push(...(page.items ?? []).map((k) => k.id!));
+    position = page.position;
+  } while (position);
+  return members;
+}
+
+/**
+ * The invariant: the key AWSCURRENT names exists, is enabled, was made for that version, and
+ * is in every plan the consumer is declared in. Returns what is wrong (empty when it holds).
+ */
+export async function invariantViolations(secretId: string): Promise<string[]> {
+  const secret = await viewSecret(secretId);
+  if (!secret.currentKeyId) return [`${secretId}: AWSCURRENT names no key`];
+  const key = await viewKey(secret.currentKeyId);
+  if (!key) return [`${secretId}: current key ${secret.currentKeyId} does not exist`];
+  const problems: string[] = [];
+  if (!key.enabled) problems.push(`${secretId}: current key ${key.id} is disabled`);
+  if (key.tags[KeyTag.SECRET_VERSION] !== secret.currentVersion)
+    problems.push(
+      `${secretId}: current key ${key.id} was not made for version ${secret.currentVersion}`
+    );
+  for (const planId of secret.planIds) {
+    if (!(await planMembers(planId)).includes(key.id))
+      problems.push(`${secretId}: current key ${key.id} is not in plan ${planId}`);
+  }
+  return problems;
+}
+
+/** Rotates now (Secrets Manager runs the four steps through the real function). */
+export async function rotate(secretId: string): Promise<void> {
+  await secretsManager.send(
+    new RotateSecretCommand({ SecretId: secretId, RotateImmediately: true })
+  );
+}
+
+/** Invokes the rotation function; fails with its error message on a function error. */
+export async function invoke<T>(functionName: string, event: object): Promise<T> {
+  const result = await lambda.send(
+    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(event) })
+  );
+  const body = JSON.parse(Buffer.from(result.Payload ?? []).toString() || 'null');
+  if (result.FunctionError)
+    throw new Error(`${functionName} failed: ${body?.errorMessage ?? result.FunctionError}`);
+  return body as T;
+}
+
+/** Runs a sweep to completion, following its cursor. */
+export async function sweep(functionName: string): Promise<void> {
+  let event: { action: 'sweep'; cursor?: string } = { action: 'sweep' };
+  for (let round = 0; round < 50; round++) {
+    const result = await invoke<{ complete: boolean; cursor?: string }>(functionName, event);
+    if (result.complete) return;
+    event = { action: 'sweep', cursor: result.cursor };
+  }
+  throw new Error(`${functionName}: the sweep did not complete in 50 rounds`);
+}
+
+/** Moves a key's keyplane time tag into the past, as if the clock had run past it. */
+export async function expire(
+  keyId: string,
+  tag: typeof KeyTag.RETIRE_AFTER | typeof KeyTag.DELETE_AFTER
+): Promise<void> {
+  const region = await apiGateway.config.region();
+  await apiGateway.send(
+    new TagResourceCommand({
+      resourceArn: `arn:aws:apigateway:${region}::/apikeys/${keyId}`,
+      tags: { [tag]: new Date(Date.now() - 60_000).toISOString() },
+    })
+  );
+}
