@@ -1,0 +1,84 @@
+/**
+ * The Lambda's environment, read once and checked before any work: a missing or malformed
+ * variable stops the first invocation with a message that names the variable.
+ */
+import { LambdaEnv } from '../../contract';
+import { invalidVariable, missingVariable } from './errors';
+
+/** The configuration every part of the function reads. */
+export interface RotationEnv {
+  /** Name of the rotation service; keys are tagged with it and the sweep touches only those. */
+  readonly service: string;
+  /** Prefix of the names of the secrets this function manages; other secrets are refused. */
+  readonly secretPrefix: string;
+  /**
+   * Seconds a retired (disabled) key is kept before the sweep deletes it.
+   *
+   * @default 604800 (7 days)
+   */
+  readonly deleteAfterSeconds: number;
+  /** AWS region the function runs in (AWS_REGION, set by the Lambda runtime). */
+  readonly region: string;
+}
+
+/** Seven days, the period that lets a mistaken retirement be undone. */
+export const DEFAULT_DELETE_AFTER_SECONDS = 7 * 24 * 60 * 60;
+
+/** Ten years: longer periods are certainly a unit mistake. */
+export const MAX_PERIOD_SECONDS = 10 * 365 * 24 * 60 * 60;
+
+/** Characters valid in both an API Gateway and a Secrets Manager tag value. */
+const SERVICE_PATTERN = /^[A-Za-z0-9_.:/=+@-]{1,128}$/;
+/** Characters valid in a Secrets Manager secret name. */
+const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Reads and validates the environment; throws a ConfigurationError naming the variable. */
+export function readEnv(source: Readonly<Record<string, string | undefined>>): RotationEnv {
+  const service = required(source, LambdaEnv.SERVICE);
+  if (!SERVICE_PATTERN.test(service)) {
+    throw invalidVariable(
+      LambdaEnv.SERVICE,
+      '1-128 letters, digits or _ . : / = + - @ (it is written as a tag value)'
+    );
+  }
+  const secretPrefix = required(source, LambdaEnv.SECRET_PREFIX);
+  if (!SECRET_PREFIX_PATTERN.test(secretPrefix)) {
+    throw invalidVariable(
+      LambdaEnv.SECRET_PREFIX,
+      '1-256 letters, digits or / _ + = . @ - (the start of a secret name)'
+    );
+  }
+  const region = source.AWS_REGION ?? source.AWS_DEFAULT_REGION;
+  if (region === undefined || region === '') {
+    throw missingVariable('AWS_REGION');
+  }
+  if (!REGION_PATTERN.test(region)) {
+    throw invalidVariable('AWS_REGION', 'an AWS region name such as eu-west-1');
+  }
+  return {
+    service,
+    secretPrefix,
+    deleteAfterSeconds: readSeconds(source, LambdaEnv.DELETE_AFTER_SECONDS),
+    region,
+  };
+}
+
+function required(source: Readonly<Record<string, string | undefined>>, name: string): string {
+  const value = source[name];
+  if (value === undefined || value.trim() === '') {
+    throw missingVariable(name);
+  }
+  return value;
+}
+
+function readSeconds(source: Readonly<Record<string, string | undefined>>, name: string): number {
+  const raw = source[name];
+  if (raw === undefined || raw.trim() === '') {
+    return DEFAULT_DELETE_AFTER_SECONDS;
+  }
+  if (!/^\d{1,10}$/.test(raw.trim()) || Number(raw) > MAX_PERIOD_SECONDS) {
+    throw invalidVariable(name, `a whole number of seconds from 0 to ${MAX_PERIOD_SECONDS}`);
+  }
+  return Number(raw);
+}

@@ -1,0 +1,237 @@
+/**
+ * Error classes of the rotation Lambda and the small factories that word their messages.
+ *
+ * A message names the secret, the step and what was expected. It never contains a key value:
+ * the factories take ids, names, stages and counts, never values, and a wrapped cause's message
+ * is masked before it is repeated.
+ */
+import { maskKeyLike } from './redaction';
+
+/** A Secrets Manager rotation step. */
+export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+
+/** What the function was doing when it failed: a rotation step, a revoke or the sweep. */
+export type Operation = RotationStep | 'revoke' | 'sweep';
+
+/** The Lambda's environment is missing or malformed; nothing runs until it is fixed. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(`keyplane rotation: ${message}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The invocation event is not one the function accepts. */
+export class InvalidEventError extends Error {
+  constructor(message: string) {
+    super(`keyplane rotation: ${message}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/** A secret's tags do not describe a valid consumer. */
+export class SecretPolicyError extends Error {
+  constructor(
+    readonly secretId: string,
+    readonly tag: string,
+    expected: string
+  ) {
+    super(`${secretId}: tag ${tag} ${expected}`);
+    this.name = 'SecretPolicyError';
+  }
+}
+
+/** A rotation step, a revoke or a sweep action could not do its work. */
+export class RotationError extends Error {
+  constructor(
+    readonly secretId: string,
+    readonly operation: Operation,
+    message: string,
+    options?: ErrorOptions
+  ) {
+    super(`${secretId} ${operation}: ${message}`, options);
+    this.name = 'RotationError';
+  }
+}
+
+// ---- environment -------------------------------------------------------------------------
+
+export function missingVariable(name: string): ConfigurationError {
+  return new ConfigurationError(`environment variable ${name} must be set`);
+}
+
+export function invalidVariable(name: string, expected: string): ConfigurationError {
+  return new ConfigurationError(`environment variable ${name} must be ${expected}`);
+}
+
+// ---- events ------------------------------------------------------------------------------
+
+export function unsupportedEvent(received: string): InvalidEventError {
+  return new InvalidEventError(
+    'unsupported event: expected a Secrets Manager rotation step {SecretId, ClientRequestToken, ' +
+      `Step}, {action: 'sweep', cursor?} or {action: 'revoke', secretId}; received ${received}`
+  );
+}
+
+export function invalidEvent(kind: string, problems: readonly string[]): InvalidEventError {
+  return new InvalidEventError(`invalid ${kind} event: ${problems.join('; ')}`);
+}
+
+export function invalidCursor(): InvalidEventError {
+  return new InvalidEventError(
+    'invalid sweep event: cursor is not one a previous sweep returned; omit it to start over'
+  );
+}
+
+// ---- rotation preconditions --------------------------------------------------------------
+
+export function secretNotFound(secretId: string, operation: Operation): RotationError {
+  return new RotationError(secretId, operation, 'the secret does not exist');
+}
+
+export function secretNotManaged(
+  secretId: string,
+  operation: Operation,
+  reason: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    operation,
+    `the secret is not managed by this function: ${reason}`
+  );
+}
+
+export function rotationDisabled(secretId: string, step: RotationStep): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    'rotation is not enabled on the secret; expected RotationEnabled = true'
+  );
+}
+
+export function tokenNotAVersion(
+  secretId: string,
+  step: RotationStep,
+  token: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `ClientRequestToken ${token} is not a version of the secret; expected a version staged AWSPENDING`
+  );
+}
+
+export function tokenNotPending(
+  secretId: string,
+  step: RotationStep,
+  token: string,
+  stages: readonly string[]
+): RotationError {
+  const held = stages.length > 0 ? stages.join(', ') : 'no staging labels';
+  return new RotationError(
+    secretId,
+    step,
+    `version ${token} is not staged AWSPENDING (it has ${held}); expected AWSPENDING`
+  );
+}
+
+export function rotationAlreadyRunning(secretId: string, pendingVersion: string): RotationError {
+  return new RotationError(
+    secretId,
+    'revoke',
+    `a rotation is in progress (version ${pendingVersion} is staged AWSPENDING); wait for it to ` +
+      'finish, or cancel it by removing AWSPENDING from that version, then revoke again'
+  );
+}
+
+// ---- keys --------------------------------------------------------------------------------
+
+export function noKeyForVersion(
+  secretId: string,
+  step: RotationStep,
+  token: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `no API key tagged for version ${token} exists; expected the key createSecret made ` +
+      '(it was deleted out of band, or createSecret did not run)'
+  );
+}
+
+export function versionHoldsUnknownKey(
+  secretId: string,
+  step: RotationStep,
+  token: string,
+  keyId: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `version ${token} already names key ${keyId}, which is not a live key made for this version ` +
+      '(deleted out of band?); cancel this rotation by removing AWSPENDING from the version and ' +
+      'rotate again'
+  );
+}
+
+export function unexpectedVersionValue(
+  secretId: string,
+  step: RotationStep,
+  versionId: string,
+  found: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `version ${versionId} holds ${found}; expected no value yet or a keyplane issued-key value`
+  );
+}
+
+export function keyDisabled(secretId: string, step: RotationStep, keyId: string): RotationError {
+  return new RotationError(secretId, step, `pending key ${keyId} is disabled; expected enabled`);
+}
+
+export function keyMissingFromPlans(
+  secretId: string,
+  step: RotationStep,
+  keyId: string,
+  missing: readonly string[]
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `pending key ${keyId} is not a member of usage plan(s) ${missing.join(', ')}; expected it ` +
+      'in every plan the secret declares'
+  );
+}
+
+export function planNotFound(
+  secretId: string,
+  operation: Operation,
+  planId: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    operation,
+    `usage plan ${planId}, declared in the secret's tags, does not exist`
+  );
+}
+
+export function healthCheckFailed(
+  secretId: string,
+  step: RotationStep,
+  target: string,
+  detail: string
+): RotationError {
+  return new RotationError(
+    secretId,
+    step,
+    `health check ${target} ${detail}; expected an answer other than 403`
+  );
+}
+
+export function stepFailed(secretId: string, operation: Operation, cause: unknown): RotationError {
+  const what =
+    cause instanceof Error ? `${cause.name}: ${maskKeyLike(cause.message)}` : 'unknown failure';
+  return new RotationError(secretId, operation, what, { cause });
+}

@@ -1,0 +1,49 @@
+import { DEFAULT_DELETE_AFTER_SECONDS, readEnv } from '../../../lambdas/rotation/env';
+import { ConfigurationError } from '../../../lambdas/rotation/errors';
+
+const valid = {
+  KEYPLANE_SERVICE: 'orders-api',
+  KEYPLANE_SECRET_PREFIX: 'keyplane/orders-api/',
+  KEYPLANE_DELETE_AFTER_SECONDS: '86400',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('readEnv', () => {
+  test('reads the contract variables and the region', () => {
+    expect(readEnv(valid)).toEqual({
+      service: 'orders-api',
+      secretPrefix: 'keyplane/orders-api/',
+      deleteAfterSeconds: 86400,
+      region: 'eu-west-1',
+    });
+  });
+
+  test('defaults the delete period to 7 days', () => {
+    expect(readEnv({ ...valid, KEYPLANE_DELETE_AFTER_SECONDS: undefined }).deleteAfterSeconds).toBe(
+      DEFAULT_DELETE_AFTER_SECONDS
+    );
+    expect(DEFAULT_DELETE_AFTER_SECONDS).toBe(604800);
+  });
+
+  test('falls back to AWS_DEFAULT_REGION', () => {
+    expect(
+      readEnv({ ...valid, AWS_REGION: undefined, AWS_DEFAULT_REGION: 'us-gov-west-1' }).region
+    ).toBe('us-gov-west-1');
+  });
+
+  test.each([
+    ['KEYPLANE_SERVICE', undefined, /environment variable KEYPLANE_SERVICE must be set/],
+    ['KEYPLANE_SERVICE', 'has spaces', /KEYPLANE_SERVICE must be 1-128 letters, digits/],
+    ['KEYPLANE_SECRET_PREFIX', '  ', /KEYPLANE_SECRET_PREFIX must be set/],
+    ['KEYPLANE_SECRET_PREFIX', 'bad*prefix', /KEYPLANE_SECRET_PREFIX must be 1-256/],
+    ['KEYPLANE_DELETE_AFTER_SECONDS', '7d', /KEYPLANE_DELETE_AFTER_SECONDS must be a whole number/],
+    ['KEYPLANE_DELETE_AFTER_SECONDS', '-1', /must be a whole number of seconds from 0 to/],
+    ['KEYPLANE_DELETE_AFTER_SECONDS', '999999999', /from 0 to 315360000/],
+    ['AWS_REGION', undefined, /AWS_REGION must be set/],
+    ['AWS_REGION', 'mars', /AWS_REGION must be an AWS region name/],
+  ])('fails when %s is %p', (name, value, message) => {
+    const env = { ...valid, [name]: value };
+    expect(() => readEnv(env)).toThrow(ConfigurationError);
+    expect(() => readEnv(env)).toThrow(message);
+  });
+});

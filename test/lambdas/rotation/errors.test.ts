@@ -1,0 +1,40 @@
+import {
+  ConfigurationError,
+  InvalidEventError,
+  RotationError,
+  SecretPolicyError,
+  stepFailed,
+  tokenNotPending,
+} from '../../../lambdas/rotation/errors';
+import { generateKeyValue } from '../../../lambdas/rotation/key-value';
+
+describe('errors', () => {
+  test('each class sets its name', () => {
+    expect(new ConfigurationError('x').name).toBe('ConfigurationError');
+    expect(new InvalidEventError('x').name).toBe('InvalidEventError');
+    expect(new SecretPolicyError('s', 't', 'must be y').name).toBe('SecretPolicyError');
+    expect(new RotationError('s', 'setSecret', 'x').name).toBe('RotationError');
+  });
+
+  test('a RotationError names the secret and the operation, and keeps its cause', () => {
+    const cause = new Error('underlying');
+    const error = new RotationError('arn:s', 'finishSecret', 'could not move AWSCURRENT', {
+      cause,
+    });
+    expect(error.message).toBe('arn:s finishSecret: could not move AWSCURRENT');
+    expect(error).toMatchObject({ secretId: 'arn:s', operation: 'finishSecret', cause });
+  });
+
+  test('says what was expected', () => {
+    expect(tokenNotPending('arn:s', 'testSecret', 'v2', []).message).toBe(
+      'arn:s testSecret: version v2 is not staged AWSPENDING (it has no staging labels); expected AWSPENDING'
+    );
+  });
+
+  test('stepFailed masks a key value that an underlying message might carry', () => {
+    const key = generateKeyValue('ordK');
+    const error = stepFailed('arn:s', 'createSecret', new Error(`API key ${key} already exists`));
+    expect(error.message).toBe('arn:s createSecret: Error: API key [REDACTED] already exists');
+    expect(stepFailed('arn:s', 'sweep', 'a string').message).toBe('arn:s sweep: unknown failure');
+  });
+});
