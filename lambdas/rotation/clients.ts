@@ -1,0 +1,40 @@
+/**
+ * The AWS SDK v3 clients, made once per container. Both use the SDK's own adaptive retry
+ * (exponential backoff with jitter plus client-side rate limiting after throttling) instead of
+ * a hand-written loop. Endpoints come from the SDK's standard configuration, so AWS_ENDPOINT_URL
+ * points them at a local emulator in tests. API Gateway calls pass through the pacer first.
+ */
+import { APIGatewayClient, type APIGatewayClientConfig } from '@aws-sdk/client-api-gateway';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ApiGatewayPacer, operationName } from './pacing';
+
+/** Attempts per call, the first included; with adaptive backoff this spans a few seconds. */
+export const MAX_ATTEMPTS = 6;
+export const RETRY_MODE = 'adaptive';
+
+export interface AwsClients {
+  readonly secretsManager: SecretsManagerClient;
+  readonly apiGateway: APIGatewayClient;
+}
+
+/** Settings tests may override: where calls go, with which credentials, how many attempts. */
+export type ClientOverrides = Pick<
+  APIGatewayClientConfig,
+  'region' | 'credentials' | 'requestHandler' | 'maxAttempts'
+>;
+
+export function createClients(
+  overrides: ClientOverrides = {},
+  pacer: ApiGatewayPacer = new ApiGatewayPacer()
+): AwsClients {
+  const common = { retryMode: RETRY_MODE, maxAttempts: MAX_ATTEMPTS, ...overrides };
+  const apiGateway = new APIGatewayClient(common);
+  apiGateway.middlewareStack.add(
+    (next, context) => async (args) => {
+      await pacer.acquire(operationName(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'keyplanePacing' }
+  );
+  return { secretsManager: new SecretsManagerClient(common), apiGateway };
+}

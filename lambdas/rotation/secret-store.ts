@@ -1,0 +1,180 @@
+/**
+ * The Secrets Manager calls the function makes, each one a single SDK call with the
+ * "not there" answers turned into values. Retries are the SDK's.
+ */
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+  type SecretsManagerClient,
+  type Tag,
+} from '@aws-sdk/client-secrets-manager';
+import type { IssuedKeyValue } from '../../contract';
+import { isAwsError } from './aws-errors';
+import { parseSecretValue, serializeIssuedKey, type VersionContent } from './secret-value';
+
+/** Secrets Manager's staging labels that rotation moves. */
+export const Stage = {
+  CURRENT: 'AWSCURRENT',
+  PENDING: 'AWSPENDING',
+} as const;
+
+/** What DescribeSecret or ListSecrets tells about a secret. */
+export interface SecretState {
+  readonly arn: string;
+  readonly name: string;
+  readonly rotationEnabled: boolean;
+  /** True when the secret is scheduled for deletion. */
+  readonly deleted: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Version id to staging labels, for versions that have labels. */
+  readonly versions: ReadonlyMap<string, readonly string[]>;
+}
+
+/** ListSecrets' largest page. */
+export const SECRETS_PAGE_SIZE = 100;
+
+/** The version that carries a staging label, if any. */
+export function versionStagedAs(secret: SecretState, stage: string): string | undefined {
+  for (const [versionId, stages] of secret.versions) {
+    if (stages.includes(stage)) return versionId;
+  }
+  return undefined;
+}
+
+/**
+ * The version of a rotation in progress: staged AWSPENDING and not AWSCURRENT. A finished
+ * rotation may leave AWSPENDING on the current version (AWS's templates do); that is not one.
+ */
+export function rotationInProgress(secret: SecretState): string | undefined {
+  for (const [versionId, stages] of secret.versions) {
+    if (stages.includes(Stage.PENDING) && !stages.includes(Stage.CURRENT)) return versionId;
+  }
+  return undefined;
+}
+
+export class SecretStore {
+  constructor(private readonly client: SecretsManagerClient) {}
+
+  /** The secret's state, or undefined when it does not exist. */
+  async describe(secretId: string): Promise<SecretState | undefined> {
+    try {
+      const out = await this.client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      return toState({
+        arn: out.ARN,
+        name: out.Name,
+        rotationEnabled: out.RotationEnabled,
+        deletedDate: out.DeletedDate,
+        tags: out.Tags,
+        versions: out.VersionIdsToStages,
+      });
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /** What a version holds; a version without a value (or none at all) reads as empty. */
+  async read(secretId: string, versionId?: string, stage?: string): Promise<VersionContent> {
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId, VersionStage: stage })
+      );
+      return parseSecretValue(out.SecretString);
+    } catch (error) {
+      if (isAwsError(error, 'ResourceNotFoundException')) return { kind: 'empty' };
+      throw error;
+    }
+  }
+
+  /**
+   * Writes an issued key as the version `token`, staged AWSPENDING. Repeating the same write
+   * is a no-op; 'exists' means the version already holds a different value.
+   */
+  async putPending(
+    arn: string,
+    token: string,
+    value: IssuedKeyValue
+  ): Promise<'written' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutSecretValueCommand({
+          SecretId: arn,
+          ClientRequestToken: token,
+          SecretString: serializeIssuedKey(value),
+          VersionStages: [Stage.PENDING],
+        })
+      );
+      return 'written';
+    } catch (error) {
+      if (isAwsError(error, 'ResourceExistsException')) return 'exists';
+      throw error;
+    }
+  }
+
+  /** Moves AWSCURRENT to `token`, off `from` (Secrets Manager then labels `from` AWSPREVIOUS). */
+  async promote(arn: string, token: string, from: string | undefined): Promise<void> {
+    await this.client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: arn,
+        VersionStage: Stage.CURRENT,
+        MoveToVersionId: token,
+        RemoveFromVersionId: from,
+      })
+    );
+  }
+
+  /** Every secret whose name starts with `prefix`, those scheduled for deletion included. */
+  async listByNamePrefix(prefix: string): Promise<SecretState[]> {
+    const secrets: SecretState[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListSecretsCommand({
+          Filters: [{ Key: 'name', Values: [prefix] }],
+          IncludePlannedDeletion: true,
+          MaxResults: SECRETS_PAGE_SIZE,
+          NextToken: nextToken,
+        })
+      );
+      for (const entry of out.SecretList ?? []) {
+        const state = toState({
+          arn: entry.ARN,
+          name: entry.Name,
+          rotationEnabled: entry.RotationEnabled,
+          deletedDate: entry.DeletedDate,
+          tags: entry.Tags,
+          versions: entry.SecretVersionsToStages,
+        });
+        // The name filter is a case-insensitive prefix match: check it exactly.
+        if (state.name.startsWith(prefix)) secrets.push(state);
+      }
+      nextToken = out.NextToken === nextToken ? undefined : out.NextToken;
+    } while (nextToken !== undefined);
+    return secrets;
+  }
+}
+
+function toState(raw: {
+  arn?: string;
+  name?: string;
+  rotationEnabled?: boolean;
+  deletedDate?: Date;
+  tags?: Tag[];
+  versions?: Record<string, string[]>;
+}): SecretState {
+  const tags: Record<string, string> = {};
+  for (const tag of raw.tags ?? []) {
+    if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+  }
+  return {
+    arn: raw.arn ?? '',
+    name: raw.name ?? '',
+    rotationEnabled: raw.rotationEnabled === true,
+    deleted: raw.deletedDate !== undefined && raw.deletedDate !== null,
+    tags,
+    versions: new Map(Object.entries(raw.versions ?? {})),
+  };
+}

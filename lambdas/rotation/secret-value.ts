@@ -1,0 +1,77 @@
+/**
+ * Reading and writing the secret's JSON (contract/secret-value.ts). A value that does not parse
+ * is reported by its kind only: the text may hold a key.
+ */
+import { z } from 'zod';
+import { SECRET_FORMAT, type BootstrapValue, type IssuedKeyValue } from '../../contract';
+
+const issuedSchema = z.object({
+  format: z.literal(SECRET_FORMAT),
+  keyId: z.string().min(1).max(128),
+  value: z
+    .string()
+    .min(20)
+    .max(128)
+    .regex(/^[A-Za-z0-9]+$/),
+  consumer: z.string().min(1),
+  usagePlanIds: z.array(z.string()),
+  createdAt: z.string(),
+}) satisfies z.ZodType<IssuedKeyValue>;
+
+const bootstrapSchema = z.object({
+  format: z.literal(SECRET_FORMAT),
+  bootstrap: z.literal(true),
+  consumer: z.string(),
+}) satisfies z.ZodType<BootstrapValue>;
+
+/** What a secret version holds. */
+export type VersionContent =
+  | { readonly kind: 'issued'; readonly value: IssuedKeyValue }
+  | { readonly kind: 'bootstrap'; readonly value: BootstrapValue }
+  /** The version exists but has no value yet (Secrets Manager made it for a rotation). */
+  | { readonly kind: 'empty' }
+  /** Something that is not keyplane JSON. */
+  | { readonly kind: 'unrecognized' };
+
+/** Classifies a SecretString; undefined means the version has no value. */
+export function parseSecretValue(secretString: string | undefined): VersionContent {
+  if (secretString === undefined) return { kind: 'empty' };
+  let json: unknown;
+  try {
+    json = JSON.parse(secretString);
+  } catch {
+    return { kind: 'unrecognized' };
+  }
+  const issued = issuedSchema.safeParse(json);
+  if (issued.success) return { kind: 'issued', value: issued.data };
+  const bootstrap = bootstrapSchema.safeParse(json);
+  if (bootstrap.success) return { kind: 'bootstrap', value: bootstrap.data };
+  return { kind: 'unrecognized' };
+}
+
+/** The JSON of an issued key, fields in a fixed order. */
+export function serializeIssuedKey(value: IssuedKeyValue): string {
+  const ordered: IssuedKeyValue = {
+    format: value.format,
+    keyId: value.keyId,
+    value: value.value,
+    consumer: value.consumer,
+    usagePlanIds: [...value.usagePlanIds],
+    createdAt: value.createdAt,
+  };
+  return JSON.stringify(ordered);
+}
+
+/** A short description of a version's content for messages: never the value. */
+export function describeContent(content: VersionContent): string {
+  switch (content.kind) {
+    case 'issued':
+      return `issued key ${content.value.keyId}`;
+    case 'bootstrap':
+      return 'the bootstrap placeholder';
+    case 'empty':
+      return 'no value';
+    case 'unrecognized':
+      return 'a value that is not keyplane JSON';
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * A small stateful stand-in for Secrets Manager and API Gateway, installed with
+ * aws-sdk-client-mock (`mockClient` per client). It keeps secrets with versions and staging
+ * labels, API keys with tags, and usage-plan memberships, answers the commands the rotation
+ * Lambda sends with AWS's documented behaviour (including its errors), and pages list calls.
+ * Tests use it for multi-step flows and to count calls; single-call tests stub commands
+ * directly with `.on(Command).resolves(...)`.
+ */
+import {
+  APIGatewayClient,
+  ConflictException,
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
+  GetApiKeyCommand,
+  GetApiKeysCommand,
+  GetUsagePlanKeysCommand,
+  GetUsagePlansCommand,
+  NotFoundException,
+  TagResourceCommand,
+  UpdateApiKeyCommand,
+  type ApiKey,
+} from '@aws-sdk/client-api-gateway';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  InvalidParameterException,
+  InvalidRequestException,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  ResourceExistsException,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+  type Filter,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { bootstrapValue, SecretTag } from '../../../../contract';
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '123456789012';
+
+export interface FakeVersion {
+  value?: string;
+  stages: string[];
+}
+
+export interface FakeSecret {
+  arn: string;
+  name: string;
+  rotationEnabled: boolean;
+  deletedDate?: Date;
+  tags: Record<string, string>;
+  versions: Map<string, FakeVersion>;
+}
+
+export interface FakeKey {
+  id: string;
+  name: string;
+  value: string;
+  enabled: boolean;
+  createdDate: Date;
+  tags: Record<string, string>;
+  description?: string;
+}
+
+export interface CallRecord {
+  readonly service: 'secretsmanager' | 'apigateway';
+  readonly command: string;
+}
+
+type Failure = { error: Error; remaining: number };
+
+export class FakeAws {
+  readonly secretsManager = mockClient(SecretsManagerClient);
+  readonly apiGateway = mockClient(APIGatewayClient);
+  readonly secrets = new Map<string, FakeSecret>();
+  readonly keys = new Map<string, FakeKey>();
+  readonly plans = new Map<string, Set<string>>();
+  /** The instant CreateApiKey stamps as createdDate. */
+  now: () => Date = () => new Date('2025-06-01T12:00:00.000Z');
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly hooks = new Map<string, (() => void)[]>();
+  private nextId = 1;
+
+  constructor() {
+    this.install();
+  }
+
+  /** Clears state, recorded calls and injected failures. */
+  reset(): void {
+    this.secretsManager.reset();
+    this.apiGateway.reset();
+    this.secrets.clear();
+    this.keys.clear();
+    this.plans.clear();
+    this.failures.clear();
+    this.hooks.clear();
+    this.nextId = 1;
+    this.install();
+  }
+
+  /** Every command sent so far, in order per client. */
+  calls(): CallRecord[] {
+    const name = (input: unknown): string =>
+      (input as { constructor: { name: string } }).constructor.name.replace(/Command$/, '');
+    return [
+      ...this.secretsManager
+        .calls()
+        .map((call) => ({ service: 'secretsmanager' as const, command: name(call.args[0]) })),
+      ...this.apiGateway
+        .calls()
+        .map((call) => ({ service: 'apigateway' as const, command: name(call.args[0]) })),
+    ];
+  }
+
+  /** Number of calls per command name. */
+  callCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const call of this.calls()) counts[call.command] = (counts[call.command] ?? 0) + 1;
+    return counts;
+  }
+
+  clearCalls(): void {
+    this.secretsManager.resetHistory();
+    this.apiGateway.resetHistory();
+  }
+
+  /** The next `times` calls of a command fail with `error` (after recording the call). */
+  failNext(command: string, error: Error, times = 1): void {
+    const list = this.failures.get(command) ?? [];
+    list.push({ error, remaining: times });
+    this.failures.set(command, list);
+  }
+
+  /** Runs `change` just before the next call of a command: the world moving under the code. */
+  beforeNext(command: string, change: () => void): void {
+    const list = this.hooks.get(command) ?? [];
+    list.push(change);
+    this.hooks.set(command, list);
+  }
+
+  addPlan(id: string): void {
+    this.plans.set(id, new Set());
+  }
+
+  /** A secret as Terraform leaves it: tags, rotation on, the bootstrap placeholder AWSCURRENT. */
+  addSecret(options: {
+    name: string;
+    tags: Record<string, string>;
+    rotationEnabled?: boolean;
+    initialVersion?: string;
+  }): FakeSecret {
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${options.name}-AbC${this.nextId++}`;
+    const consumer = options.tags[SecretTag.CONSUMER] ?? 'unknown';
+    const secret: FakeSecret = {
+      arn,
+      name: options.name,
+      rotationEnabled: options.rotationEnabled ?? true,
+      tags: { ...options.tags },
+      versions: new Map([
+        [
+          options.initialVersion ?? 'terraform-initial-version-0000000000',
+          { value: JSON.stringify(bootstrapValue(consumer)), stages: ['AWSCURRENT'] },
+        ],
+      ]),
+    };
+    this.secrets.set(arn, secret);
+    return secret;
+  }
+
+  /** What RotateSecret does before it calls the function: an empty version staged AWSPENDING. */
+  startRotation(secret: FakeSecret, token: string): void {
+    this.moveLabel(secret, 'AWSPENDING', token);
+    secret.versions.set(token, { stages: ['AWSPENDING'] });
+  }
+
+  addKey(key: Partial<FakeKey> & { id: string; tags: Record<string, string> }): FakeKey {
+    const full: FakeKey = {
+      name: key.id,
+      value: `value${key.id}`.padEnd(40, 'x'),
+      enabled: true,
+      createdDate: new Date('2025-01-01T00:00:00.000Z'),
+      ...key,
+    };
+    this.keys.set(full.id, full);
+    return full;
+  }
+
+  addMember(planId: string, keyId: string): void {
+    const members = this.plans.get(planId);
+    if (members === undefined) throw new Error(`no plan ${planId}`);
+    members.add(keyId);
+  }
+
+  plansOf(keyId: string): string[] {
+    return [...this.plans].filter(([, members]) => members.has(keyId)).map(([id]) => id);
+  }
+
+  currentVersion(secret: FakeSecret): string | undefined {
+    return [...secret.versions].find(([, v]) => v.stages.includes('AWSCURRENT'))?.[0];
+  }
+
+  /** Parsed JSON of the AWSCURRENT version. */
+  currentValue(secret: FakeSecret): Record<string, unknown> {
+    const id = this.currentVersion(secret);
+    const value = id === undefined ? undefined : secret.versions.get(id)?.value;
+    return value === undefined ? {} : (JSON.parse(value) as Record<string, unknown>);
+  }
+
+  // ---- installation --------------------------------------------------------------------
+
+  private install(): void {
+    const sm = this.secretsManager;
+    sm.on(DescribeSecretCommand).callsFake((input) =>
+      this.run('DescribeSecret', () => {
+        const secret = this.findSecret(input.SecretId);
+        return {
+          ARN: secret.arn,
+          Name: secret.name,
+          RotationEnabled: secret.rotationEnabled,
+          DeletedDate: secret.deletedDate,
+          Tags: Object.entries(secret.tags).map(([Key, Value]) => ({ Key, Value })),
+          VersionIdsToStages: this.stagesOf(secret),
+        };
+      })
+    );
+    sm.on(GetSecretValueCommand).callsFake((input) =>
+      this.run('GetSecretValue', () => {
+        const secret = this.findSecret(input.SecretId);
+        let versionId = input.VersionId;
+        if (versionId === undefined) {
+          const stage = input.VersionStage ?? 'AWSCURRENT';
+          versionId = [...secret.versions].find(([, v]) => v.stages.includes(stage))?.[0];
+        }
+        const version = versionId === undefined ? undefined : secret.versions.get(versionId);
+        if (version === undefined) throw notFound('no such version');
+        if (input.VersionStage !== undefined && !version.stages.includes(input.VersionStage)) {
+          throw new InvalidRequestException({
+            message: 'VersionStage not associated with VersionId',
+            $metadata: {},
+          });
+        }
+        if (version.value === undefined) throw notFound("can't find the specified secret value");
+        return { ARN: secret.arn, VersionId: versionId, SecretString: version.value };
+      })
+    );
+    sm.on(PutSecretValueCommand).callsFake((input) =>
+      this.run('PutSecretValue', () => {
+        const secret = this.findSecret(input.SecretId);
+        const token = input.ClientRequestToken ?? 'missing-token';
+        const existing = secret.versions.get(token);
+        if (existing?.value !== undefined) {
+          if (existing.value !== input.SecretString) {
+            throw new ResourceExistsException({
+              message: 'You cannot modify an existing version',
+              $metadata: {},
+            });
+          }
+          return { ARN: secret.arn, VersionId: token };
+        }
+        for (const stage of input.VersionStages ?? ['AWSCURRENT']) {
+          this.moveLabel(secret, stage, token);
+        }
+        secret.versions.set(token, {
+          value: input.SecretString,
+          stages: [...new Set([...(existing?.stages ?? []), ...(input.VersionStages ?? [])])],
+        });
+        return { ARN: secret.arn, VersionId: token };
+      })
+    );
+    sm.on(UpdateSecretVersionStageCommand).callsFake((input) =>
+      this.run('UpdateSecretVersionStage', () => {
+        const secret = this.findSecret(input.SecretId);
+        const stage = input.VersionStage ?? '';
+        const holder = [...secret.versions].find(([, v]) => v.stages.includes(stage))?.[0];
+        if (holder !== undefined && holder !== input.MoveToVersionId) {
+          if (input.RemoveFromVersionId !== holder) {
+            throw new InvalidParameterException({
+              message: `${stage} is attached to ${holder}, not ${input.RemoveFromVersionId}`,
+              $metadata: {},
+            });
+          }
+        }
+        if (input.RemoveFromVersionId !== undefined) {
+          const from = secret.versions.get(input.RemoveFromVersionId);
+          if (from === undefined || !from.stages.includes(stage)) {
+            throw new InvalidParameterException({ message: 'label not there', $metadata: {} });
+          }
+          from.stages = from.stages.filter((s) => s !== stage);
+          if (stage === 'AWSCURRENT') {
+            this.moveLabel(secret, 'AWSPREVIOUS', input.RemoveFromVersionId);
+            from.stages.push('AWSPREVIOUS');
+          }
+        }
+        if (input.MoveToVersionId !== undefined) {
+          const to = secret.versions.get(input.MoveToVersionId);
+          if (to === undefined) {
+            throw new InvalidParameterException({ message: 'no such version', $metadata: {} });
+          }
+          if (!to.stages.includes(stage)) to.stages.push(stage);
+        }
+        return { ARN: secret.arn };
+      })
+    );
+    sm.on(ListSecretsCommand).callsFake((input) =>
+      this.run('ListSecrets', () => {
+        const prefix =
+          (input.Filters as Filter[] | undefined)?.find((f) => f.Key === 'name')?.Values?.[0] ?? '';
+        const all = [...this.secrets.values()]
+          .filter((s) => s.name.toLowerCase().startsWith(prefix.toLowerCase()))
+          .filter((s) => input.IncludePlannedDeletion === true || s.deletedDate === undefined)
+          .sort((a, b) => a.arn.localeCompare(b.arn));
+        const { page, next } = paginate(all, input.NextToken, input.MaxResults ?? 100);
+        return {
+          SecretList: page.map((secret) => ({
+            ARN: secret.arn,
+            Name: secret.name,
+            RotationEnabled: secret.rotationEnabled,
+            DeletedDate: secret.deletedDate,
+            Tags: Object.entries(secret.tags).map(([Key, Value]) => ({ Key, Value })),
+            SecretVersionsToStages: this.stagesOf(secret),
+          })),
+          NextToken: next,
+        };
+      })
+    );
+
+    const api = this.apiGateway;
+    api.on(GetApiKeysCommand).callsFake((input) =>
+      this.run('GetApiKeys', () => {
+        const matching = this.sortedKeys().filter(
+          (key) => input.nameQuery === undefined || key.name.startsWith(input.nameQuery)
+        );
+        const { page, next } = paginate(matching, input.position, input.limit ?? 25);
+        return {
+          items: page.map((key) => this.toApiKey(key, input.includeValues === true)),
+          position: next,
+        };
+      })
+    );
+    api
+      .on(GetApiKeyCommand)
+      .callsFake((input) =>
+        this.run('GetApiKey', () =>
+          this.toApiKey(this.findKey(input.apiKey), input.includeValue === true)
+        )
+      );
+    api.on(CreateApiKeyCommand).callsFake((input) =>
+      this.run('CreateApiKey', () => {
+        const id = `k${String(this.nextId++).padStart(9, '0')}`;
+        const key: FakeKey = {
+          id,
+          name: input.name ?? id,
+          value: input.value ?? `generated${id}`.padEnd(40, 'g'),
+          enabled: input.enabled === true,
+          createdDate: this.now(),
+          tags: { ...(input.tags ?? {}) },
+          description: input.description,
+        };
+        this.keys.set(id, key);
+        return this.toApiKey(key, true);
+      })
+    );
+    api.on(UpdateApiKeyCommand).callsFake((input) =>
+      this.run('UpdateApiKey', () => {
+        const key = this.findKey(input.apiKey);
+        for (const op of input.patchOperations ?? []) {
+          if (op.op === 'replace' && op.path === '/enabled') key.enabled = op.value === 'true';
+        }
+        return this.toApiKey(key, false);
+      })
+    );
+    api.on(DeleteApiKeyCommand).callsFake((input) =>
+      this.run('DeleteApiKey', () => {
+        const key = this.findKey(input.apiKey);
+        this.keys.delete(key.id);
+        for (const members of this.plans.values()) members.delete(key.id);
+        return {};
+      })
+    );
+    api.on(TagResourceCommand).callsFake((input) =>
+      this.run('TagResource', () => {
+        const match = /^arn:aws:apigateway:[a-z0-9-]+::\/apikeys\/([A-Za-z0-9]+)$/.exec(
+          input.resourceArn ?? ''
+        );
+        if (match === null) throw new Error(`unexpected ARN ${input.resourceArn}`);
+        const key = this.findKey(match[1]);
+        Object.assign(key.tags, input.tags);
+        return {};
+      })
+    );
+    api.on(CreateUsagePlanKeyCommand).callsFake((input) =>
+      this.run('CreateUsagePlanKey', () => {
+        const members = this.plans.get(input.usagePlanId ?? '');
+        if (members === undefined) throw apiNotFound('Invalid Usage Plan ID specified');
+        const key = this.findKey(input.keyId);
+        if (members.has(key.id)) {
+          throw new ConflictException({ message: 'already in the usage plan', $metadata: {} });
+        }
+        members.add(key.id);
+        return { id: key.id, type: 'API_KEY', name: key.name };
+      })
+    );
+    api.on(DeleteUsagePlanKeyCommand).callsFake((input) =>
+      this.run('DeleteUsagePlanKey', () => {
+        const members = this.plans.get(input.usagePlanId ?? '');
+        if (members === undefined || !members.has(input.keyId ?? '')) {
+          throw apiNotFound('Invalid Usage Plan Key identifier');
+        }
+        members.delete(input.keyId ?? '');
+        return {};
+      })
+    );
+    api.on(GetUsagePlansCommand).callsFake((input) =>
+      this.run('GetUsagePlans', () => {
+        if (input.keyId !== undefined) this.findKey(input.keyId);
+        const ids = [...this.plans.keys()]
+          .filter((id) => input.keyId === undefined || this.plans.get(id)?.has(input.keyId))
+          .sort();
+        const { page, next } = paginate(ids, input.position, input.limit ?? 25);
+        return { items: page.map((id) => ({ id, name: id })), position: next };
+      })
+    );
+    api.on(GetUsagePlanKeysCommand).callsFake((input) =>
+      this.run('GetUsagePlanKeys', () => {
+        const members = this.plans.get(input.usagePlanId ?? '');
+        if (members === undefined) throw apiNotFound('Invalid Usage Plan ID specified');
+        const { page, next } = paginate([...members].sort(), input.position, input.limit ?? 25);
+        return { items: page.map((id) => ({ id, type: 'API_KEY' })), position: next };
+      })
+    );
+  }
+
+  private run<T>(command: string, body: () => T): Promise<T> {
+    this.hooks.get(command)?.shift()?.();
+    const queue = this.failures.get(command);
+    const failure = queue?.[0];
+    if (failure !== undefined) {
+      failure.remaining--;
+      if (failure.remaining <= 0) queue?.shift();
+      return Promise.reject(failure.error);
+    }
+    try {
+      return Promise.resolve(body());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private findSecret(id: string | undefined): FakeSecret {
+    const secret = [...this.secrets.values()].find((s) => s.arn === id || s.name === id);
+    if (secret === undefined) throw notFound("Secrets Manager can't find the specified secret.");
+    return secret;
+  }
+
+  private findKey(id: string | undefined): FakeKey {
+    const key = this.keys.get(id ?? '');
+    if (key === undefined) throw apiNotFound('Invalid API Key identifier specified');
+    return key;
+  }
+
+  private sortedKeys(): FakeKey[] {
+    return [...this.keys.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private toApiKey(key: FakeKey, includeValue: boolean): ApiKey {
+    return {
+      id: key.id,
+      name: key.name,
+      enabled: key.enabled,
+      createdDate: key.createdDate,
+      tags: { ...key.tags },
+      ...(includeValue ? { value: key.value } : {}),
+    };
+  }
+
+  private stagesOf(secret: FakeSecret): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const [id, version] of secret.versions) {
+      if (version.stages.length > 0) out[id] = [...version.stages];
+    }
+    return out;
+  }
+
+  private moveLabel(secret: FakeSecret, stage: string, to: string): void {
+    for (const [id, version] of secret.versions) {
+      if (id !== to) version.stages = version.stages.filter((s) => s !== stage);
+    }
+  }
+}
+
+function paginate<T>(
+  all: readonly T[],
+  position: string | undefined,
+  limit: number
+): { page: T[]; next?: string } {
+  const start = position === undefined ? 0 : Number(position);
+  const page = all.slice(start, start + limit);
+  const end = start + page.length;
+  return end < all.length ? { page, next: String(end) } : { page };
+}
+
+function notFound(message: string): ResourceNotFoundException {
+  return new ResourceNotFoundException({ message, $metadata: {} });
+}
+
+function apiNotFound(message: string): NotFoundException {
+  return new NotFoundException({ message, $metadata: {} });
+}

@@ -1,0 +1,111 @@
+/**
+ * Shared test data for the rotation Lambda's tests: the environment, a consumer's tags, a
+ * runtime wired to mocked clients.
+ */
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KeyTag, SecretTag } from '../../../../contract';
+import { readConsumerPolicy } from '../../../../lambdas/rotation/consumer-policy';
+import type { RotationEnv } from '../../../../lambdas/rotation/env';
+import { createRuntime, type HttpGet, type Runtime } from '../../../../lambdas/rotation/runtime';
+import type { SecretState } from '../../../../lambdas/rotation/secret-store';
+import type { StepContext } from '../../../../lambdas/rotation/steps/step-context';
+import { REGION, type FakeAws, type FakeSecret } from './fake-aws';
+
+export const SERVICE = 'orders-api';
+export const PREFIX = 'keyplane/orders-api/';
+export const NOW = new Date('2025-06-01T12:00:00.000Z');
+export const TOKEN = '0a1b2c3d-1111-4222-8333-444455556666';
+export const TOKEN_2 = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
+
+export const ENV: RotationEnv = {
+  service: SERVICE,
+  secretPrefix: PREFIX,
+  deleteAfterSeconds: 7 * 24 * 3600,
+  region: REGION,
+};
+
+/** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
+export function consumerTags(
+  overrides: Record<string, string | undefined> = {}
+): Record<string, string> {
+  const tags: Record<string, string | undefined> = {
+    [SecretTag.SERVICE]: SERVICE,
+    [SecretTag.CONSUMER]: 'checkout',
+    [SecretTag.USAGE_PLANS]: 'plangold planbulk',
+    [SecretTag.GRACE_PERIOD_SECONDS]: '3600',
+    [SecretTag.KEY_PREFIX]: 'ordK',
+    ...overrides,
+  };
+  return Object.fromEntries(
+    Object.entries(tags).filter((entry): entry is [string, string] => entry[1] !== undefined)
+  );
+}
+
+/** The tags the function writes on a key it made for a version. */
+export function originTagsFor(secret: FakeSecret, versionId: string): Record<string, string> {
+  return {
+    [KeyTag.SERVICE]: SERVICE,
+    [KeyTag.SECRET_ARN]: secret.arn,
+    [KeyTag.SECRET_VERSION]: versionId,
+  };
+}
+
+export interface TestClock {
+  now: Date;
+}
+
+export function testRuntime(
+  options: { clock?: TestClock; httpGet?: HttpGet; env?: RotationEnv } = {}
+): Runtime {
+  const clock = options.clock ?? { now: NOW };
+  return createRuntime(
+    options.env ?? ENV,
+    {
+      secretsManager: new SecretsManagerClient({ region: REGION }),
+      apiGateway: new APIGatewayClient({ region: REGION }),
+    },
+    {
+      now: () => clock.now,
+      httpGet:
+        options.httpGet ??
+        (() => Promise.reject(new Error('no HTTP in unit tests unless a test provides it'))),
+    }
+  );
+}
+
+/** The secret as DescribeSecret shows it now, through the store. */
+export async function describe(runtime: Runtime, secret: FakeSecret): Promise<SecretState> {
+  const state = await runtime.secrets.describe(secret.arn);
+  if (state === undefined) throw new Error('secret vanished');
+  return state;
+}
+
+/** A step context as rotation.ts builds it. */
+export async function stepContext(
+  runtime: Runtime,
+  secret: FakeSecret,
+  token: string
+): Promise<StepContext> {
+  const state = await describe(runtime, secret);
+  return { runtime, secret: state, policy: readConsumerPolicy(state.arn, state.tags), token };
+}
+
+/** A managed secret with the bootstrap placeholder and the two plans it declares. */
+export function seedConsumer(
+  fake: FakeAws,
+  options: {
+    name?: string;
+    tags?: Record<string, string | undefined>;
+    rotationEnabled?: boolean;
+  } = {}
+): FakeSecret {
+  for (const plan of ['plangold', 'planbulk']) {
+    if (!fake.plans.has(plan)) fake.addPlan(plan);
+  }
+  return fake.addSecret({
+    name: options.name ?? `${PREFIX}checkout`,
+    tags: consumerTags(options.tags),
+    rotationEnabled: options.rotationEnabled,
+  });
+}
