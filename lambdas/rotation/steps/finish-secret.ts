@@ -1,0 +1,76 @@
+/**
+ * finishSecret: make the pending version current, then schedule the outgoing key's retirement.
+ *
+ * Order matters for crash safety: the outgoing key is tagged keyplane:retire-after first (the
+ * sweep never retires the current key, so an early tag is harmless), then AWSCURRENT moves to
+ * the new version. AWSPENDING stays on the new version, as AWS's templates leave it: with
+ * AWSCURRENT beside it no rotation looks in progress, and the next rotation moves it. A re-run
+ * after the move finds the token AWSCURRENT and stops in the preconditions. When the outgoing
+ * version is the bootstrap placeholder there is no key to retire.
+ */
+import { KeyTag } from '../../../contract';
+import { createLogger } from '../log';
+import { instantTag } from '../managed-key';
+import { Stage, versionStagedAs } from '../secret-store';
+import type { StepContext } from './step-context';
+
+const log = createLogger('finishSecret');
+const STEP = 'finishSecret';
+
+export interface FinishSecretOptions {
+  /**
+   * Seconds the outgoing key stays enabled.
+   *
+   * @default - the consumer's grace period (tag keyplane:grace-period-seconds)
+   */
+  readonly gracePeriodSeconds?: number;
+}
+
+export interface FinishSecretResult {
+  /** The key the previous AWSCURRENT version named, when there was one and it still exists. */
+  readonly outgoingKeyId?: string;
+  readonly retireAfter?: Date;
+}
+
+export async function finishSecret(
+  ctx: StepContext,
+  options: FinishSecretOptions = {}
+): Promise<FinishSecretResult> {
+  const { secrets, keys } = ctx.runtime;
+  const arn = ctx.secret.arn;
+  const current = versionStagedAs(ctx.secret, Stage.CURRENT);
+  const fields = { step: STEP, secretArn: arn, versionId: ctx.token, previousVersionId: current };
+  if (current === ctx.token) {
+    log.info('the version is already AWSCURRENT; nothing to do', fields);
+    return {};
+  }
+
+  let result: FinishSecretResult = {};
+  if (current !== undefined) {
+    const outgoing = await secrets.read(arn, current);
+    if (outgoing.kind === 'issued') {
+      const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+      const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
+      const keyId = outgoing.value.keyId;
+      if (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) })) {
+        result = { outgoingKeyId: keyId, retireAfter };
+      } else {
+        log.warn('the outgoing key no longer exists; nothing to retire', { ...fields, keyId });
+      }
+    } else {
+      log.info('the outgoing version holds no key; nothing to retire', {
+        ...fields,
+        outgoing: outgoing.kind,
+      });
+    }
+  }
+
+  await secrets.promote(arn, ctx.token, current);
+  log.info('the new version is AWSCURRENT', {
+    ...fields,
+    ...(result.outgoingKeyId === undefined
+      ? {}
+      : { outgoingKeyId: result.outgoingKeyId, retireAfter: result.retireAfter }),
+  });
+  return result;
+}

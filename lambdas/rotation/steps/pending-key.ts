@@ -1,0 +1,27 @@
+/**
+ * Finding the key of the version being rotated in, for setSecret and testSecret: the key
+ * tagged with the secret ARN and the token. One lookup call; in the rare case a crash left two
+ * keys for one version, the pending secret value decides which one is real.
+ */
+import { noKeyForVersion, versionHoldsUnknownKey, type RotationStep } from '../errors';
+import type { ManagedKey } from '../managed-key';
+import { Stage } from '../secret-store';
+import { originOf, type StepContext } from './step-context';
+
+export async function findPendingKey(
+  ctx: StepContext,
+  step: RotationStep,
+  options: { readonly includeValues: boolean }
+): Promise<ManagedKey> {
+  const { keys, secrets } = ctx.runtime;
+  const found = await keys.findMadeFor(originOf(ctx), ctx.policy.consumer, options);
+  if (found.length === 1) return found[0];
+  if (found.length === 0) throw noKeyForVersion(ctx.secret.arn, step, ctx.token);
+  const pending = await secrets.read(ctx.secret.arn, ctx.token, Stage.PENDING);
+  if (pending.kind !== 'issued') throw noKeyForVersion(ctx.secret.arn, step, ctx.token);
+  const held = found.find((key) => key.id === pending.value.keyId);
+  if (held === undefined) {
+    throw versionHoldsUnknownKey(ctx.secret.arn, step, ctx.token, pending.value.keyId);
+  }
+  return held;
+}

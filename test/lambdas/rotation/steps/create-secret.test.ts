@@ -1,0 +1,181 @@
+import { CreateApiKeyCommand, DeleteApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { SECRET_FORMAT } from '../../../../contract';
+import { verifyKeyValue } from '../../../../lambdas/rotation/key-value';
+import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
+import { FakeAws, type FakeSecret } from '../support/fake-aws';
+import { originTagsFor, seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
+import { captureStdout } from '../support/stdout';
+
+const fake = new FakeAws();
+let secret: FakeSecret;
+
+beforeEach(() => {
+  fake.reset();
+  secret = seedConsumer(fake);
+  fake.startRotation(secret, TOKEN);
+});
+
+function pendingValue(): Record<string, unknown> {
+  const value = secret.versions.get(TOKEN)?.value;
+  if (value === undefined) throw new Error('the pending version has no value');
+  return JSON.parse(value) as Record<string, unknown>;
+}
+
+describe('createSecret', () => {
+  test('creates a tagged key and writes it to the pending version', async () => {
+    // GIVEN a consumer whose rotation has just started
+    const runtime = testRuntime();
+
+    // WHEN
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    // THEN one key, enabled, named after consumer and token, tagged with its origin
+    expect(fake.apiGateway).toHaveReceivedCommandTimes(CreateApiKeyCommand, 1);
+    expect(fake.apiGateway).toHaveReceivedCommandWith(CreateApiKeyCommand, {
+      name: 'checkout-0a1b2c3d',
+      enabled: true,
+      tags: originTagsFor(secret, TOKEN),
+    });
+    expect(result).toEqual({ keyId: expect.any(String), outcome: 'created' });
+    const key = fake.keys.get(result.keyId);
+    expect(key?.tags).toEqual(originTagsFor(secret, TOKEN));
+    // AND the pending version names it, staged AWSPENDING
+    expect(fake.secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
+      SecretId: secret.arn,
+      ClientRequestToken: TOKEN,
+      VersionStages: ['AWSPENDING'],
+    });
+    expect(pendingValue()).toEqual({
+      format: SECRET_FORMAT,
+      keyId: result.keyId,
+      value: key?.value,
+      consumer: 'checkout',
+      usagePlanIds: ['plangold', 'planbulk'],
+      createdAt: '2025-06-01T12:00:00.000Z',
+    });
+    expect(secret.versions.get(TOKEN)?.stages).toEqual(['AWSPENDING']);
+  });
+
+  test('issues a value in the keyplane format with the consumer prefix', async () => {
+    const runtime = testRuntime();
+    const { keyId } = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    const value = fake.keys.get(keyId)?.value ?? '';
+    expect(value).toMatch(/^ordK[A-Za-z0-9]{38}$/);
+    expect(verifyKeyValue(value, 'ordK')).toBe(true);
+  });
+
+  test('repeated, does nothing: no second key and no second write', async () => {
+    const runtime = testRuntime();
+    const first = await createSecret(await stepContext(runtime, secret, TOKEN));
+    const written = secret.versions.get(TOKEN)?.value;
+    fake.clearCalls();
+
+    const second = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    expect(second).toEqual({ keyId: first.keyId, outcome: 'already-done' });
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+    expect(fake.secretsManager).not.toHaveReceivedCommand(PutSecretValueCommand);
+    expect(secret.versions.get(TOKEN)?.value).toBe(written);
+    expect(fake.keys.size).toBe(1);
+  });
+
+  test('after a crash between CreateApiKey and PutSecretValue, reuses that key', async () => {
+    // GIVEN a run that made its key and died before writing the secret
+    const runtime = testRuntime();
+    fake.failNext('PutSecretValue', new Error('Task timed out after 30.00 seconds'));
+    await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
+      /timed out/
+    );
+    expect(fake.keys.size).toBe(1);
+    const [orphanId] = [...fake.keys.keys()];
+    expect(secret.versions.get(TOKEN)?.value).toBeUndefined();
+
+    // WHEN Secrets Manager calls createSecret again
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    // THEN the same key is written; no second key exists
+    expect(result).toEqual({ keyId: orphanId, outcome: 'recovered' });
+    expect(fake.apiGateway).toHaveReceivedCommandTimes(CreateApiKeyCommand, 1);
+    expect(fake.keys.size).toBe(1);
+    expect(pendingValue()).toMatchObject({
+      keyId: orphanId,
+      value: fake.keys.get(orphanId)?.value,
+    });
+  });
+
+  test('when a concurrent run wrote the version first, deletes its own key and uses that one', async () => {
+    // GIVEN the version already names a key made for it, under a name the lookup does not see
+    const runtime = testRuntime();
+    const winner = fake.addKey({
+      id: 'kwinner',
+      name: 'renamed',
+      tags: originTagsFor(secret, TOKEN),
+    });
+    const version = secret.versions.get(TOKEN);
+    if (version === undefined) throw new Error('no pending version');
+    version.value = JSON.stringify({
+      format: SECRET_FORMAT,
+      keyId: winner.id,
+      value: winner.value,
+      consumer: 'checkout',
+      usagePlanIds: ['plangold'],
+      createdAt: '2025-06-01T11:59:59.000Z',
+    });
+
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    expect(result).toEqual({ keyId: 'kwinner', outcome: 'already-done' });
+    expect(fake.apiGateway).toHaveReceivedCommandTimes(DeleteApiKeyCommand, 1);
+    expect([...fake.keys.keys()]).toEqual(['kwinner']);
+  });
+
+  test('fails when the version names a key that was deleted out of band', async () => {
+    const runtime = testRuntime();
+    const version = secret.versions.get(TOKEN);
+    if (version === undefined) throw new Error('no pending version');
+    version.value = JSON.stringify({
+      format: SECRET_FORMAT,
+      keyId: 'kdeleted',
+      value: 'a'.repeat(40),
+      consumer: 'checkout',
+      usagePlanIds: [],
+      createdAt: '2025-06-01T11:59:59.000Z',
+    });
+
+    await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
+      /createSecret: version 0a1b2c3d-.* already names key kdeleted, which is not a live key/
+    );
+    // The key this run made was never handed out and is gone again.
+    expect(fake.keys.size).toBe(0);
+  });
+
+  test('fails when the pending version holds something other than a key', async () => {
+    const runtime = testRuntime();
+    fake.addKey({ id: 'kmade', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
+    const version = secret.versions.get(TOKEN);
+    if (version === undefined) throw new Error('no pending version');
+    version.value = '{"hello":"world"}';
+
+    await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
+      /createSecret: version .* holds a value that is not keyplane JSON; expected no value yet/
+    );
+  });
+
+  test('never writes the key value to the log', async () => {
+    const captured = captureStdout();
+    try {
+      const runtime = testRuntime();
+      const { keyId } = await createSecret(await stepContext(runtime, secret, TOKEN));
+      const value = fake.keys.get(keyId)?.value ?? '';
+
+      expect(value.length).toBeGreaterThan(20);
+      expect(captured.text()).toContain(keyId);
+      expect(captured.text()).not.toContain(value);
+      expect(captured.text()).not.toContain(value.slice(4, 24));
+    } finally {
+      captured.restore();
+    }
+  });
+});
