@@ -1,0 +1,372 @@
+/**
+ * The hourly sweep: retire outgoing keys after their grace period, delete retired keys after
+ * the delete period, retire orphans, keep each current key enabled and in exactly its declared
+ * plans, and re-issue a key for a consumer whose current key was deleted out of band.
+ *
+ * Reads scale with list pages, not with keys: ListSecrets (100 a page), GetApiKeys (500 a page,
+ * tags included), GetUsagePlans (500 a page) and GetUsagePlanKeys per plan (500 a page) give
+ * the whole picture; per-key reads happen only for anomalies (a key whose secret is not listed,
+ * a current key about to be re-enabled or given plans, a current version with no key).
+ *
+ * Work is bounded: a budget of mutating calls and a deadline. Keys are processed in id order;
+ * when either runs out the sweep returns a cursor to resume after the last finished key. A
+ * fresh sweep also makes progress, because keys already in their target state cost nothing.
+ * It logs a single summary line of counts.
+ */
+import { KeyTag } from '../../contract';
+import { UsagePlanNotFound } from './api-key-store';
+import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
+import { createLogger } from './log';
+import { instantTag, type ManagedKey } from './managed-key';
+import { whyNotManaged } from './managed-secret';
+import { retireKey } from './retire';
+import { inProcessRotationCost, rotateNow } from './rotate-now';
+import type { Runtime } from './runtime';
+import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './secret-store';
+import { decodeCursor, encodeCursor } from './sweep-cursor';
+import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
+import { WorkBudget } from './work-budget';
+
+const log = createLogger('sweep');
+
+export interface SweepLimits {
+  /** Mutating AWS calls one invocation may make. */
+  readonly maxMutatingCalls: number;
+  /** Time kept in reserve before the Lambda timeout: no new work starts inside it. */
+  readonly safetyMarginMs: number;
+}
+
+/** At the paced 5 calls/s, 300 calls take about a minute. */
+export const SWEEP_LIMITS: SweepLimits = { maxMutatingCalls: 300, safetyMarginMs: 15_000 };
+
+export interface SweepCounts {
+  /** Managed keys (this service's) examined. */
+  keysExamined: number;
+  /** Current keys whose state or plans were corrected. */
+  reconciled: number;
+  plansAdded: number;
+  plansRemoved: number;
+  reenabled: number;
+  /** Outgoing keys retired after their grace period. */
+  retired: number;
+  /** Keys retired because their secret is gone or scheduled for deletion. */
+  orphansRetired: number;
+  retirementsScheduled: number;
+  deletionsScheduled: number;
+  deleted: number;
+  /** Consumers whose missing current key was replaced by an in-process rotation. */
+  healed: number;
+  /** Keys and secrets left alone because they could not be traced or changed under the sweep. */
+  skipped: number;
+  failures: number;
+}
+
+/** What the handler returns for a sweep event. */
+export interface SweepResult {
+  /** False when the sweep stopped early; `cursor` then resumes it. */
+  readonly complete: boolean;
+  readonly cursor?: string;
+  readonly counts: SweepCounts;
+}
+
+export interface SweepOptions {
+  readonly cursor?: string;
+  /** Milliseconds left before the Lambda timeout, when known. */
+  readonly remainingTimeMs?: number;
+  readonly limits?: SweepLimits;
+}
+
+export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promise<SweepResult> {
+  const limits = options.limits ?? SWEEP_LIMITS;
+  const clock = (): number => runtime.now().getTime();
+  const started = clock();
+  const after = decodeCursor(options.cursor);
+  const deadline =
+    options.remainingTimeMs === undefined
+      ? undefined
+      : started + options.remainingTimeMs - limits.safetyMarginMs;
+  const budget = new WorkBudget(limits.maxMutatingCalls, deadline, clock);
+  const run = new SweepRun(runtime, budget);
+
+  const outcome = await run.execute(after);
+  const result: SweepResult = outcome.complete
+    ? { complete: true, counts: run.counts }
+    : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), counts: run.counts };
+  log.info('sweep summary', {
+    complete: result.complete,
+    resumed: after !== undefined,
+    ...run.counts,
+    mutatingCalls: budget.mutatingCalls,
+    durationMs: clock() - started,
+  });
+  return result;
+}
+
+interface RunOutcome {
+  readonly complete: boolean;
+  /** Id of the last key finished, when the run stopped before the end. */
+  readonly stoppedAfter?: string;
+}
+
+interface SecretView {
+  readonly state: SecretState;
+  readonly policy?: ConsumerPolicy;
+}
+
+/** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
+class SweepRun {
+  readonly counts: SweepCounts = {
+    keysExamined: 0,
+    reconciled: 0,
+    plansAdded: 0,
+    plansRemoved: 0,
+    reenabled: 0,
+    retired: 0,
+    orphansRetired: 0,
+    retirementsScheduled: 0,
+    deletionsScheduled: 0,
+    deleted: 0,
+    healed: 0,
+    skipped: 0,
+    failures: 0,
+  };
+  /** Secrets by ARN; null marks one that is gone, undefined one not looked up yet. */
+  private readonly secrets = new Map<string, SecretView | null>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly budget: WorkBudget
+  ) {}
+
+  async execute(after: string | undefined): Promise<RunOutcome> {
+    const { env, secrets, keys } = this.runtime;
+    // Secrets first, keys second: a rotation finishing in between leaves its old current key
+    // listed, so no consumer ever looks keyless to the heal phase.
+    for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
+      if (whyNotManaged(state, env) === undefined) {
+        this.secrets.set(state.arn, state.deleted ? null : view(state));
+      }
+    }
+    const managed = (await keys.listAll())
+      .filter((key) => key.service === env.service)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
+    if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
+
+    let lastDone = after;
+    for (const key of managed) {
+      if (after !== undefined && key.id <= after) continue;
+      const stop = await this.processKey(key, memberships.get(key.id) ?? new Set());
+      if (stop) return { complete: false, stoppedAfter: lastDone };
+      lastDone = key.id;
+    }
+    const healed = await this.healMissingCurrentKeys(managed);
+    return healed ? { complete: true } : { complete: false, stoppedAfter: lastDone };
+  }
+
+  /** Plan ids per managed key, from every plan's member list. */
+  private async listMemberships(ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
+    const memberships = new Map<string, Set<string>>();
+    for (const planId of await this.runtime.keys.listPlanIds()) {
+      for (const keyId of await this.runtime.keys.listPlanMembers(planId)) {
+        if (!ids.has(keyId)) continue;
+        const plans = memberships.get(keyId) ?? new Set<string>();
+        plans.add(planId);
+        memberships.set(keyId, plans);
+      }
+    }
+    return memberships;
+  }
+
+  /** Handles one key; true when the budget or the deadline says stop before it. */
+  private async processKey(key: ManagedKey, memberOf: ReadonlySet<string>): Promise<boolean> {
+    if (this.budget.outOfTime()) return true;
+    if (key.secretArn === undefined || key.secretVersion === undefined) {
+      this.counts.keysExamined++;
+      this.counts.skipped++;
+      log.warn('a key tagged with this service has no origin tags; left alone', { keyId: key.id });
+      return false;
+    }
+    let action: KeyAction;
+    try {
+      const keySecret = await this.secretOf(key.secretArn);
+      if (keySecret === undefined) {
+        this.counts.keysExamined++;
+        this.counts.skipped++;
+        return false;
+      }
+      action = decideKeyAction(
+        key,
+        keySecret,
+        memberOf,
+        this.runtime.now(),
+        this.runtime.env.deleteAfterSeconds
+      );
+    } catch (error) {
+      this.counts.keysExamined++;
+      this.fail('could not look up the secret of a key', key, error);
+      return false;
+    }
+    const cost = actionCost(action);
+    if (cost > 0 && !this.budget.canAfford(cost)) return true;
+    this.counts.keysExamined++;
+    this.budget.spend(cost);
+    try {
+      await this.apply(key, action);
+    } catch (error) {
+      this.fail(`could not ${action.kind} a key`, key, error);
+    }
+    return false;
+  }
+
+  private async apply(key: ManagedKey, action: KeyAction): Promise<void> {
+    const { keys, env, now } = this.runtime;
+    switch (action.kind) {
+      case 'keep':
+        if (action.reason === 'invalid-policy') {
+          this.counts.failures++;
+          log.warn('the secret of a current key has invalid tags; plans not reconciled', {
+            keyId: key.id,
+            secretArn: key.secretArn,
+          });
+        }
+        return;
+      case 'reconcile':
+        await this.reconcile(key, action);
+        return;
+      case 'retire': {
+        const deleteAfter = new Date(now().getTime() + env.deleteAfterSeconds * 1000);
+        const retired = await retireKey(keys, {
+          keyId: key.id,
+          planIds: action.planIds,
+          deleteAfter,
+        });
+        if (retired) {
+          if (action.reason === 'orphaned') this.counts.orphansRetired++;
+          else this.counts.retired++;
+        }
+        log.debug('retired a key', { keyId: key.id, reason: action.reason });
+        return;
+      }
+      case 'schedule-retirement':
+        if (await keys.tag(key.id, { [KeyTag.RETIRE_AFTER]: instantTag(action.retireAfter) })) {
+          this.counts.retirementsScheduled++;
+        }
+        return;
+      case 'schedule-deletion':
+        if (await keys.tag(key.id, { [KeyTag.DELETE_AFTER]: instantTag(action.deleteAfter) })) {
+          this.counts.deletionsScheduled++;
+        }
+        return;
+      case 'delete':
+        if (await keys.delete(key.id)) this.counts.deleted++;
+        log.debug('deleted a retired key', { keyId: key.id });
+        return;
+    }
+  }
+
+  /** Brings a current key back in line, after checking it is still current. */
+  private async reconcile(
+    key: ManagedKey,
+    action: Extract<KeyAction, { kind: 'reconcile' }>
+  ): Promise<void> {
+    const { keys, secrets } = this.runtime;
+    if (action.enable || action.addTo.length > 0) {
+      // Enabling or adding plans undoes a revoke if the snapshot is stale: check first.
+      const fresh = await secrets.describe(key.secretArn ?? '');
+      if (fresh === undefined || versionStagedAs(fresh, Stage.CURRENT) !== key.secretVersion) {
+        this.counts.skipped++;
+        return;
+      }
+    }
+    if (action.enable && (await keys.setEnabled(key.id, true))) this.counts.reenabled++;
+    for (const planId of action.addTo) {
+      try {
+        await keys.addToPlan(planId, key.id);
+        this.counts.plansAdded++;
+      } catch (error) {
+        if (!(error instanceof UsagePlanNotFound)) throw error;
+        this.fail(`declared usage plan ${planId} does not exist`, key, error);
+      }
+    }
+    for (const planId of action.removeFrom) {
+      if ((await keys.removeFromPlan(planId, key.id)) === 'removed') this.counts.plansRemoved++;
+    }
+    this.counts.reconciled++;
+  }
+
+  /**
+   * The secret a key points to. One not in the listing is described (ListSecrets is eventually
+   * consistent): gone or scheduled for deletion makes the key an orphan; a secret that is not
+   * this function's leaves the key alone (undefined).
+   */
+  private async secretOf(arn: string): Promise<KeySecret | undefined> {
+    let known = this.secrets.get(arn);
+    if (known === undefined) {
+      const state = await this.runtime.secrets.describe(arn);
+      if (state !== undefined && whyNotManaged(state, this.runtime.env) !== undefined) {
+        return undefined;
+      }
+      known = state === undefined || state.deleted ? null : view(state);
+      this.secrets.set(arn, known);
+    }
+    if (known === null) return { kind: 'gone' };
+    return known.policy === undefined
+      ? { kind: 'live', secret: known.state }
+      : { kind: 'live', secret: known.state, policy: known.policy };
+  }
+
+  /**
+   * The invariant says the key AWSCURRENT names exists. For each live consumer whose current
+   * version has no managed key in the listing, confirm the key is really gone and rotate in
+   * process. False when the budget or the deadline stopped it.
+   */
+  private async healMissingCurrentKeys(managed: readonly ManagedKey[]): Promise<boolean> {
+    const withKey = new Set(managed.map((key) => `${key.secretArn}\n${key.secretVersion}`));
+    for (const [arn, known] of this.secrets) {
+      if (known === null || known.policy === undefined || !known.state.rotationEnabled) continue;
+      const current = versionStagedAs(known.state, Stage.CURRENT);
+      if (current === undefined || withKey.has(`${arn}\n${current}`)) continue;
+      if (rotationInProgress(known.state) !== undefined) continue;
+      if (this.budget.outOfTime()) return false;
+      try {
+        const content = await this.runtime.secrets.read(arn, current);
+        if (content.kind !== 'issued') continue; // the bootstrap placeholder: first rotation pending
+        if ((await this.runtime.keys.get(content.value.keyId)) !== undefined) continue;
+        const cost = inProcessRotationCost(known.policy);
+        if (!this.budget.canAfford(cost)) return false;
+        this.budget.spend(cost);
+        const rotation = await rotateNow(
+          this.runtime,
+          known.state,
+          known.policy,
+          known.policy.gracePeriodSeconds
+        );
+        this.counts.healed++;
+        log.warn('the current key was missing; issued a new one', {
+          secretArn: arn,
+          missingKeyId: content.value.keyId,
+          keyId: rotation.keyId,
+          versionId: rotation.versionId,
+        });
+      } catch (error) {
+        this.counts.failures++;
+        log.error('could not replace a missing current key', { secretArn: arn, error });
+      }
+    }
+    return true;
+  }
+
+  private fail(message: string, key: ManagedKey, error: unknown): void {
+    this.counts.failures++;
+    log.warn(message, { keyId: key.id, secretArn: key.secretArn, error });
+  }
+}
+
+function view(state: SecretState): SecretView {
+  try {
+    return { state, policy: readConsumerPolicy(state.arn, state.tags) };
+  } catch {
+    return { state };
+  }
+}
