@@ -1,9 +1,87 @@
 /**
- * Entry point of the rotation Lambda. The rotation logic lands with the rotation issue;
- * until then every event is rejected with a clear error.
+ * Entry point of the rotation Lambda. One function, three kinds of event:
+ *
+ * - Secrets Manager rotation `{SecretId, ClientRequestToken, Step}` -> `undefined`;
+ * - sweep `{action: 'sweep', cursor?}` (hourly schedule) -> `SweepResult`
+ *   `{complete, cursor?, counts}`; re-invoke with `cursor` while `complete` is false;
+ * - revoke `{action: 'revoke', secretId}` -> `RevokeResult`
+ *   `{secretArn, versionId, keyId, revokedKeyId?}`.
+ *
+ * Anything else is rejected with an InvalidEventError describing the fields received. The
+ * environment is read and the clients are made once per container, at the first invocation.
+ * Every invocation writes one EMF metrics line; failures are logged (redacted) and rethrown, so
+ * Secrets Manager and the scheduler see them.
  */
-export async function handler(event: unknown): Promise<void> {
-  const shape =
-    event && typeof event === 'object' ? Object.keys(event).sort().join(', ') : typeof event;
-  throw new Error(`keyplane rotation: unsupported event (fields: ${shape || 'none'})`);
+import { createClients } from './clients';
+import { readEnv } from './env';
+import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
+import { createLogger, setInvocationLogFields } from './log';
+import { InvocationMetrics } from './metrics';
+import { revoke, type RevokeResult } from './revoke';
+import { rotate } from './rotation';
+import { createRuntime, type Runtime } from './runtime';
+import { sweep, type SweepResult } from './sweep';
+
+export type { RevokeResult } from './revoke';
+export type { SweepResult } from './sweep';
+export { verifyKeyValue, generateKeyValue } from './key-value';
+
+const log = createLogger('handler');
+
+let runtime: Runtime | undefined;
+
+export type HandlerResult = SweepResult | RevokeResult | undefined;
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<HandlerResult> {
+  const started = Date.now();
+  setInvocationLogFields(
+    context?.awsRequestId === undefined ? {} : { requestId: context.awsRequestId }
+  );
+  const metrics = new InvocationMetrics();
+  let operation = 'unknown';
+  try {
+    runtime ??= createRuntime(readEnv(process.env), createClients());
+    const parsed = parseEvent(event);
+    operation = parsed.kind === 'rotation' ? parsed.step : parsed.kind;
+    return await dispatch(runtime, parsed, context, metrics);
+  } catch (error) {
+    metrics.add('Failures');
+    log.error('invocation failed', { operation, error });
+    throw error;
+  } finally {
+    metrics.add('DurationMs', Date.now() - started);
+    metrics.publish(runtime?.env.service ?? 'unconfigured', operation);
+  }
+}
+
+async function dispatch(
+  rt: Runtime,
+  event: ParsedEvent,
+  context: LambdaContext | undefined,
+  metrics: InvocationMetrics
+): Promise<HandlerResult> {
+  switch (event.kind) {
+    case 'rotation': {
+      const outcome = await rotate(rt, event);
+      if (event.step === 'finishSecret' && outcome === 'done') metrics.add('Rotations');
+      return undefined;
+    }
+    case 'sweep': {
+      const result = await sweep(rt, {
+        ...(event.cursor === undefined ? {} : { cursor: event.cursor }),
+        ...(context === undefined ? {} : { remainingTimeMs: context.getRemainingTimeInMillis() }),
+      });
+      metrics.add('Retirements', result.counts.retired + result.counts.orphansRetired);
+      metrics.add('Deletions', result.counts.deleted);
+      metrics.add('Rotations', result.counts.healed);
+      metrics.add('Failures', result.counts.failures);
+      return result;
+    }
+    case 'revoke': {
+      const result = await revoke(rt, event.secretId);
+      metrics.add('Rotations');
+      if (result.revokedKeyId !== undefined) metrics.add('Retirements');
+      return result;
+    }
+  }
 }

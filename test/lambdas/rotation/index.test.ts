@@ -1,0 +1,204 @@
+import { LambdaEnv, SecretTag, SWEEP_EVENT } from '../../../contract';
+import {
+  ConfigurationError,
+  InvalidEventError,
+  RotationError,
+} from '../../../lambdas/rotation/errors';
+import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
+import { handler, verifyKeyValue } from '../../../lambdas/rotation/index';
+import type { SweepResult } from '../../../lambdas/rotation/sweep';
+import { FakeAws, REGION, type FakeSecret } from './support/fake-aws';
+import { PREFIX, SERVICE, seedConsumer, TOKEN, TOKEN_2 } from './support/fixtures';
+import { captureStdout, logLines, metricLines, type CapturedStdout } from './support/stdout';
+
+const fake = new FakeAws();
+const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 };
+let secret: FakeSecret;
+let stdout: CapturedStdout;
+
+beforeAll(() => {
+  process.env[LambdaEnv.SERVICE] = SERVICE;
+  process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
+  process.env.AWS_REGION = REGION;
+});
+
+beforeEach(() => {
+  fake.reset();
+  secret = seedConsumer(fake);
+  stdout = captureStdout();
+});
+
+afterEach(() => stdout.restore());
+
+/** What Secrets Manager does: stage the version, then invoke the function once per step. */
+async function rotateThroughHandler(token: string): Promise<void> {
+  fake.startRotation(secret, token);
+  for (const step of ROTATION_STEPS) {
+    await expect(
+      handler({ SecretId: secret.arn, ClientRequestToken: token, Step: step }, context)
+    ).resolves.toBeUndefined();
+  }
+}
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+describe('handler', () => {
+  describe('API calls of one full rotation (four invocations)', () => {
+    test('first rotation, one plan: 13 calls', async () => {
+      secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
+
+      await rotateThroughHandler(TOKEN);
+
+      const counts = fake.callCounts();
+      expect(counts).toEqual({
+        DescribeSecret: 4, // the preconditions of each step
+        GetApiKeys: 3, // createSecret's crash-recovery lookup; setSecret and testSecret find the key
+        CreateApiKey: 1,
+        PutSecretValue: 1,
+        CreateUsagePlanKey: 1, // one per declared plan
+        GetUsagePlans: 1, // testSecret: the key's plans
+        GetSecretValue: 1, // finishSecret: what the outgoing version holds (the placeholder)
+        UpdateSecretVersionStage: 1,
+      });
+      expect(total(counts)).toBe(13);
+    });
+
+    test('later rotation, one plan: 14 calls (tagging the outgoing key)', async () => {
+      secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
+      await rotateThroughHandler(TOKEN);
+      fake.clearCalls();
+
+      await rotateThroughHandler(TOKEN_2);
+
+      const counts = fake.callCounts();
+      expect(counts.TagResource).toBe(1);
+      expect(total(counts)).toBe(14);
+    });
+
+    test('each further plan adds one call', async () => {
+      await rotateThroughHandler(TOKEN);
+      fake.clearCalls();
+
+      await rotateThroughHandler(TOKEN_2);
+
+      expect(fake.callCounts().CreateUsagePlanKey).toBe(2);
+      expect(total(fake.callCounts())).toBe(15);
+    });
+  });
+
+  test('publishes one EMF line per invocation and counts the rotation once, at finishSecret', async () => {
+    await rotateThroughHandler(TOKEN);
+
+    const metrics = metricLines(stdout);
+    expect(metrics.map((m) => [m.Operation, m.Rotations, m.Failures])).toEqual([
+      ['createSecret', 0, 0],
+      ['setSecret', 0, 0],
+      ['testSecret', 0, 0],
+      ['finishSecret', 1, 0],
+    ]);
+    expect(metrics[0]).toMatchObject({ Service: SERVICE, DurationMs: expect.any(Number) });
+  });
+
+  test('tags every log line with the request id', async () => {
+    await rotateThroughHandler(TOKEN);
+    const lines = logLines(stdout);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line.requestId).toBe('req-1');
+  });
+
+  test('sweep: returns the result and counts retirements and deletions', async () => {
+    await rotateThroughHandler(TOKEN);
+
+    const result = (await handler(SWEEP_EVENT, context)) as SweepResult;
+
+    expect(result).toMatchObject({ complete: true, counts: { keysExamined: 1, failures: 0 } });
+    expect(result.cursor).toBeUndefined();
+    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'sweep', Retirements: 0 });
+  });
+
+  test('revoke: returns the new and the revoked key, and counts both', async () => {
+    await rotateThroughHandler(TOKEN);
+    const leaked = String(fake.currentValue(secret).keyId);
+
+    const result = await handler({ action: 'revoke', secretId: secret.arn }, context);
+
+    expect(result).toEqual({
+      secretArn: secret.arn,
+      versionId: expect.any(String),
+      keyId: fake.currentValue(secret).keyId,
+      revokedKeyId: leaked,
+    });
+    expect(fake.keys.get(leaked)?.enabled).toBe(false);
+    expect(metricLines(stdout).at(-1)).toMatchObject({
+      Operation: 'revoke',
+      Rotations: 1,
+      Retirements: 1,
+    });
+  });
+
+  test('rejects an unsupported event, logs it and counts a failure', async () => {
+    await expect(handler({ hello: 'world' }, context)).rejects.toThrow(InvalidEventError);
+    await expect(handler({ hello: 'world' }, context)).rejects.toThrow(
+      /unsupported event: .* received an object with fields hello \(string\)/
+    );
+    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'unknown', Failures: 1 });
+    expect(logLines(stdout).at(-1)).toMatchObject({
+      level: 'error',
+      module: 'handler',
+      message: 'invocation failed',
+      error: { name: 'InvalidEventError' },
+    });
+  });
+
+  test('a failed step is rethrown (Secrets Manager sees it) with the secret and the step', async () => {
+    secret.rotationEnabled = false;
+    fake.startRotation(secret, TOKEN);
+
+    await expect(
+      handler({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step: 'createSecret' }, context)
+    ).rejects.toThrow(RotationError);
+    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'createSecret', Failures: 1 });
+    expect(fake.currentVersion(secret)).toBe('terraform-initial-version-0000000000');
+  });
+
+  test('no key value reaches stdout: rotations, a revoke, a sweep, a failure', async () => {
+    await rotateThroughHandler(TOKEN);
+    await rotateThroughHandler(TOKEN_2);
+    await handler({ action: 'revoke', secretId: secret.arn }, context);
+    await handler(SWEEP_EVENT, context);
+    const pending = '1234abcd-0000-4000-8000-000000000000';
+    fake.startRotation(secret, pending);
+    fake.failNext('PutSecretValue', new Error('boom'));
+    await expect(
+      handler({ SecretId: secret.arn, ClientRequestToken: pending, Step: 'createSecret' }, context)
+    ).rejects.toThrow(/boom/);
+
+    const values = [...fake.keys.values()].map((key) => key.value);
+    expect(values.length).toBeGreaterThanOrEqual(4);
+    const written = stdout.text();
+    expect(written.length).toBeGreaterThan(1000);
+    for (const value of values) {
+      expect(verifyKeyValue(value, 'ordK')).toBe(true);
+      expect(written).not.toContain(value);
+      expect(written).not.toContain(value.slice(4, 24));
+    }
+  });
+
+  test('fails fast, naming the variable, when the environment is incomplete', async () => {
+    const saved = process.env[LambdaEnv.SERVICE];
+    delete process.env[LambdaEnv.SERVICE];
+    try {
+      await jest.isolateModulesAsync(async () => {
+        const isolated = await import('../../../lambdas/rotation/index');
+        const failure = isolated.handler(SWEEP_EVENT, context);
+        await expect(failure).rejects.toThrow(/environment variable KEYPLANE_SERVICE must be set/);
+        await expect(failure).rejects.toMatchObject({ name: ConfigurationError.name });
+      });
+    } finally {
+      process.env[LambdaEnv.SERVICE] = saved;
+    }
+    expect(metricLines(stdout).at(-1)).toMatchObject({ Service: 'unconfigured', Failures: 1 });
+  });
+});
