@@ -1,0 +1,17 @@
+/** The shape of bench/results/*.json, which report.ts turns into bench/README.md. */
+import type { LambdaMeasure } from './lambda';
+import type { MachineInfo } from './machine';
+import type { PlanMeasure } from './plan';
+import type { SynthMeasure, SynthSize } from './synth';
+
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly synthSizes: readonly SynthSize[];
+  readonly synth: readonly SynthMeasure[];
+  readonly planRuns: Readonly<Record<number, number>>;
+  readonly plan: readonly PlanMeasure[];
+  readonly lambdaRuns: number;
+  readonly lambda: readonly LambdaMeasure[];
+  /** Wall time of the whole bench, in seconds. */
+  readonly totalSeconds: number;
+}

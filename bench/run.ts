@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: synth and plan at scale, and the Lambda's size and cold start, in one run
+ * that must finish within 10 minutes on a 2-core machine. Writes bench/results/<date>.json and
+ * bench/results/latest.json, and rewrites bench/README.md from them.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as prettier from 'prettier';
+import { startLocalAws } from '../scripts/local-aws';
+import { APP_KINDS } from './apps';
+import { buildBench } from './build';
+import { runLambda } from './lambda';
+import { machineInfo } from './machine';
+import { METHOD } from './method';
+import { README, RESULTS_DIR } from './paths';
+import { runPlans } from './plan';
+import { renderReadme } from './report';
+import { BenchResults } from './results';
+import { runSynth, SynthSize } from './synth';
+
+/** Synth is cheap: 5 runs where a run is ~2 s, 3 where it is ~5 s. */
+const SYNTH_SIZES: SynthSize[] = [
+  { consumers: 10, runs: 5 },
+  { consumers: 100, runs: 5 },
+  { consumers: 1_000, runs: 3 },
+];
+/**
+ * A plan of 1,000 consumers takes 1-2 minutes here (5,000 resources for the baseline), so
+ * it runs once per app to keep the whole bench under 10 minutes.
+ */
+const PLAN_RUNS: Record<number, number> = { 100: 3, 1_000: 1 };
+const LAMBDA_RUNS = 20;
+
+function log(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = machineInfo();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  log('building the lambda bundle and the child scripts');
+  buildBench();
+
+  const lambda = runLambda(LAMBDA_RUNS, log);
+  const synth = runSynth(SYNTH_SIZES, log);
+
+  log('starting a private moto for terraform plan');
+  const aws = await startLocalAws({ isolated: true });
+  const plan = [];
+  try {
+    for (const [consumers, runs] of Object.entries(PLAN_RUNS)) {
+      const targets = APP_KINDS.map((app) => {
+        const measured = synth.find((m) => m.app === app && m.consumers === Number(consumers));
+        if (!measured) throw new Error(`no synth output for ${app} at ${consumers} consumers`);
+        return { app, consumers: Number(consumers), stackDir: measured.stackDir };
+      });
+      plan.push(...runPlans(targets, runs, aws.endpoint, log));
+    }
+  } finally {
+    await aws.stop();
+  }
+
+  const results: BenchResults = {
+    machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
+    synthSizes: SYNTH_SIZES,
+    synth,
+    planRuns: PLAN_RUNS,
+    plan,
+    lambdaRuns: LAMBDA_RUNS,
+    lambda,
+    totalSeconds: (Date.now() - started) / 1000,
+  };
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const stamp = machine.date.replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), json);
+  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
+  // Formatted as `prettier --check` expects, so the committed file stays lint-clean.
+  const options = (await prettier.resolveConfig(README)) ?? {};
+  const markdown = await prettier.format(renderReadme(results, METHOD), {
+    ...options,
+    parser: 'markdown',
+  });
+  fs.writeFileSync(README, markdown);
+  log(
+    `done in ${results.totalSeconds.toFixed(0)} s; wrote ${path.relative(process.cwd(), README)}`
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
