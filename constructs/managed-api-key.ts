@@ -247,6 +247,8 @@ export class ManagedApiKey extends Construct {
         [SecretTag.SERVICE]: service.serviceName,
         ...(props.healthCheckUrl ? { [SecretTag.HEALTH_CHECK_URL]: props.healthCheckUrl } : {}),
       },
+      // Destroyed before the teardown runs, so the teardown finds this secret gone.
+      dependsOn: [service.teardown],
     });
     this.secretArn = secret.arn;
 

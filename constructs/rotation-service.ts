@@ -10,11 +10,12 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { LambdaEnv, SWEEP_EVENT } from '../contract/events';
+import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
 import { lambdaBundleDir } from './lambda-bundle';
@@ -115,6 +116,11 @@ export class RotationService extends Construct {
   private readonly readers = new Set<string>();
   /** The permission Secrets Manager needs before a rotation can be turned on. */
   readonly invokePermission: LambdaPermission;
+  /**
+   * Runs the Lambda's teardown when the stack is destroyed; every consumer secret depends on
+   * it, so Terraform destroys the secrets first and the teardown then deletes their keys.
+   */
+  readonly teardown: LambdaInvocation;
 
   constructor(scope: Construct, id: string, props: RotationServiceProps = {}) {
     super(scope, id);
@@ -274,6 +280,14 @@ export class RotationService extends Construct {
       principal: 'secretsmanager.amazonaws.com',
       sourceAccount: account,
       sourceArn: secretArnPattern,
+    });
+
+    this.teardown = new LambdaInvocation(this, 'Teardown', {
+      functionName: fn.functionName,
+      input: JSON.stringify(TEARDOWN_EVENT),
+      lifecycleScope: 'CRUD',
+      terraformKey: TEARDOWN_TERRAFORM_KEY,
+      dependsOn: [policy],
     });
 
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {

@@ -16,6 +16,24 @@ export interface RevokeEvent {
   readonly secretId: string;
 }
 
+/**
+ * Sent by Terraform (aws_lambda_invocation, lifecycle scope CRUD) when the rotation service is
+ * created, updated and destroyed; `tf.action` says which. On `delete`, which Terraform runs
+ * after every consumer's secret is destroyed, the Lambda deletes the keys whose secret is gone
+ * or scheduled for deletion, at once: no sweep will run after the stack is gone. Keys of
+ * secrets that still exist are never touched.
+ */
+export interface TeardownEvent {
+  readonly action: 'teardown';
+  readonly tf?: { readonly action: 'create' | 'update' | 'delete' };
+}
+
+/** The input of the teardown invocation; Terraform adds `tf`. */
+export const TEARDOWN_EVENT: TeardownEvent = { action: 'teardown' };
+
+/** The key under which Terraform passes its lifecycle action to the teardown invocation. */
+export const TEARDOWN_TERRAFORM_KEY = 'tf';
+
 /** The input of the hourly EventBridge schedule. */
 export const SWEEP_EVENT: SweepEvent = { action: 'sweep' };
 

@@ -112,6 +112,16 @@ describe('RotationService', () => {
     ]);
   });
 
+  test('tears down the keys of destroyed secrets when the stack is destroyed', () => {
+    const teardown = only(json, 'aws_lambda_invocation');
+    expect(teardown).toMatchObject({ lifecycle_scope: 'CRUD', terraform_key: 'tf' });
+    expect(JSON.parse(teardown.input as string)).toEqual({ action: 'teardown' });
+    const teardownId = Object.keys(json.resource.aws_lambda_invocation)[0];
+    for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) {
+      expect(secret.depends_on).toEqual([`aws_lambda_invocation.${teardownId}`]);
+    }
+  });
+
   test('a stack gets one service, however many consumers it has', () => {
     expect(only(json, 'aws_iam_role').name).toBe('keyplane-test-rotation');
     expect(Object.keys(json.resource.aws_secretsmanager_secret)).toHaveLength(2);
