@@ -10,8 +10,8 @@ import { maskKeyLike } from './redaction';
 /** A Secrets Manager rotation step. */
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 
-/** What the function was doing when it failed: a rotation step, a revoke or the sweep. */
-export type Operation = RotationStep | 'revoke' | 'sweep';
+/** What the function was doing when it failed: a rotation step, a revoke, a sweep, a teardown. */
+export type Operation = RotationStep | 'revoke' | 'sweep' | 'teardown';
 
 /** The Lambda's environment is missing or malformed; nothing runs until it is fixed. */
 export class ConfigurationError extends Error {
@@ -69,7 +69,8 @@ export function invalidVariable(name: string, expected: string): ConfigurationEr
 export function unsupportedEvent(received: string): InvalidEventError {
   return new InvalidEventError(
     'unsupported event: expected a Secrets Manager rotation step {SecretId, ClientRequestToken, ' +
-      `Step}, {action: 'sweep', cursor?} or {action: 'revoke', secretId}; received ${received}`
+      "Step}, {action: 'sweep', cursor?}, {action: 'revoke', secretId} or {action: 'teardown', " +
+      `tf?}; received ${received}`
   );
 }
 
@@ -141,6 +142,14 @@ export function rotationAlreadyRunning(secretId: string, pendingVersion: string)
     'revoke',
     `a rotation is in progress (version ${pendingVersion} is staged AWSPENDING); wait for it to ` +
       'finish, or cancel it by removing AWSPENDING from that version, then revoke again'
+  );
+}
+
+export function teardownIncomplete(service: string, remaining: number): RotationError {
+  return new RotationError(
+    service,
+    'teardown',
+    `ran out of time with ${remaining} key(s) of deleted secrets left; run the teardown again`
   );
 }
 

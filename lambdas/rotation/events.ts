@@ -1,6 +1,6 @@
 /**
  * The events the function accepts, validated at the door: Secrets Manager's rotation steps,
- * the hourly sweep and a revoke. A rejected event is described by its field names and types,
+ * the hourly sweep, a revoke and Terraform's teardown. A rejected event is described by its field names and types,
  * never by its values (a value could be a key).
  */
 import { z } from 'zod';
@@ -33,7 +33,11 @@ export type ParsedEvent =
       readonly step: RotationStep;
     }
   | { readonly kind: 'sweep'; readonly cursor?: string }
-  | { readonly kind: 'revoke'; readonly secretId: string };
+  | { readonly kind: 'revoke'; readonly secretId: string }
+  | { readonly kind: 'teardown'; readonly terraformAction?: TerraformAction };
+
+/** The lifecycle action Terraform's aws_lambda_invocation (lifecycle_scope CRUD) passes. */
+export type TerraformAction = 'create' | 'update' | 'delete';
 
 /** Longest secret ARN or name Secrets Manager accepts. */
 const MAX_SECRET_ID_LENGTH = 2048;
@@ -64,6 +68,15 @@ const revokeSchema = z.strictObject({
   secretId,
 }) satisfies z.ZodType<RevokeEvent>;
 
+/**
+ * Terraform's lifecycle invocation of the rotation service: `{action: 'teardown'}` plus, under
+ * the key `tf`, `{action: 'create' | 'update' | 'delete', prev_input?}` added by Terraform.
+ */
+const teardownSchema = z.strictObject({
+  action: z.literal('teardown'),
+  tf: z.looseObject({ action: z.enum(['create', 'update', 'delete']) }).optional(),
+});
+
 const ROTATION_FIELDS = ['SecretId', 'ClientRequestToken', 'Step'];
 
 /** Validates an invocation event; throws an InvalidEventError that never repeats a value. */
@@ -82,7 +95,15 @@ export function parseEvent(event: unknown): ParsedEvent {
       const parsed = check('revoke', revokeSchema, event);
       return { kind: 'revoke', secretId: parsed.secretId };
     }
-    throw unsupportedEvent(`${describeShape(event)}, and action is neither 'sweep' nor 'revoke'`);
+    if (event.action === 'teardown') {
+      const parsed = check('teardown', teardownSchema, event);
+      return parsed.tf === undefined
+        ? { kind: 'teardown' }
+        : { kind: 'teardown', terraformAction: parsed.tf.action };
+    }
+    throw unsupportedEvent(
+      `${describeShape(event)}, and action is not 'sweep', 'revoke' or 'teardown'`
+    );
   }
   if (ROTATION_FIELDS.some((field) => field in event)) {
     const parsed = check('rotation', rotationSchema, event);

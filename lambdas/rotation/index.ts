@@ -5,7 +5,9 @@
  * - sweep `{action: 'sweep', cursor?}` (hourly schedule) -> `SweepResult`
  *   `{complete, cursor?, counts}`; re-invoke with `cursor` while `complete` is false;
  * - revoke `{action: 'revoke', secretId}` -> `RevokeResult`
- *   `{secretArn, versionId, keyId, revokedKeyId?}`.
+ *   `{secretArn, versionId, keyId, revokedKeyId?}`;
+ * - teardown `{action: 'teardown', tf?: {action}}` (Terraform, on create, update and destroy)
+ *   -> `TeardownResult` `{terraformAction, deleted}`.
  *
  * Anything else is rejected with an InvalidEventError describing the fields received. The
  * environment is read and the clients are made once per container, at the first invocation.
@@ -21,16 +23,18 @@ import { revoke, type RevokeResult } from './revoke';
 import { rotate } from './rotation';
 import { createRuntime, type Runtime } from './runtime';
 import { sweep, type SweepResult } from './sweep';
+import { teardown, type TeardownResult } from './teardown';
 
 export type { RevokeResult } from './revoke';
 export type { SweepResult } from './sweep';
+export type { TeardownResult } from './teardown';
 export { verifyKeyValue, generateKeyValue } from './key-value';
 
 const log = createLogger('handler');
 
 let runtime: Runtime | undefined;
 
-export type HandlerResult = SweepResult | RevokeResult | undefined;
+export type HandlerResult = SweepResult | RevokeResult | TeardownResult | undefined;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<HandlerResult> {
   const started = Date.now();
@@ -81,6 +85,11 @@ async function dispatch(
       const result = await revoke(rt, event.secretId);
       metrics.add('Rotations');
       if (result.revokedKeyId !== undefined) metrics.add('Retirements');
+      return result;
+    }
+    case 'teardown': {
+      const result = await teardown(rt, event.terraformAction, context?.getRemainingTimeInMillis());
+      metrics.add('Deletions', result.deleted);
       return result;
     }
   }

@@ -32,6 +32,19 @@ describe('parseEvent', () => {
     });
   });
 
+  test("accepts Terraform's teardown, with or without its lifecycle action", () => {
+    expect(parseEvent({ action: 'teardown' })).toEqual({ kind: 'teardown' });
+    expect(
+      parseEvent({
+        action: 'teardown',
+        tf: { action: 'delete', prev_input: { action: 'teardown' } },
+      })
+    ).toEqual({ kind: 'teardown', terraformAction: 'delete' });
+    expect(() => parseEvent({ action: 'teardown', tf: { action: 'destroy' } })).toThrow(
+      /invalid teardown event: tf.action: Invalid option/
+    );
+  });
+
   test.each([
     ['a string', 'hello', /received a string/],
     ['null', null, /received null/],
@@ -42,7 +55,11 @@ describe('parseEvent', () => {
       { foo: 1, bar: 'x' },
       /received an object with fields foo \(number\), bar \(string\)/,
     ],
-    ['an unknown action', { action: 'rotate' }, /and action is neither 'sweep' nor 'revoke'/],
+    [
+      'an unknown action',
+      { action: 'rotate' },
+      /and action is not 'sweep', 'revoke' or 'teardown'/,
+    ],
   ])('rejects %s, naming what it got', (_, event, message) => {
     expect(() => parseEvent(event)).toThrow(InvalidEventError);
     expect(() => parseEvent(event)).toThrow(message);

@@ -138,6 +138,22 @@ describe('handler', () => {
     });
   });
 
+  test("teardown: Terraform's create is a no-op; its delete removes keys of deleted secrets", async () => {
+    await rotateThroughHandler(TOKEN);
+    const keyId = String(fake.currentValue(secret).keyId);
+
+    await expect(
+      handler({ action: 'teardown', tf: { action: 'create' } }, context)
+    ).resolves.toEqual({ terraformAction: 'create', deleted: 0 });
+    fake.secrets.delete(secret.arn);
+    await expect(
+      handler({ action: 'teardown', tf: { action: 'delete', prev_input: {} } }, context)
+    ).resolves.toEqual({ terraformAction: 'delete', deleted: 1 });
+
+    expect(fake.keys.has(keyId)).toBe(false);
+    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'teardown', Deletions: 1 });
+  });
+
   test('rejects an unsupported event, logs it and counts a failure', async () => {
     await expect(handler({ hello: 'world' }, context)).rejects.toThrow(InvalidEventError);
     await expect(handler({ hello: 'world' }, context)).rejects.toThrow(
