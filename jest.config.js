@@ -7,6 +7,7 @@ const base = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  globalSetup: '<rootDir>/test/build.global-setup.ts',
   projects: [
     {
       ...base,

@@ -5,6 +5,7 @@
  * the exact SDK version (and retry behaviour) the tests ran, and the same bundle runs under
  * the local emulator's plain Node, which has no SDK of its own. esbuild tree-shakes it.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 
@@ -12,7 +13,7 @@ const ROOT = path.resolve(__dirname, '..');
 const FUNCTIONS = ['rotation'];
 
 for (const name of FUNCTIONS) {
-  buildSync({
+  const result = buildSync({
     entryPoints: [path.join(ROOT, 'lambdas', name, 'index.ts')],
     outfile: path.join(ROOT, 'dist', 'lambda-bundles', name, 'index.js'),
     bundle: true,
@@ -24,5 +25,13 @@ for (const name of FUNCTIONS) {
     format: 'cjs',
     legalComments: 'none',
     logLevel: 'warning',
+    write: false,
   });
+  // Written by rename, so a synth running at the same time never zips a half-written file.
+  for (const file of result.outputFiles) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    fs.writeFileSync(partial, file.contents);
+    fs.renameSync(partial, file.path);
+  }
 }

@@ -32,7 +32,6 @@ describe('validate tier', () => {
   const sampleOut = path.join(sampleDir, 'cdktf.out');
 
   beforeAll(() => {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
     execFileSync(
       path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
       ['synth', '--output', exampleOut],
