@@ -4,7 +4,7 @@
  * never by its values (a value could be a key).
  */
 import { z } from 'zod';
-import type { RevokeEvent, SweepEvent } from '../../contract';
+import type { RevokeEvent, SweepEvent, TeardownEvent } from '../../contract';
 import { invalidEvent, unsupportedEvent, type RotationStep } from './errors';
 import { maskKeyLike } from './redaction';
 
@@ -69,13 +69,14 @@ const revokeSchema = z.strictObject({
 }) satisfies z.ZodType<RevokeEvent>;
 
 /**
- * Terraform's lifecycle invocation of the rotation service: `{action: 'teardown'}` plus, under
- * the key `tf`, `{action: 'create' | 'update' | 'delete', prev_input?}` added by Terraform.
+ * Terraform's lifecycle invocation of the rotation service (contract TeardownEvent):
+ * `{action: 'teardown'}` plus, under TEARDOWN_TERRAFORM_KEY ('tf'), `{action: 'create' |
+ * 'update' | 'delete', prev_input?}` added by Terraform.
  */
 const teardownSchema = z.strictObject({
   action: z.literal('teardown'),
   tf: z.looseObject({ action: z.enum(['create', 'update', 'delete']) }).optional(),
-});
+}) satisfies z.ZodType<TeardownEvent>;
 
 const ROTATION_FIELDS = ['SecretId', 'ClientRequestToken', 'Step'];
 

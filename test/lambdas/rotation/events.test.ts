@@ -1,4 +1,4 @@
-import { SWEEP_EVENT } from '../../../contract';
+import { SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../../../contract';
 import { InvalidEventError } from '../../../lambdas/rotation/errors';
 import { describeShape, parseEvent } from '../../../lambdas/rotation/events';
 import { generateKeyValue } from '../../../lambdas/rotation/key-value';
@@ -33,11 +33,11 @@ describe('parseEvent', () => {
   });
 
   test("accepts Terraform's teardown, with or without its lifecycle action", () => {
-    expect(parseEvent({ action: 'teardown' })).toEqual({ kind: 'teardown' });
+    expect(parseEvent(TEARDOWN_EVENT)).toEqual({ kind: 'teardown' });
     expect(
       parseEvent({
-        action: 'teardown',
-        tf: { action: 'delete', prev_input: { action: 'teardown' } },
+        ...TEARDOWN_EVENT,
+        [TEARDOWN_TERRAFORM_KEY]: { action: 'delete', prev_input: TEARDOWN_EVENT },
       })
     ).toEqual({ kind: 'teardown', terraformAction: 'delete' });
     expect(() => parseEvent({ action: 'teardown', tf: { action: 'destroy' } })).toThrow(
