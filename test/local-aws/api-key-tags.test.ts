@@ -16,10 +16,12 @@ import {
   GetApiKeysCommandInput,
   GetTagsCommand,
   GetUsagePlanKeysCommand,
+  GetUsagePlanCommand,
   GetUsagePlansCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateApiKeyCommand,
+  UpdateUsagePlanCommand,
   UsagePlanKey,
 } from '@aws-sdk/client-api-gateway';
 import { LocalAws, startLocalAws } from '../../scripts/local-aws';
@@ -306,5 +308,31 @@ describe('usage plan membership', () => {
     expect(await allPlanKeys(other, 10)).toEqual([]);
     const plans = await apigw.send(new GetUsagePlansCommand({ keyId: id }));
     expect(plans.items ?? []).toEqual([]);
+  });
+});
+
+describe('UpdateUsagePlan', () => {
+  test('removes a stage that carries per-method throttles, as Terraform does before deleting a plan', async () => {
+    const plan = await apigw.send(
+      new CreateUsagePlanCommand({
+        name: 'throttled-stages',
+        apiStages: [
+          {
+            apiId: 'api1',
+            stage: 'v1',
+            throttle: { '/pets/POST': { rateLimit: 1, burstLimit: 2 } },
+          },
+          { apiId: 'api2', stage: 'v1' },
+        ],
+      })
+    );
+    await apigw.send(
+      new UpdateUsagePlanCommand({
+        usagePlanId: plan.id,
+        patchOperations: [{ op: 'remove', path: '/apiStages', value: 'api1:v1' }],
+      })
+    );
+    const after = await apigw.send(new GetUsagePlanCommand({ usagePlanId: plan.id }));
+    expect(after.apiStages?.map((s) => `${s.apiId}:${s.stage}`)).toEqual(['api2:v1']);
   });
 });

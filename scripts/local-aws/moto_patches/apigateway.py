@@ -236,3 +236,26 @@ def patch() -> None:
         return result
 
     ApiKey.update_operations = update_operations  # type: ignore[method-assign]
+
+    # ------------------------------------------- 5. removing a stage from a plan
+    # moto removes {"apiId", "stage"} from the plan's stages by equality, so a stage that
+    # carries per-method throttles never matches: UpdateUsagePlan answers 500 and Terraform,
+    # which removes a plan's stages before deleting the plan, retries for ever. AWS removes
+    # the stage whatever its throttles.
+    from moto.apigateway.models import UsagePlan
+
+    original_apply_patch_operations = UsagePlan.apply_patch_operations
+
+    def apply_patch_operations(self: UsagePlan, patch_operations: list[dict[str, Any]]) -> None:
+        rest = []
+        for op in patch_operations:
+            if op.get("op") == "remove" and op.get("path") == "/apiStages":
+                api_id, _, stage = str(op.get("value", "")).partition(":")
+                self.api_stages = [
+                    s for s in self.api_stages if (s.get("apiId"), s.get("stage")) != (api_id, stage)
+                ]
+            else:
+                rest.append(op)
+        original_apply_patch_operations(self, rest)
+
+    UsagePlan.apply_patch_operations = apply_patch_operations  # type: ignore[method-assign]
