@@ -52,20 +52,29 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         ],
       },
       {
+        // ListSecrets has no resource-level permissions; it returns names and tags, never
+        // values. The sweep and teardown use it (with a tag filter) to find this service's
+        // secrets in pages of 100 instead of one DescribeSecret per key.
+        Sid: 'FindThisServicesSecrets',
+        Effect: 'Allow',
+        Action: ['secretsmanager:ListSecrets'],
+        Resource: ['*'],
+      },
+      {
         Sid: 'EncryptSecretValues',
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [scope.kmsKeyArn],
       },
       {
-        Sid: 'ReadApiKeysAndPlanMembership',
+        Sid: 'ReadApiKeysPlansAndMembership',
         Effect: 'Allow',
         Action: ['apigateway:GET'],
         Resource: [
           apigw('/apikeys'),
           apigw('/apikeys/*'),
+          apigw('/usageplans'),
           apigw('/usageplans/*/keys'),
-          apigw('/usageplans/*/keys/*'),
         ],
       },
       {
@@ -89,7 +98,7 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
       {
         Sid: 'TagApiKeys',
         Effect: 'Allow',
-        Action: ['apigateway:PUT', 'apigateway:DELETE'],
+        Action: ['apigateway:PUT'],
         Resource: [apigw('/tags/*')],
       },
       {

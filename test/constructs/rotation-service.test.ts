@@ -174,14 +174,15 @@ describe('RotationService', () => {
           ],
           ['arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*'],
         ],
+        [['secretsmanager:ListSecrets'], ['*']],
         [['kms:Decrypt', 'kms:GenerateDataKey'], ['<t>']],
         [
           ['apigateway:GET'],
           [
             'arn:<t>:apigateway:<t>::/apikeys',
             'arn:<t>:apigateway:<t>::/apikeys/*',
+            'arn:<t>:apigateway:<t>::/usageplans',
             'arn:<t>:apigateway:<t>::/usageplans/*/keys',
-            'arn:<t>:apigateway:<t>::/usageplans/*/keys/*',
           ],
         ],
         [
@@ -193,13 +194,13 @@ describe('RotationService', () => {
           ['apigateway:DELETE'],
           ['arn:<t>:apigateway:<t>::/apikeys/*', 'arn:<t>:apigateway:<t>::/usageplans/*/keys/*'],
         ],
-        [['apigateway:PUT', 'apigateway:DELETE'], ['arn:<t>:apigateway:<t>::/tags/*']],
+        [['apigateway:PUT'], ['arn:<t>:apigateway:<t>::/tags/*']],
         [['logs:CreateLogStream', 'logs:PutLogEvents'], ['<t>:*']],
         [['sqs:SendMessage'], ['<t>']],
       ]);
     });
 
-    test('has no wildcard action and no bare * resource', () => {
+    test('has no wildcard action, and a bare * resource only for ListSecrets, which has no resource scope', () => {
       const scope = {
         partition: 'aws',
         region: 'us-east-1',
@@ -211,7 +212,11 @@ describe('RotationService', () => {
       };
       for (const statement of rotationPolicy(scope).Statement) {
         for (const action of statement.Action) expect(action).not.toMatch(/\*/);
-        for (const resource of statement.Resource) expect(resource).not.toBe('*');
+        const unscoped = statement.Resource.includes('*');
+        expect({ sid: statement.Sid, unscoped }).toEqual({
+          sid: statement.Sid,
+          unscoped: statement.Action.join() === 'secretsmanager:ListSecrets',
+        });
       }
     });
 
