@@ -18,7 +18,7 @@ import { configPath, loadConfig } from '../app/config';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
 import { defaultServiceName } from '../constructs/rotation-service';
 import { localAwsEnv, startLocalAws } from './local-aws';
-import { terraformEnv } from './terraform-mirror';
+import { cdktfMirrorFlags, terraformEnv } from './terraform-mirror';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   step(`cdktf deploy ${environments.join(', ')} -> ${aws.endpoint}`);
   const deploy = spawnSync(
     path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
-    ['deploy', ...environments, '--auto-approve'],
+    ['deploy', ...environments, '--auto-approve', ...cdktfMirrorFlags()],
     {
       cwd: ROOT,
       env,

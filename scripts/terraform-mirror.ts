@@ -66,6 +66,14 @@ export function terraformEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   return { ...result, TF_CLI_CONFIG_FILE: CLI_CONFIG_FILE };
 }
 
+/**
+ * Flags cdktf deploy and destroy need here: with a mirror, `--skip-provider-lock`, since the
+ * lock step cdktf runs (`terraform providers lock`) asks the registry, not the mirror.
+ */
+export function cdktfMirrorFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  return findProviderMirror(env) ? ['--skip-provider-lock'] : [];
+}
+
 if (require.main === module) {
   const [command, ...args] = process.argv.slice(2);
   if (!command) {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { terraformEnv } from '../../../scripts/terraform-mirror';
+import { cdktfMirrorFlags, terraformEnv } from '../../../scripts/terraform-mirror';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -18,12 +18,16 @@ export function cdktf(
   stacks: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; outdir: string }
 ): void {
-  const run = spawnSync(CDKTF, [command, ...stacks, '--auto-approve', '--output', options.outdir], {
-    cwd: options.cwd ?? ROOT,
-    env: { ...terraformEnv(), ...options.env, CI: 'true' },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    CDKTF,
+    [command, ...stacks, '--auto-approve', '--output', options.outdir, ...cdktfMirrorFlags()],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: { ...terraformEnv(), ...options.env, CI: 'true' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }
+  );
   const output = `${run.stdout}\n${run.stderr}`;
   cdktfOutputs.push(output);
   if (run.status !== 0)
