@@ -11,7 +11,7 @@ import { ApiStageConfig, EnvironmentConfig } from './config';
 import { DemoApi } from './demo-api';
 
 /** Every AWS service the stack touches, pointed at a local emulator when one is set. */
-const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
+export const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
   'apigateway',
   'cloudwatch',
   'events',

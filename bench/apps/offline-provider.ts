@@ -3,9 +3,10 @@
  * backend, so `terraform plan` can run on the synthesized output with dummy credentials.
  */
 import * as path from 'path';
-import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { EMULATED_SERVICES } from '../../app/platform-stack';
 
 /** The stack's name, and so its folder under the app's outdir: stacks/bench. */
 export const STACK_NAME = 'bench';
@@ -13,23 +14,9 @@ export const STACK_NAME = 'bench';
 /** Nothing listens here: a call that escapes to it fails at once instead of reaching AWS. */
 export const CLOSED_ENDPOINT = 'http://127.0.0.1:1';
 
-/** Every service either app declares a resource or data source of. */
-const SERVICES: (keyof AwsProviderEndpoints)[] = [
-  'apigateway',
-  'cloudwatch',
-  'events',
-  'iam',
-  'kms',
-  'lambda',
-  'logs',
-  'secretsmanager',
-  'sqs',
-  'sts',
-];
-
-/** Provider `endpoints` with every service the apps use pointed at `endpoint`. */
+/** Provider `endpoints` with every service the platform app uses pointed at `endpoint`. */
 export function endpointsFor(endpoint: string): Record<string, string> {
-  return Object.fromEntries(SERVICES.map((service) => [service, endpoint]));
+  return Object.fromEntries(EMULATED_SERVICES.map((service) => [service, endpoint]));
 }
 
 /** A stack with the offline AWS provider and a local state file inside the stack folder. */
