@@ -27,8 +27,12 @@ for (const name of FUNCTIONS) {
     logLevel: 'warning',
     write: false,
   });
-  // Written by rename, so a synth running at the same time never zips a half-written file.
+  // Written by rename, so a synth running at the same time never zips a half-written file,
+  // and only when the bytes change: the zip cdktf makes records file times, and a new time
+  // would change the Lambda's code hash and redeploy it on every `cdktf deploy`.
   for (const file of result.outputFiles) {
+    if (fs.existsSync(file.path) && Buffer.from(file.contents).equals(fs.readFileSync(file.path)))
+      continue;
     fs.mkdirSync(path.dirname(file.path), { recursive: true });
     const partial = `${file.path}.${process.pid}.partial`;
     fs.writeFileSync(partial, file.contents);
