@@ -1,0 +1,229 @@
+/**
+ * Issue 7 part 3: what rotation costs. On a private moto, with the function's AWS calls sent
+ * through a counting proxy (call-counter.ts) and resources made directly (rotation-fixture.ts):
+ *
+ * 1. `consumers` consumers each rotated `rotationsPerConsumer` times by RotateSecret, which on
+ *    the harness runs the real zipped function's four steps: calls per rotation by action
+ *    (the first, bootstrap rotation apart), and wall time per rotation and in all.
+ * 2. Steady consumers written directly up to `sweepKeys` keys, then one sweep invoked (and
+ *    resumed while it returns a cursor): calls per sweep by action.
+ * 3. Both call mixes priced at AWS's published rate quotas (rate-limits.ts).
+ */
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { SWEEP_EVENT } from '../contract/events';
+import { startLocalAws } from '../scripts/local-aws';
+import { countsBetween, startCallCounter, totalCalls, type CallCounts } from './call-counter';
+import { timeAtLimits, type LimitTime } from './rate-limits';
+import {
+  createRotatingConsumer,
+  createRotationFunction,
+  createSteadyConsumer,
+  createUsagePlans,
+  fixtureClients,
+  type FixtureClients,
+} from './rotation-fixture';
+import { summarize, type Summary } from './stats';
+
+export interface RotationCostSize {
+  readonly consumers: number;
+  readonly rotationsPerConsumer: number;
+  readonly sweepKeys: number;
+  readonly usagePlans: number;
+  /** Rotations in flight at once (each runs node processes; the machine has 2 cores). */
+  readonly concurrency: number;
+}
+
+export interface CallMix {
+  readonly rotations: number;
+  readonly calls: CallCounts;
+  readonly perRotation: number;
+}
+
+export interface RotationCostMeasure {
+  readonly size: RotationCostSize;
+  /** First rotations: the bootstrap placeholder is replaced, no key to retire. */
+  readonly bootstrap: CallMix;
+  /** Later rotations: a new key, and the outgoing one tagged with its retire-after. */
+  readonly regular: CallMix;
+  /** Wall time of each RotateSecret (all four steps), in ms. */
+  readonly rotationMs: Summary;
+  /** Wall time of all rotations, in ms. */
+  readonly totalRotationMs: number;
+  readonly sweep: {
+    readonly keys: number;
+    readonly keysExamined: number;
+    readonly invocations: number;
+    readonly calls: CallCounts;
+    readonly durationMs: number;
+  };
+  readonly atLimits: {
+    readonly rotations: readonly LimitTime[];
+    readonly sweep: readonly LimitTime[];
+    readonly uncovered: readonly string[];
+  };
+  /** Wall time of the direct setup (plans, function, secrets and steady keys), in ms. */
+  readonly setupMs: number;
+}
+
+/** Runs `work` over `items`, at most `concurrency` at once. */
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+async function rotate(clients: FixtureClients, secretArn: string, functionArn?: string) {
+  const started = performance.now();
+  const out = await clients.secretsManager.send(
+    new RotateSecretCommand({
+      SecretId: secretArn,
+      ...(functionArn
+        ? { RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }
+        : {}),
+    })
+  );
+  const ms = performance.now() - started;
+  // moto answers success even when a step failed: judge by where AWSCURRENT is.
+  const secret = await clients.secretsManager.send(
+    new DescribeSecretCommand({ SecretId: secretArn })
+  );
+  if (!secret.VersionIdsToStages?.[out.VersionId!]?.includes('AWSCURRENT')) {
+    throw new Error(`rotation of ${secretArn} did not finish (see the function log)`);
+  }
+  return ms;
+}
+
+function addCounts(all: readonly CallCounts[]): CallCounts {
+  const sum: CallCounts = {};
+  for (const counts of all) {
+    for (const [action, n] of Object.entries(counts)) sum[action] = (sum[action] ?? 0) + n;
+  }
+  return sum;
+}
+
+function mix(rotations: number, calls: CallCounts): CallMix {
+  return { rotations, calls, perRotation: totalCalls(calls) / rotations };
+}
+
+export async function runRotationCost(
+  size: RotationCostSize,
+  log: (line: string) => void
+): Promise<RotationCostMeasure> {
+  const aws = await startLocalAws({ isolated: true });
+  const counter = await startCallCounter(aws.endpoint);
+  try {
+    const clients = fixtureClients(aws.endpoint, aws.region);
+    const setupStarted = performance.now();
+    const plans = await createUsagePlans(clients, size.usagePlans);
+    const functionArn = await createRotationFunction(clients, counter.endpoint);
+    const planOf = (i: number) => plans[i % plans.length];
+    const secrets: string[] = [];
+    for (let i = 0; i < size.consumers; i++) {
+      secrets.push(await createRotatingConsumer(clients, `rotating-${i}`, planOf(i)));
+    }
+    let setupMs = performance.now() - setupStarted;
+
+    log(
+      `rotation cost: ${size.consumers} consumers x ${size.rotationsPerConsumer} rotations, ${size.concurrency} at once`
+    );
+    const rotationMs: number[] = [];
+    const rotationsStarted = performance.now();
+    const phases: CallCounts[] = [];
+    for (let round = 0; round < size.rotationsPerConsumer; round++) {
+      const before = counter.snapshot();
+      await pool(secrets, size.concurrency, async (arn) => {
+        rotationMs.push(await rotate(clients, arn, round === 0 ? functionArn : undefined));
+      });
+      phases.push(countsBetween(before, counter.snapshot()));
+    }
+    const totalRotationMs = performance.now() - rotationsStarted;
+    const regularCalls = addCounts(phases.slice(1));
+    const bootstrap = mix(size.consumers, phases[0]);
+    const regular = mix(size.consumers * (size.rotationsPerConsumer - 1), regularCalls);
+
+    const steady = size.sweepKeys - size.consumers * size.rotationsPerConsumer;
+    log(`rotation cost: writing ${steady} steady consumers for the ${size.sweepKeys}-key sweep`);
+    const steadyStarted = performance.now();
+    const indexes = Array.from({ length: Math.max(steady, 0) }, (_, i) => i);
+    await pool(indexes, 8, (i) => createSteadyConsumer(clients, `steady-${i}`, planOf(i)));
+    setupMs += performance.now() - steadyStarted;
+
+    log('rotation cost: sweeping');
+    const beforeSweep = counter.snapshot();
+    const sweepStarted = performance.now();
+    let cursor: string | undefined;
+    let invocations = 0;
+    let keysExamined = 0;
+    do {
+      invocations += 1;
+      const out = await clients.lambda.send(
+        new InvokeCommand({
+          FunctionName: functionArn,
+          Payload: Buffer.from(JSON.stringify({ ...SWEEP_EVENT, ...(cursor ? { cursor } : {}) })),
+        })
+      );
+      const payload = JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8') || '{}') as {
+        complete?: boolean;
+        cursor?: string;
+        counts?: { keysExamined?: number };
+        errorMessage?: string;
+      };
+      if (out.FunctionError) throw new Error(`sweep failed: ${payload.errorMessage}`);
+      keysExamined += payload.counts?.keysExamined ?? 0;
+      cursor = payload.complete ? undefined : payload.cursor;
+    } while (cursor && invocations < 20);
+    const sweepMs = performance.now() - sweepStarted;
+    const sweepCalls = countsBetween(beforeSweep, counter.snapshot());
+
+    const rotationCalls = addCounts(phases);
+    const rotationLimits = timeAtLimits(rotationCalls);
+    const sweepLimits = timeAtLimits(sweepCalls);
+    return {
+      size,
+      bootstrap,
+      regular,
+      rotationMs: summarize(rotationMs),
+      totalRotationMs,
+      sweep: {
+        keys: size.sweepKeys,
+        keysExamined,
+        invocations,
+        calls: sweepCalls,
+        durationMs: sweepMs,
+      },
+      atLimits: {
+        rotations: rotationLimits.times,
+        sweep: sweepLimits.times,
+        uncovered: [...new Set([...rotationLimits.uncovered, ...sweepLimits.uncovered])],
+      },
+      setupMs,
+    };
+  } finally {
+    await counter.close();
+    await aws.stop();
+  }
+}
+
+if (require.main === module) {
+  const size: RotationCostSize = {
+    consumers: Number(process.env.CONSUMERS ?? 20),
+    rotationsPerConsumer: Number(process.env.ROTATIONS ?? 10),
+    sweepKeys: Number(process.env.SWEEP_KEYS ?? 1_000),
+    usagePlans: 10,
+    concurrency: Number(process.env.CONCURRENCY ?? 4),
+  };
+  runRotationCost(size, (line) => process.stderr.write(`[bench] ${line}\n`)).then(
+    (m) => console.log(JSON.stringify(m, null, 2)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  );
+}

@@ -1,0 +1,192 @@
+/**
+ * The resources the rotation Lambda needs, created directly with the SDK against a private moto
+ * (seconds, where a Terraform deploy of 1,000 consumers takes many minutes): usage plans, the
+ * function from the built bundle, and consumers' secrets with keyplane's tags.
+ *
+ * Two kinds of consumer:
+ * - `createRotatingConsumer`: a secret with the bootstrap first version, as ManagedApiKey
+ *   declares it; its rotations are real (RotateSecret runs the function's four steps).
+ * - `createSteadyConsumer`: a secret and key in the state a finished rotation leaves (key
+ *   tagged and in its plan, AWSCURRENT holding the issued-key JSON), written directly, so a
+ *   sweep over 1,000 keys needs no 1,000 rotations first.
+ */
+import { execFileSync } from 'child_process';
+import { randomBytes, randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  APIGatewayClient,
+  CreateApiKeyCommand,
+  CreateUsagePlanCommand,
+  CreateUsagePlanKeyCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { LambdaEnv } from '../contract/events';
+import { bootstrapValue, SECRET_FORMAT, type IssuedKeyValue } from '../contract/secret-value';
+import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
+import { PROJECT_LAMBDA_BUNDLE, RESULTS_DIR } from './paths';
+
+export const SERVICE = 'bench';
+export const SECRET_PREFIX = 'bench/keys/';
+export const FUNCTION_NAME = 'bench-rotation';
+
+export interface FixtureClients {
+  readonly apiGateway: APIGatewayClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly lambda: LambdaClient;
+  readonly iam: IAMClient;
+}
+
+/** Clients that talk to the emulator directly (their calls are not counted). */
+export function fixtureClients(endpoint: string, region: string): FixtureClients {
+  const config = {
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  };
+  return {
+    apiGateway: new APIGatewayClient(config),
+    secretsManager: new SecretsManagerClient(config),
+    lambda: new LambdaClient(config),
+    iam: new IAMClient(config),
+  };
+}
+
+export async function createUsagePlans(clients: FixtureClients, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const plan = await clients.apiGateway.send(
+      new CreateUsagePlanCommand({ name: `bench-plan-${i}`, throttle: { rateLimit: 10 } })
+    );
+    ids.push(plan.id!);
+  }
+  return ids;
+}
+
+/**
+ * The function from dist/lambda-bundles/rotation, with the environment the construct gives it.
+ * `callEndpoint` is where its SDK clients send their calls: the service-specific endpoint
+ * variables outrank the AWS_ENDPOINT_URL the launcher sets, so the counting proxy sees them.
+ */
+export async function createRotationFunction(
+  clients: FixtureClients,
+  callEndpoint: string
+): Promise<string> {
+  const zip = path.join(RESULTS_DIR, 'work', 'rotation-cost', 'rotation.zip');
+  fs.mkdirSync(path.dirname(zip), { recursive: true });
+  fs.rmSync(zip, { force: true });
+  execFileSync('zip', ['-q', '-X', zip, 'index.js'], { cwd: PROJECT_LAMBDA_BUNDLE });
+  const role = await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: 'bench-rotation',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    })
+  );
+  const fn = await clients.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: FUNCTION_NAME,
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Role: role.Role!.Arn!,
+      Timeout: 60,
+      MemorySize: 256,
+      Code: { ZipFile: fs.readFileSync(zip) },
+      Environment: {
+        Variables: {
+          [LambdaEnv.SERVICE]: SERVICE,
+          [LambdaEnv.SECRET_PREFIX]: SECRET_PREFIX,
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: callEndpoint,
+          AWS_ENDPOINT_URL_API_GATEWAY: callEndpoint,
+        },
+      },
+    })
+  );
+  return fn.FunctionArn!;
+}
+
+function secretTags(consumer: string, planId: string) {
+  return [
+    { Key: SecretTag.CONSUMER, Value: consumer },
+    { Key: SecretTag.USAGE_PLANS, Value: [planId].join(PLAN_ID_SEPARATOR) },
+    { Key: SecretTag.SERVICE, Value: SERVICE },
+  ];
+}
+
+/** A consumer's secret holding only the bootstrap placeholder; returns its ARN. */
+export async function createRotatingConsumer(
+  clients: FixtureClients,
+  consumer: string,
+  planId: string
+): Promise<string> {
+  const secret = await clients.secretsManager.send(
+    new CreateSecretCommand({
+      Name: `${SECRET_PREFIX}${consumer}`,
+      SecretString: JSON.stringify(bootstrapValue(consumer)),
+      Tags: secretTags(consumer, planId),
+    })
+  );
+  // ManagedApiKey also labels this version keyplane-bootstrap; the function recognises the
+  // placeholder by its value, so CreateSecret's AWSCURRENT alone is enough here.
+  return secret.ARN!;
+}
+
+/** A consumer with a key in the state a finished rotation leaves. */
+export async function createSteadyConsumer(
+  clients: FixtureClients,
+  consumer: string,
+  planId: string
+): Promise<void> {
+  const versionId = randomUUID();
+  const name = `${SECRET_PREFIX}${consumer}`;
+  // Secret first (its ARN tags the key), then the key, then the value naming the key.
+  const secret = await clients.secretsManager.send(
+    new CreateSecretCommand({ Name: name, Tags: secretTags(consumer, planId) })
+  );
+  const value = `bench${randomBytes(24).toString('hex')}`;
+  const key = await clients.apiGateway.send(
+    new CreateApiKeyCommand({
+      name: `${consumer}-${versionId.slice(0, 8)}`,
+      value,
+      enabled: true,
+      tags: {
+        [KeyTag.SECRET_ARN]: secret.ARN!,
+        [KeyTag.SECRET_VERSION]: versionId,
+        [KeyTag.SERVICE]: SERVICE,
+      },
+    })
+  );
+  await clients.apiGateway.send(
+    new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: key.id!, keyType: 'API_KEY' })
+  );
+  const issued: IssuedKeyValue = {
+    format: SECRET_FORMAT,
+    keyId: key.id!,
+    value,
+    consumer,
+    usagePlanIds: [planId],
+    createdAt: new Date().toISOString(),
+  };
+  await clients.secretsManager.send(
+    new PutSecretValueCommand({
+      SecretId: secret.ARN!,
+      ClientRequestToken: versionId,
+      SecretString: JSON.stringify(issued),
+      VersionStages: ['AWSCURRENT'],
+    })
+  );
+}
