@@ -30,6 +30,33 @@ export const METHOD = `## How it is measured
   first invocation with an event the handler rejects before any AWS call (it reads the
   environment, creates the SDK clients and parses the event). Zips are made with \`zip\`
   (deflate, default level).
+- **Rotation cost** (bench/rotation-cost.ts): a private moto (scripts/local-aws, whose Lambda
+  Invoke and RotateSecret run the real zipped function with node). No Terraform: the bench
+  makes what the function needs directly with the SDK (rotation-fixture.ts): 10 usage plans, a
+  role, the function from dist/lambda-bundles/rotation with the construct's environment
+  (\`KEYPLANE_SERVICE\`, \`KEYPLANE_SECRET_PREFIX\`), and per consumer a secret under the prefix
+  with the keyplane tags (consumer, usage plans, service) and the bootstrap value of
+  contract/secret-value.ts. No KMS key (the secrets use the default key; the function never
+  calls KMS itself). Each consumer is rotated by RotateSecret: the first call sets the rotation
+  function and issues the first key, the next nine rotate it; every rotation is checked
+  (AWSCURRENT moved to the new version). Then 800 more consumers are written directly in the
+  state a finished rotation leaves (secret, tagged key in its plan, AWSCURRENT holding the
+  issued-key JSON; rotation not configured on these, which only the sweep's heal phase looks at),
+  so one sweep (invoked with the sweep event, resumed while it returns a cursor) sees 1,000
+  keys with nothing due: 200 from the rotated consumers (20 current, 180 outgoing still in the
+  default 1-day grace period) and 800 steady ones, in 820 secrets. Its calls are the listing a
+  healthy hourly sweep pays; retirements and deletions (mutating calls) are not measured here.
+- **Counting** (bench/call-counter.ts): a Node HTTP proxy on 127.0.0.1 in front of moto. The
+  function's \`AWS_ENDPOINT_URL_SECRETS_MANAGER\` and \`AWS_ENDPOINT_URL_API_GATEWAY\` point at
+  it: the SDK's service-specific endpoint variables outrank the \`AWS_ENDPOINT_URL\` the
+  launcher forces to moto. Every HTTP request is one call (a retry counts again, as AWS's quotas
+  count it), named by \`X-Amz-Target\` (Secrets Manager) or method and path (API Gateway REST).
+  The bench's own set-up and checks go to moto directly and are not counted; nor is the Lambda
+  Invoke that Secrets Manager makes per step on AWS.
+- **AWS quotas** (bench/rate-limits.ts): least time = calls covered by a quota / its rate, for
+  each quota; the largest bounds the work. Bursts are left out. The function's own pacer keeps
+  API Gateway calls under these rates within one invocation, so on AWS the bound is reached,
+  not exceeded; other work in the account shares the same quotas.
 - Medians are of interleaved runs, alternating which app goes first. The machine is shared
   (see the load average above), so single figures move by 20-30 % between runs; the ratios
   are steadier than the absolute times.

@@ -6,16 +6,17 @@ import { AppKind } from './apps';
 import type { LambdaMeasure } from './lambda';
 import type { PlanMeasure } from './plan';
 import type { BenchResults } from './results';
+import { rotationSection } from './rotation-report';
 import { ratio } from './stats';
 import type { SynthMeasure } from './synth';
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (value: number) => `${value.toFixed(0)} MiB`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 const times = (value: number) => `${value.toFixed(2)}x`;
-const verdict = (met: boolean) => (met ? 'met' : '**missed**');
+export const verdict = (met: boolean) => (met ? 'met' : '**missed**');
 
-interface Row {
+export interface Row {
   readonly figure: string;
   readonly keyplane: string;
   readonly baseline: string;
@@ -24,7 +25,7 @@ interface Row {
   readonly met?: boolean;
 }
 
-function table(rows: readonly Row[]): string {
+export function table(rows: readonly Row[]): string {
   const lines = [
     '| figure | keyplane | baseline | keyplane / baseline | target | |',
     '| --- | ---: | ---: | ---: | --- | --- |',
@@ -263,6 +264,7 @@ export function renderReadme(results: BenchResults, method: string): string {
   const synth = synthSection(results);
   const plan = planSection(results);
   const lambda = lambdaSection(results);
+  const rotation = rotationSection(results.rotationCost);
   return [
     '# keyplane bench',
     '',
@@ -279,11 +281,7 @@ export function renderReadme(results: BenchResults, method: string): string {
     '',
     plan.text,
     '',
-    '## 3. Rotation cost',
-    '',
-    '**Not measured yet** (another engineer adds it): API calls per rotation and per sweep over',
-    "1,000 keys, wall time of 200 rotations against moto, and the time at AWS's published",
-    'control-plane rate limits. No figures here until then.',
+    rotation.text,
     '',
     lambda.text,
     '',
@@ -291,8 +289,10 @@ export function renderReadme(results: BenchResults, method: string): string {
     '',
     '## Closing note',
     '',
-    ...[...synth.headline, ...plan.headline, ...lambda.headline].map((line) => `- ${line}`),
-    '- Not done: part 3 (rotation cost); apply and destroy against moto for 100 consumers.',
+    ...[...synth.headline, ...plan.headline, ...rotation.headline, ...lambda.headline].map(
+      (line) => `- ${line}`
+    ),
+    '- Not done: apply and destroy against moto for 100 consumers.',
     '',
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 import type { LambdaMeasure } from './lambda';
 import type { MachineInfo } from './machine';
 import type { PlanMeasure } from './plan';
+import type { RotationCostMeasure } from './rotation-cost';
 import type { SynthMeasure, SynthSize } from './synth';
 
 export interface BenchResults {
@@ -12,6 +13,8 @@ export interface BenchResults {
   readonly plan: readonly PlanMeasure[];
   readonly lambdaRuns: number;
   readonly lambda: readonly LambdaMeasure[];
+  /** Part 3; absent in results written before it was measured. */
+  readonly rotationCost?: RotationCostMeasure;
   /** Wall time of the whole bench, in seconds. */
   readonly totalSeconds: number;
 }

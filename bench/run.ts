@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: synth and plan at scale, and the Lambda's size and cold start, in one run
+ * `npm run bench`: synth and plan at scale, rotation cost, and the Lambda's size and cold start, in one run
  * that must finish within 10 minutes on a 2-core machine. Writes bench/results/<date>.json and
  * bench/results/latest.json, and rewrites bench/README.md from them.
  */
@@ -17,6 +17,7 @@ import { README, RESULTS_DIR } from './paths';
 import { runPlans } from './plan';
 import { renderReadme } from './report';
 import { BenchResults } from './results';
+import { runRotationCost, type RotationCostSize } from './rotation-cost';
 import { runSynth, SynthSize } from './synth';
 
 /** Synth is cheap: 5 runs where a run is ~2 s, 3 where it is ~5 s. */
@@ -31,6 +32,17 @@ const SYNTH_SIZES: SynthSize[] = [
  */
 const PLAN_RUNS: Record<number, number> = { 100: 3, 1_000: 1 };
 const LAMBDA_RUNS = 20;
+/**
+ * Part 3: 200 rotations (each four node cold starts on the emulator, about 2 s) and one sweep
+ * over 1,000 keys, on a private moto of its own.
+ */
+const ROTATION_COST: RotationCostSize = {
+  consumers: 20,
+  rotationsPerConsumer: 10,
+  sweepKeys: 1_000,
+  usagePlans: 10,
+  concurrency: 4,
+};
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -62,6 +74,8 @@ async function main(): Promise<void> {
     await aws.stop();
   }
 
+  const rotationCost = await runRotationCost(ROTATION_COST, log);
+
   const results: BenchResults = {
     machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
     synthSizes: SYNTH_SIZES,
@@ -70,6 +84,7 @@ async function main(): Promise<void> {
     plan,
     lambdaRuns: LAMBDA_RUNS,
     lambda,
+    rotationCost,
     totalSeconds: (Date.now() - started) / 1000,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
