@@ -11,18 +11,20 @@
  * every value made here is 38-128 long.
  */
 import { randomBytes } from 'crypto';
+import {
+  KEY_BODY_LENGTH,
+  KEY_CHECKSUM_LENGTH,
+  KEY_MAX_LENGTH,
+  KEY_PREFIX_PATTERN,
+} from '../../contract/key-format';
 import { BASE62_ALPHABET, crc32, toBase62 } from './checksum';
 
-export const KEY_BODY_LENGTH = 32;
-export const KEY_CHECKSUM_LENGTH = 6;
-export const KEY_VALUE_MIN_LENGTH = 20;
-export const KEY_VALUE_MAX_LENGTH = 128;
 /** Longest prefix that still leaves room for body and checksum. */
-export const MAX_KEY_PREFIX_LENGTH = KEY_VALUE_MAX_LENGTH - KEY_BODY_LENGTH - KEY_CHECKSUM_LENGTH;
+export const MAX_KEY_PREFIX_LENGTH = KEY_MAX_LENGTH - KEY_BODY_LENGTH - KEY_CHECKSUM_LENGTH;
 /** Bits of entropy in the random body. */
 export const KEY_ENTROPY_BITS = KEY_BODY_LENGTH * Math.log2(62);
 
-const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
+const ALPHANUMERIC = KEY_PREFIX_PATTERN;
 /** Largest multiple of 62 that fits a byte: bytes at or above it are rejected to stay uniform. */
 const UNBIASED_BYTE_LIMIT = 62 * 4;
 
@@ -49,7 +51,7 @@ export function generateKeyValue(prefix: string, random: RandomBytes = randomByt
  */
 export function verifyKeyValue(value: string, prefix?: string): boolean {
   const minimum = KEY_BODY_LENGTH + KEY_CHECKSUM_LENGTH;
-  if (value.length < minimum || value.length > KEY_VALUE_MAX_LENGTH) return false;
+  if (value.length < minimum || value.length > KEY_MAX_LENGTH) return false;
   if (!ALPHANUMERIC.test(value)) return false;
   if (prefix !== undefined) {
     if (!value.startsWith(prefix) || value.length !== prefix.length + minimum) return false;
