@@ -8,13 +8,14 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeSecretCommand,
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { configPath, loadConfig } from '../app/config';
+import { sweepToCompletion } from '../cli/rotation-function';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
 import { defaultServiceName } from '../constructs/rotation-service';
 import { localAwsEnv, startLocalAws } from './local-aws';
@@ -65,8 +66,8 @@ async function main(): Promise<void> {
     }
 
     step(`${environment}: sweeping`);
-    const summary = await sweep(lambda, `${service}-rotation`);
-    console.log(`  ${summary}`);
+    const counts = await sweepToCompletion(lambda, `${service}-rotation`);
+    console.log(`  sweep: ${JSON.stringify(counts)}`);
 
     step(`${environment}: status`);
     const statuses = await readStatus(clients, service);
@@ -90,21 +91,6 @@ async function rotate(client: SecretsManagerClient, consumer: ConsumerStatus): P
     new RotateSecretCommand({ SecretId: consumer.secretArn, RotateImmediately: true })
   );
   return (await currentVersion()) !== before;
-}
-
-/** Runs the sweep to completion (it may ask to be re-invoked with a cursor). */
-async function sweep(lambda: LambdaClient, functionName: string): Promise<string> {
-  let payload: Record<string, unknown> = { action: 'sweep' };
-  for (;;) {
-    const result = await lambda.send(
-      new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(payload) })
-    );
-    const body = JSON.parse(Buffer.from(result.Payload ?? []).toString() || 'null');
-    if (result.FunctionError)
-      throw new Error(`sweep failed: ${body?.errorMessage ?? result.FunctionError}`);
-    if (body?.complete !== false) return `sweep: ${JSON.stringify(body?.counts ?? body)}`;
-    payload = { action: 'sweep', cursor: body.cursor };
-  }
 }
 
 main().catch((error: Error) => {

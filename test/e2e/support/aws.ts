@@ -9,13 +9,14 @@ import {
   NotFoundException,
   TagResourceCommand,
 } from '@aws-sdk/client-api-gateway';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   RotateSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { invokeRotationFunction, sweepToCompletion } from '../../../cli/rotation-function';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../../../contract/tags';
 
 export const secretsManager = new SecretsManagerClient({});
@@ -109,26 +110,12 @@ export async function rotate(secretId: string): Promise<void> {
 }
 
 /** Invokes the rotation function; fails with its error message on a function error. */
-export async function invoke<T>(functionName: string, event: object): Promise<T> {
-  const result = await lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify(event) })
-  );
-  const body = JSON.parse(Buffer.from(result.Payload ?? []).toString() || 'null');
-  if (result.FunctionError)
-    throw new Error(`${functionName} failed: ${body?.errorMessage ?? result.FunctionError}`);
-  return body as T;
-}
+export const invoke = <T>(functionName: string, event: object): Promise<T> =>
+  invokeRotationFunction<T>(lambda, functionName, event);
 
 /** Runs a sweep to completion, following its cursor. */
-export async function sweep(functionName: string): Promise<void> {
-  let event: { action: 'sweep'; cursor?: string } = { action: 'sweep' };
-  for (let round = 0; round < 50; round++) {
-    const result = await invoke<{ complete: boolean; cursor?: string }>(functionName, event);
-    if (result.complete) return;
-    event = { action: 'sweep', cursor: result.cursor };
-  }
-  throw new Error(`${functionName}: the sweep did not complete in 50 rounds`);
-}
+export const sweep = (functionName: string): Promise<Record<string, number>> =>
+  sweepToCompletion(lambda, functionName);
 
 /** Moves a key's keyplane time tag into the past, as if the clock had run past it. */
 export async function expire(
