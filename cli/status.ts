@@ -10,8 +10,8 @@ import {
   paginateGetUsagePlans,
 } from '@aws-sdk/client-api-gateway';
 import {
-  DescribeSecretCommand,
   paginateListSecrets,
+  SecretListEntry,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
@@ -64,42 +64,38 @@ export async function readStatus(
     const arn = key.tags?.[KeyTag.SECRET_ARN] ?? '';
     keysBySecret.set(arn, [...(keysBySecret.get(arn) ?? []), key]);
   }
-  const statuses = await Promise.all(
-    secrets.map(async (arn) => {
-      const secret = await clients.secretsManager.send(
-        new DescribeSecretCommand({ SecretId: arn })
-      );
-      const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      const stages = secret.VersionIdsToStages ?? {};
-      const currentVersion = Object.keys(stages).find((v) => stages[v].includes('AWSCURRENT'));
-      const pendingVersion = Object.keys(stages).find((v) => stages[v].includes('AWSPENDING'));
-      const own = keysBySecret.get(secret.ARN ?? arn) ?? [];
-      const current = own.find((k) => k.tags?.[KeyTag.SECRET_VERSION] === currentVersion);
-      return {
-        consumer: tags[SecretTag.CONSUMER] ?? secret.Name ?? arn,
-        secretName: secret.Name ?? arn,
-        secretArn: secret.ARN ?? arn,
-        plans: (tags[SecretTag.USAGE_PLANS] ?? '')
-          .split(PLAN_ID_SEPARATOR)
-          .filter(Boolean)
-          .map((id) => planNames.get(id) ?? id),
-        rotationEnabled: secret.RotationEnabled === true,
-        lastRotated: secret.LastRotatedDate,
-        nextRotation: secret.NextRotationDate,
-        current: current && keyStatus(current),
-        retiring: own.filter((k) => k !== current && k.enabled).map(keyStatus),
-        rotationInProgress: pendingVersion !== undefined && pendingVersion !== currentVersion,
-      };
-    })
-  );
+  const statuses = secrets.map((secret) => {
+    const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    const stages = secret.SecretVersionsToStages ?? {};
+    const currentVersion = Object.keys(stages).find((v) => stages[v].includes('AWSCURRENT'));
+    const pendingVersion = Object.keys(stages).find((v) => stages[v].includes('AWSPENDING'));
+    const own = keysBySecret.get(secret.ARN ?? '') ?? [];
+    const current = own.find((k) => k.tags?.[KeyTag.SECRET_VERSION] === currentVersion);
+    return {
+      consumer: tags[SecretTag.CONSUMER] ?? secret.Name ?? '',
+      secretName: secret.Name ?? '',
+      secretArn: secret.ARN ?? '',
+      plans: (tags[SecretTag.USAGE_PLANS] ?? '')
+        .split(PLAN_ID_SEPARATOR)
+        .filter(Boolean)
+        .map((id) => planNames.get(id) ?? id),
+      rotationEnabled: secret.RotationEnabled === true,
+      lastRotated: secret.LastRotatedDate,
+      nextRotation: secret.NextRotationDate,
+      current: current && keyStatus(current),
+      retiring: own.filter((k) => k !== current && k.enabled).map(keyStatus),
+      rotationInProgress: pendingVersion !== undefined && pendingVersion !== currentVersion,
+    };
+  });
   return statuses.sort((a, b) => a.consumer.localeCompare(b.consumer));
 }
 
+/** The service's live secrets; ListSecrets carries tags and stages, so no per-secret call. */
 async function listServiceSecrets(
   client: SecretsManagerClient,
   serviceName: string
-): Promise<string[]> {
-  const arns: string[] = [];
+): Promise<SecretListEntry[]> {
+  const secrets: SecretListEntry[] = [];
   const pages = paginateListSecrets(
     { client },
     {
@@ -112,10 +108,10 @@ async function listServiceSecrets(
   for await (const page of pages) {
     for (const secret of page.SecretList ?? []) {
       const service = secret.Tags?.find((t) => t.Key === SecretTag.SERVICE)?.Value;
-      if (service === serviceName && !secret.DeletedDate && secret.ARN) arns.push(secret.ARN);
+      if (service === serviceName && !secret.DeletedDate && secret.ARN) secrets.push(secret);
     }
   }
-  return arns;
+  return secrets;
 }
 
 async function listServiceKeys(client: APIGatewayClient, serviceName: string): Promise<ApiKey[]> {
