@@ -18,6 +18,7 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { KeyTag } from '../../contract/tags';
 import { LAMBDA_LOG_DIR, LAUNCHER_LOG } from '../../scripts/local-aws';
+import { filesUnder } from '../support/files';
 import {
   apiGateway,
   expire,
@@ -32,7 +33,7 @@ import {
   viewKey,
   viewSecret,
 } from './support/aws';
-import { cdktf, cdktfOutputs, filesUnder, leaks } from './support/deploy';
+import { cdktf, cdktfOutputs, leaks } from './support/deploy';
 
 jest.setTimeout(600_000);
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { terraformEnv } from '../../scripts/terraform-mirror';
+import { filesUnder } from '../support/files';
 import { buildImportSample } from '../support/import-sample';
 import { terraformValidate } from '../support/terraform';
 
@@ -17,13 +18,6 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-validate-'));
 function stacksIn(outdir: string): string[] {
   const stacks = path.join(outdir, 'stacks');
   return fs.readdirSync(stacks).map((name) => path.join(stacks, name));
-}
-
-function filesUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('validate tier', () => {

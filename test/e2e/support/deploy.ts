@@ -36,15 +36,6 @@ export function cdktf(
     );
 }
 
-/** Every file under `dir`. */
-export function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
-}
-
 /** Files (and captured outputs) that contain any of `values`; never returns the values. */
 export function leaks(
   values: ReadonlySet<string>,
