@@ -108,14 +108,9 @@ interface RunOutcome {
   readonly stoppedAfter?: string;
 }
 
-interface SecretView {
-  readonly state: SecretState;
-  readonly policy?: ConsumerPolicy;
-}
-
-/** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
-class SweepRun {
-  readonly counts: SweepCounts = {
+/** Counts of a sweep that has done nothing yet. */
+export function emptySweepCounts(): SweepCounts {
+  return {
     keysExamined: 0,
     reconciled: 0,
     plansAdded: 0,
@@ -130,6 +125,16 @@ class SweepRun {
     skipped: 0,
     failures: 0,
   };
+}
+
+interface SecretView {
+  readonly state: SecretState;
+  readonly policy?: ConsumerPolicy;
+}
+
+/** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
+class SweepRun {
+  readonly counts: SweepCounts = emptySweepCounts();
   /** Secrets by ARN; null marks one that is gone, undefined one not looked up yet. */
   private readonly secrets = new Map<string, SecretView | null>();
 

@@ -6,7 +6,7 @@ import {
 import { KeyTag, SecretTag } from '../../../contract';
 import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { rotate } from '../../../lambdas/rotation/rotation';
-import { sweep, type SweepCounts } from '../../../lambdas/rotation/sweep';
+import { emptySweepCounts, sweep, type SweepCounts } from '../../../lambdas/rotation/sweep';
 import { FakeAws, type FakeKey, type FakeSecret } from './support/fake-aws';
 import { NOW, originTagsFor, seedConsumer, testRuntime, TOKEN } from './support/fixtures';
 import { captureStdout, logLines } from './support/stdout';
@@ -59,22 +59,7 @@ function key(
 }
 
 function expectCounts(counts: SweepCounts, expected: Partial<SweepCounts>): void {
-  const zero: SweepCounts = {
-    keysExamined: 0,
-    reconciled: 0,
-    plansAdded: 0,
-    plansRemoved: 0,
-    reenabled: 0,
-    retired: 0,
-    orphansRetired: 0,
-    retirementsScheduled: 0,
-    deletionsScheduled: 0,
-    deleted: 0,
-    healed: 0,
-    skipped: 0,
-    failures: 0,
-  };
-  expect(counts).toEqual({ ...zero, ...expected });
+  expect(counts).toEqual({ ...emptySweepCounts(), ...expected });
 }
 
 describe('sweep', () => {
