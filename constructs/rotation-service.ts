@@ -1,7 +1,10 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import {
+  CloudwatchMetricAlarm,
+  CloudwatchMetricAlarmConfig,
+} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -308,34 +311,48 @@ export class RotationService extends Construct {
       sourceArn: sweep.arn,
     });
 
-    new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
-      alarmName: `${this.serviceName}-rotation-errors`,
-      alarmDescription: `keyplane ${this.serviceName}: the rotation Lambda failed (a rotation or a sweep); see ${logGroupName}`,
-      namespace: 'AWS/Lambda',
-      metricName: 'Errors',
-      dimensions: { FunctionName: fn.functionName },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: props.alarmActions,
-    });
-    new CloudwatchMetricAlarm(this, 'DeadLetterAlarm', {
-      alarmName: `${this.serviceName}-rotation-dead-letters`,
-      alarmDescription: `keyplane ${this.serviceName}: an invocation failed after every retry and waits in the dead-letter queue`,
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      dimensions: { QueueName: deadLetterQueue.name },
-      statistic: 'Maximum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: props.alarmActions,
-    });
+    const alarmWhenAtLeastOne = (
+      id: string,
+      name: string,
+      description: string,
+      metric: Omit<
+        CloudwatchMetricAlarmConfig,
+        'alarmName' | 'comparisonOperator' | 'evaluationPeriods'
+      >
+    ) =>
+      new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${this.serviceName}-${name}`,
+        alarmDescription: `keyplane ${this.serviceName}: ${description}`,
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: props.alarmActions,
+        ...metric,
+      });
+    alarmWhenAtLeastOne(
+      'ErrorAlarm',
+      'rotation-errors',
+      `the rotation Lambda failed (a rotation or a sweep); see ${logGroupName}`,
+      {
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        dimensions: { FunctionName: fn.functionName },
+        statistic: 'Sum',
+      }
+    );
+    alarmWhenAtLeastOne(
+      'DeadLetterAlarm',
+      'rotation-dead-letters',
+      'an invocation failed after every retry and waits in the dead-letter queue',
+      {
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: deadLetterQueue.name },
+        statistic: 'Maximum',
+      }
+    );
   }
 
   /** Claims a consumer name; a name may be used once per service. */
