@@ -33,8 +33,8 @@ export default tseslint.config(
     },
   },
   {
-    // Library code ships to importers: it may only use runtime dependencies.
-    files: ['constructs/**/*.ts', 'contract/**/*.ts'],
+    // Library and CLI code ships to importers: it may only use runtime dependencies.
+    files: ['cli/**/*.ts', 'constructs/**/*.ts', 'contract/**/*.ts'],
     rules: { 'import-x/no-extraneous-dependencies': ['error', { devDependencies: false }] },
   }
 );

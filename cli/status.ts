@@ -1,20 +1,19 @@
 /**
  * What an operator needs to see of a rotation service's consumers, read from AWS without ever
  * reading a secret value: the keys are found through their keyplane tags, the current one by
- * the secret version it was made for.
+ * the secret version it was made for, and the health from the secret's stages and dates.
  */
+import type { ApiKey } from '@aws-sdk/client-api-gateway';
 import {
-  APIGatewayClient,
-  ApiKey,
-  paginateGetApiKeys,
-  paginateGetUsagePlans,
-} from '@aws-sdk/client-api-gateway';
-import {
-  paginateListSecrets,
+  ListSecretVersionIdsCommand,
   SecretListEntry,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { BOOTSTRAP_STAGE } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
+import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
+import { Inventory, InventoryClients, readInventory, secretTags } from './inventory';
+import { formatAge, formatTable, iso } from './output';
 
 /** A key of a consumer, never with its value. */
 export interface KeyStatus {
@@ -28,111 +27,131 @@ export interface KeyStatus {
 /** One consumer of a rotation service. */
 export interface ConsumerStatus {
   readonly consumer: string;
+  /** The rotation service (one per stack) the consumer belongs to. */
+  readonly service: string;
   readonly secretName: string;
   readonly secretArn: string;
-  /** Usage plan names (ids where a plan is gone) declared in the secret's tags. */
+  /** ARN of the rotation function configured on the secret, if any. */
+  readonly rotationFunction?: string;
+  /** Usage plan ids declared in the secret's tags. */
+  readonly planIds: string[];
+  /** Usage plan names (ids where a plan is gone), in the order of `planIds`. */
   readonly plans: string[];
   readonly rotationEnabled: boolean;
   readonly lastRotated?: Date;
   readonly nextRotation?: Date;
-  /** The key AWSCURRENT names; undefined before the first rotation. */
+  /** The version AWSCURRENT labels. */
+  readonly currentVersion?: string;
+  /** AWSCURRENT is still the bootstrap version: no key issued yet. */
+  readonly bootstrap: boolean;
+  /** The key AWSCURRENT names; undefined before the first rotation or when it is missing. */
   readonly current?: KeyStatus;
   /** Keys still enabled after a rotation, until their retire-after time. */
   readonly retiring: KeyStatus[];
+  /** AWSPENDING on a version other than AWSCURRENT: a rotation in progress, or stuck. */
+  readonly pending?: { readonly versionId: string; readonly createdDate?: Date };
   /** A rotation has staged AWSPENDING on a version that is not AWSCURRENT. */
   readonly rotationInProgress: boolean;
+  /** Whether the last rotation succeeded, see health.ts. */
+  readonly health: Health;
 }
 
 /** The AWS clients status reads with. */
-export interface StatusClients {
-  readonly secretsManager: SecretsManagerClient;
-  readonly apiGateway: APIGatewayClient;
+export type StatusClients = InventoryClients;
+
+/** Options of {@link readStatus}. */
+export interface StatusOptions {
+  /** The instant health is judged at. @default - now */
+  readonly now?: Date;
+  /** Age after which an AWSPENDING version counts as stuck. @default 3_600_000 (one hour) */
+  readonly stuckAfterMs?: number;
 }
 
-/** Every consumer of the service, by consumer name. */
+/** Every consumer of the service (of every keyplane service when none is named), by name. */
 export async function readStatus(
   clients: StatusClients,
-  serviceName: string
+  serviceName?: string,
+  options: StatusOptions = {}
 ): Promise<ConsumerStatus[]> {
-  const [secrets, keys, planNames] = await Promise.all([
-    listServiceSecrets(clients.secretsManager, serviceName),
-    listServiceKeys(clients.apiGateway, serviceName),
-    listPlanNames(clients.apiGateway),
-  ]);
+  const inventory = await readInventory(clients, serviceName);
+  return statusesOf(clients.secretsManager, inventory, options);
+}
+
+/** The consumers of an inventory already read; asks only for the dates of pending versions. */
+export async function statusesOf(
+  client: SecretsManagerClient,
+  inventory: Inventory,
+  options: StatusOptions = {}
+): Promise<ConsumerStatus[]> {
+  const now = options.now ?? new Date();
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
   const keysBySecret = new Map<string, ApiKey[]>();
-  for (const key of keys) {
+  for (const key of inventory.keys) {
     const arn = key.tags?.[KeyTag.SECRET_ARN] ?? '';
     keysBySecret.set(arn, [...(keysBySecret.get(arn) ?? []), key]);
   }
-  const statuses = secrets.map((secret) => {
-    const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-    const stages = secret.SecretVersionsToStages ?? {};
-    const currentVersion = Object.keys(stages).find((v) => stages[v].includes('AWSCURRENT'));
-    const pendingVersion = Object.keys(stages).find((v) => stages[v].includes('AWSPENDING'));
-    const own = keysBySecret.get(secret.ARN ?? '') ?? [];
-    const current = own.find((k) => k.tags?.[KeyTag.SECRET_VERSION] === currentVersion);
-    return {
-      consumer: tags[SecretTag.CONSUMER] ?? secret.Name ?? '',
-      secretName: secret.Name ?? '',
-      secretArn: secret.ARN ?? '',
-      plans: (tags[SecretTag.USAGE_PLANS] ?? '')
-        .split(PLAN_ID_SEPARATOR)
-        .filter(Boolean)
-        .map((id) => planNames.get(id) ?? id),
-      rotationEnabled: secret.RotationEnabled === true,
-      lastRotated: secret.LastRotatedDate,
-      nextRotation: secret.NextRotationDate,
-      current: current && keyStatus(current),
-      retiring: own.filter((k) => k !== current && k.enabled).map(keyStatus),
-      rotationInProgress: pendingVersion !== undefined && pendingVersion !== currentVersion,
-    };
-  });
-  return statuses.sort((a, b) => a.consumer.localeCompare(b.consumer));
-}
-
-/** The service's live secrets; ListSecrets carries tags and stages, so no per-secret call. */
-async function listServiceSecrets(
-  client: SecretsManagerClient,
-  serviceName: string
-): Promise<SecretListEntry[]> {
-  const secrets: SecretListEntry[] = [];
-  const pages = paginateListSecrets(
-    { client },
-    {
-      Filters: [
-        { Key: 'tag-key', Values: [SecretTag.SERVICE] },
-        { Key: 'tag-value', Values: [serviceName] },
-      ],
-    }
+  const statuses = await Promise.all(
+    inventory.secrets.map(async (secret) => {
+      const tags = secretTags(secret);
+      const stages = secret.SecretVersionsToStages ?? {};
+      const staged = (stage: string) => Object.keys(stages).find((v) => stages[v].includes(stage));
+      const currentVersion = staged('AWSCURRENT');
+      const pendingVersion = staged('AWSPENDING');
+      const pending =
+        pendingVersion !== undefined && pendingVersion !== currentVersion
+          ? {
+              versionId: pendingVersion,
+              createdDate: await versionDate(client, secret, pendingVersion),
+            }
+          : undefined;
+      const own = keysBySecret.get(secret.ARN ?? '') ?? [];
+      const currentKey = own.find((k) => k.tags?.[KeyTag.SECRET_VERSION] === currentVersion);
+      const current = currentKey && keyStatus(currentKey);
+      const bootstrap =
+        currentVersion !== undefined && stages[currentVersion].includes(BOOTSTRAP_STAGE);
+      const planIds = (tags[SecretTag.USAGE_PLANS] ?? '').split(PLAN_ID_SEPARATOR).filter(Boolean);
+      const base = {
+        consumer: tags[SecretTag.CONSUMER] ?? secret.Name ?? '',
+        service: tags[SecretTag.SERVICE] ?? '',
+        secretName: secret.Name ?? '',
+        secretArn: secret.ARN ?? '',
+        rotationFunction: secret.RotationLambdaARN,
+        planIds,
+        plans: planIds.map((id) => inventory.plans.get(id)?.name ?? id),
+        rotationEnabled: secret.RotationEnabled === true,
+        lastRotated: secret.LastRotatedDate,
+        nextRotation: secret.NextRotationDate,
+        currentVersion,
+        bootstrap,
+        current,
+        retiring: own.filter((k) => k !== currentKey && k.enabled).map(keyStatus),
+        pending,
+        rotationInProgress: pending !== undefined,
+      };
+      return { ...base, health: assessHealth(base, now, stuckAfterMs) };
+    })
   );
-  for await (const page of pages) {
-    for (const secret of page.SecretList ?? []) {
-      const service = secret.Tags?.find((t) => t.Key === SecretTag.SERVICE)?.Value;
-      if (service === serviceName && !secret.DeletedDate && secret.ARN) secrets.push(secret);
-    }
-  }
-  return secrets;
+  return statuses.sort(
+    (a, b) => a.service.localeCompare(b.service) || a.consumer.localeCompare(b.consumer)
+  );
 }
 
-async function listServiceKeys(client: APIGatewayClient, serviceName: string): Promise<ApiKey[]> {
-  const keys: ApiKey[] = [];
-  for await (const page of paginateGetApiKeys(
-    { client, pageSize: 500 },
-    { includeValues: false }
-  )) {
-    for (const key of page.items ?? []) {
-      if (key.tags?.[KeyTag.SERVICE] === serviceName) keys.push(key);
-    }
-  }
-  return keys;
-}
-
-async function listPlanNames(client: APIGatewayClient): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for await (const page of paginateGetUsagePlans({ client, pageSize: 500 }, {})) {
-    for (const plan of page.items ?? []) if (plan.id) names.set(plan.id, plan.name ?? plan.id);
-  }
-  return names;
+/** When a version was created: one ListSecretVersionIds, only for secrets with a pending one. */
+async function versionDate(
+  client: SecretsManagerClient,
+  secret: SecretListEntry,
+  versionId: string
+): Promise<Date | undefined> {
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListSecretVersionIdsCommand({ SecretId: secret.ARN, NextToken: token })
+    );
+    const version = page.Versions?.find((v) => v.VersionId === versionId);
+    if (version) return version.CreatedDate;
+    token = page.NextToken;
+  } while (token);
+  return undefined;
 }
 
 function keyStatus(key: ApiKey): KeyStatus {
@@ -146,34 +165,56 @@ function keyStatus(key: ApiKey): KeyStatus {
 }
 
 /** The status as a plain-text table, one row per consumer. */
-export function formatStatusTable(statuses: readonly ConsumerStatus[]): string {
+export function formatStatusTable(
+  statuses: readonly ConsumerStatus[],
+  now: Date = new Date()
+): string {
+  const multiService = new Set(statuses.map((s) => s.service)).size > 1;
   const header = [
+    ...(multiService ? ['SERVICE'] : []),
     'CONSUMER',
     'PLANS',
     'CURRENT KEY',
-    'CREATED',
-    'RETIRING (retire after)',
+    'AGE',
     'NEXT ROTATION',
+    'RETIRING (retire after)',
+    'HEALTH',
   ];
   const rows = statuses.map((s) => [
+    ...(multiService ? [s.service] : []),
     s.consumer,
     s.plans.join(',') || '-',
-    s.current?.keyId ?? (s.rotationInProgress ? '(rotating)' : '(no key yet)'),
-    iso(s.current?.createdDate),
-    s.retiring.map((k) => `${k.keyId} (${k.retireAfter ?? 'not scheduled'})`).join(', ') || '-',
+    s.current?.keyId ??
+      (s.rotationInProgress ? '(rotating)' : s.bootstrap ? '(no key yet)' : '(missing)'),
+    formatAge(s.current?.createdDate && now.getTime() - s.current.createdDate.getTime()),
     iso(s.nextRotation),
+    s.retiring.map((k) => `${k.keyId} (${k.retireAfter ?? 'not scheduled'})`).join(', ') || '-',
+    s.health.state === 'ok' ? 'ok' : `${s.health.state}: ${s.health.reason}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows]
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd()
-    )
-    .join('\n');
+  return formatTable(header, rows);
 }
 
-function iso(date: Date | undefined): string {
-  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-';
+/** The status as --json prints it: a stable shape, dates as ISO strings, no values. */
+export function statusJson(statuses: readonly ConsumerStatus[], now: Date = new Date()) {
+  return {
+    consumers: statuses.map((s) => ({
+      consumer: s.consumer,
+      service: s.service,
+      secretName: s.secretName,
+      secretArn: s.secretArn,
+      plans: s.planIds.map((id, i) => ({ id, name: s.plans[i] })),
+      currentKeyId: s.current?.keyId ?? null,
+      currentVersion: s.currentVersion ?? null,
+      keyCreated: s.current?.createdDate?.toISOString() ?? null,
+      keyAgeSeconds: s.current?.createdDate
+        ? Math.floor((now.getTime() - s.current.createdDate.getTime()) / 1000)
+        : null,
+      rotationEnabled: s.rotationEnabled,
+      lastRotated: s.lastRotated?.toISOString() ?? null,
+      nextRotation: s.nextRotation?.toISOString() ?? null,
+      retiring: s.retiring.map((k) => ({ keyId: k.keyId, retireAfter: k.retireAfter ?? null })),
+      pendingVersion: s.pending?.versionId ?? null,
+      health: { state: s.health.state, reason: s.health.reason },
+    })),
+  };
 }

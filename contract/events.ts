@@ -16,6 +16,17 @@ export interface RevokeEvent {
   readonly secretId: string;
 }
 
+/** What the rotation Lambda answers to a {@link RevokeEvent}. */
+export interface RevokeResult {
+  readonly secretArn: string;
+  /** The new AWSCURRENT version. */
+  readonly versionId: string;
+  /** The key the consumer must use from now on. */
+  readonly keyId: string;
+  /** The key that was disabled; absent when the consumer had no key yet or it was gone. */
+  readonly revokedKeyId?: string;
+}
+
 /**
  * Sent by Terraform (aws_lambda_invocation, lifecycle scope CRUD) when the rotation service is
  * created, updated and destroyed; `tf.action` says which. On `delete`, which Terraform runs

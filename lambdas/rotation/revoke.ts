@@ -8,6 +8,7 @@
  * Rotation need not be enabled on the secret: a leak is handled regardless of the schedule.
  * Each revoke rotates again, so repeat one only to issue yet another key.
  */
+import type { RevokeResult } from '../../contract/events';
 import { readConsumerPolicy } from './consumer-policy';
 import { RotationError, rotationAlreadyRunning, secretNotFound, stepFailed } from './errors';
 import { createLogger } from './log';
@@ -19,16 +20,7 @@ import { rotationInProgress } from './secret-store';
 
 const log = createLogger('revoke');
 
-/** What the handler returns for a revoke event. */
-export interface RevokeResult {
-  readonly secretArn: string;
-  /** The new AWSCURRENT version. */
-  readonly versionId: string;
-  /** The key the consumer must use from now on. */
-  readonly keyId: string;
-  /** The key that was disabled; absent when the consumer had no key yet or it was gone. */
-  readonly revokedKeyId?: string;
-}
+export type { RevokeResult } from '../../contract/events';
 
 export async function revoke(runtime: Runtime, secretId: string): Promise<RevokeResult> {
   try {

@@ -1,0 +1,81 @@
+/**
+ * Whether a consumer's last rotation succeeded, judged from what Secrets Manager and API Gateway
+ * show (no secret value is read):
+ *
+ * - `broken`: the invariant does not hold (AWSCURRENT names a key that is missing or disabled);
+ * - `failing`: AWSPENDING has sat on a version other than AWSCURRENT for longer than
+ *   `stuckAfterMs` (a rotation started and never finished: Secrets Manager leaves it there
+ *   after a failed step), or a scheduled rotation is overdue by more than a day (it failed
+ *   before it could stage a version);
+ * - `rotating`: a rotation staged AWSPENDING less than `stuckAfterMs` ago;
+ * - `no-key`: AWSCURRENT is still the bootstrap version Terraform wrote: no key issued yet;
+ * - `rotation-off`: the secret has a key but rotation is disabled on it;
+ * - `ok`: none of the above.
+ */
+
+export type HealthState = 'ok' | 'rotating' | 'failing' | 'broken' | 'no-key' | 'rotation-off';
+
+export interface Health {
+  readonly state: HealthState;
+  /** One line saying why, for people. */
+  readonly reason: string;
+}
+
+/** What health is judged from. */
+export interface HealthInput {
+  readonly rotationEnabled: boolean;
+  readonly lastRotated?: Date;
+  readonly nextRotation?: Date;
+  /** The version AWSCURRENT labels; undefined when none does. */
+  readonly currentVersion?: string;
+  /** AWSCURRENT is the bootstrap version (no key issued yet). */
+  readonly bootstrap: boolean;
+  /** The key made for the AWSCURRENT version, if found. */
+  readonly current?: { readonly keyId: string; readonly enabled: boolean };
+  /** AWSPENDING on a version other than AWSCURRENT. */
+  readonly pending?: { readonly versionId: string; readonly createdDate?: Date };
+}
+
+/** Default age after which an AWSPENDING version counts as stuck: one hour. */
+export const DEFAULT_STUCK_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * How late a scheduled rotation may be before it counts as failed: Secrets Manager rotates
+ * within a window of up to a day after NextRotationDate.
+ */
+export const OVERDUE_MARGIN_MS = 24 * 60 * 60 * 1000;
+
+export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number): Health {
+  const { pending } = input;
+  if (input.currentVersion === undefined)
+    return { state: 'broken', reason: 'no version is labelled AWSCURRENT' };
+  const pendingAge = pending?.createdDate && now.getTime() - pending.createdDate.getTime();
+  if (pending !== undefined && pendingAge !== undefined && pendingAge >= stuckAfterMs)
+    return {
+      state: 'failing',
+      reason: `AWSPENDING stuck on version ${pending.versionId} since ${pending.createdDate?.toISOString()}: the last rotation did not finish`,
+    };
+  if (!input.bootstrap && input.current === undefined)
+    return {
+      state: 'broken',
+      reason: `the key made for AWSCURRENT (version ${input.currentVersion}) is missing`,
+    };
+  if (input.current !== undefined && !input.current.enabled)
+    return { state: 'broken', reason: `the current key ${input.current.keyId} is disabled` };
+  if (pending !== undefined)
+    return { state: 'rotating', reason: `rotation in progress (version ${pending.versionId})` };
+  if (input.bootstrap)
+    return { state: 'no-key', reason: 'no key issued yet (only the bootstrap version)' };
+  if (!input.rotationEnabled)
+    return { state: 'rotation-off', reason: 'rotation is disabled on the secret' };
+  const next = input.nextRotation;
+  if (next !== undefined && now.getTime() - next.getTime() > OVERDUE_MARGIN_MS)
+    return {
+      state: 'failing',
+      reason: `the rotation due ${next.toISOString()} has not happened (last rotated ${input.lastRotated?.toISOString() ?? 'never'})`,
+    };
+  return {
+    state: 'ok',
+    reason: `last rotated ${input.lastRotated?.toISOString() ?? 'never'}`,
+  };
+}

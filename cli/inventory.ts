@@ -1,0 +1,118 @@
+/**
+ * Everything keyplane owns in one account and region, read in a few list calls and never with
+ * a key or secret value: the secrets of its rotation services (ListSecrets carries their tags,
+ * stages and rotation dates), the API keys tagged by a rotation Lambda, and the usage plans.
+ */
+import {
+  APIGatewayClient,
+  ApiKey,
+  paginateGetApiKeys,
+  paginateGetUsagePlanKeys,
+  paginateGetUsagePlans,
+  UsagePlan,
+} from '@aws-sdk/client-api-gateway';
+import {
+  paginateListSecrets,
+  SecretListEntry,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { KeyTag, SecretTag } from '../contract/tags';
+
+export interface Inventory {
+  /** Live (not scheduled for deletion) secrets of the service(s), in name order. */
+  readonly secrets: SecretListEntry[];
+  /** API keys tagged with a keyplane service (of the service, when one is selected). */
+  readonly keys: ApiKey[];
+  /** Every usage plan of the account and region, by id. */
+  readonly plans: Map<string, UsagePlan>;
+}
+
+/** The clients the inventory reads with. */
+export interface InventoryClients {
+  readonly secretsManager: SecretsManagerClient;
+  readonly apiGateway: APIGatewayClient;
+}
+
+/** Reads the inventory of one rotation service, or of every keyplane service found. */
+export async function readInventory(
+  clients: InventoryClients,
+  serviceName?: string
+): Promise<Inventory> {
+  const [secrets, keys, plans] = await Promise.all([
+    listSecrets(clients.secretsManager, serviceName),
+    listKeys(clients.apiGateway, serviceName),
+    listPlans(clients.apiGateway),
+  ]);
+  return { secrets, keys, plans };
+}
+
+/** The tags of a secret as a plain object. */
+export function secretTags(secret: SecretListEntry): Record<string, string> {
+  return Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+}
+
+/** The keyplane service names that have at least one secret, sorted. */
+export function serviceNames(inventory: Inventory): string[] {
+  const names = inventory.secrets.map((s) => secretTags(s)[SecretTag.SERVICE] ?? '');
+  return [...new Set(names)].filter(Boolean).sort();
+}
+
+/** Ids of the keys in each usage plan: one paged GetUsagePlanKeys per plan. */
+export async function readPlanMembers(
+  client: APIGatewayClient,
+  planIds: Iterable<string>
+): Promise<Map<string, Set<string>>> {
+  const members = new Map<string, Set<string>>();
+  for (const usagePlanId of planIds) {
+    const ids = new Set<string>();
+    for await (const page of paginateGetUsagePlanKeys({ client, pageSize: 500 }, { usagePlanId }))
+      for (const key of page.items ?? []) if (key.id) ids.add(key.id);
+    members.set(usagePlanId, ids);
+  }
+  return members;
+}
+
+async function listSecrets(
+  client: SecretsManagerClient,
+  serviceName: string | undefined
+): Promise<SecretListEntry[]> {
+  const filters = [
+    { Key: 'tag-key' as const, Values: [SecretTag.SERVICE] },
+    ...(serviceName === undefined ? [] : [{ Key: 'tag-value' as const, Values: [serviceName] }]),
+  ];
+  const secrets: SecretListEntry[] = [];
+  for await (const page of paginateListSecrets({ client }, { Filters: filters })) {
+    for (const secret of page.SecretList ?? []) {
+      const service = secretTags(secret)[SecretTag.SERVICE];
+      const wanted = serviceName === undefined ? service !== undefined : service === serviceName;
+      if (wanted && !secret.DeletedDate && secret.ARN) secrets.push(secret);
+    }
+  }
+  return secrets.sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''));
+}
+
+async function listKeys(
+  client: APIGatewayClient,
+  serviceName: string | undefined
+): Promise<ApiKey[]> {
+  const keys: ApiKey[] = [];
+  for await (const page of paginateGetApiKeys(
+    { client, pageSize: 500 },
+    { includeValues: false }
+  )) {
+    for (const key of page.items ?? []) {
+      const service = key.tags?.[KeyTag.SERVICE];
+      if (serviceName === undefined ? service !== undefined : service === serviceName)
+        keys.push(key);
+    }
+  }
+  return keys;
+}
+
+async function listPlans(client: APIGatewayClient): Promise<Map<string, UsagePlan>> {
+  const plans = new Map<string, UsagePlan>();
+  for await (const page of paginateGetUsagePlans({ client, pageSize: 500 }, {})) {
+    for (const plan of page.items ?? []) if (plan.id) plans.set(plan.id, plan);
+  }
+  return plans;
+}
