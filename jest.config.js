@@ -1,4 +1,4 @@
-/** Every tier runs under `npm test`: unit (constructs, Lambda), validate (terraform), e2e (moto). */
+/** Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform), e2e (moto). */
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -16,6 +16,7 @@ module.exports = {
         '<rootDir>/test/constructs/**/*.test.ts',
         '<rootDir>/test/lambdas/**/*.test.ts',
         '<rootDir>/test/app/**/*.test.ts',
+        '<rootDir>/test/cli/**/*.test.ts',
       ],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
     },

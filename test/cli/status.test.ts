@@ -1,0 +1,112 @@
+import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  cli,
+  healthyWorld,
+  key,
+  NOW,
+  PLANS,
+  resetMocks,
+  secret,
+  secretsManager,
+  SERVICE,
+  world,
+} from './fixture';
+
+beforeEach(resetMocks);
+
+describe('keyplane status', () => {
+  test('prints one row per consumer: plans, current key, age, next rotation, retiring, health', async () => {
+    world(
+      [secret('acme'), secret('globex', { plans: [PLANS.free, PLANS.gold] })],
+      [
+        key('key-acme-2', 'acme', 'acme-v2', { createdDate: new Date('2026-06-13T09:00:00Z') }),
+        key('key-acme-1', 'acme', 'acme-v1', {
+          tags: { 'keyplane:retire-after': '2026-06-16T00:00:00Z' },
+        }),
+        key('key-globex-2', 'globex', 'globex-v2'),
+      ]
+    );
+
+    const { code, stdout } = await cli('status');
+
+    expect(code).toBe(0);
+    const [header, acme, globex] = stdout.split('\n');
+    expect(header.split(/\s{2,}/)).toEqual([
+      'CONSUMER',
+      'PLANS',
+      'CURRENT KEY',
+      'AGE',
+      'NEXT ROTATION',
+      'RETIRING (retire after)',
+      'HEALTH',
+    ]);
+    expect(acme.split(/\s{2,}/)).toEqual([
+      'acme',
+      `${SERVICE}-gold`,
+      'key-acme-2',
+      '2d3h',
+      '2026-07-10T00:00:00Z',
+      'key-acme-1 (2026-06-16T00:00:00Z)',
+      'ok',
+    ]);
+    expect(globex).toMatch(
+      /^globex\s+keyplane-prod-free,keyplane-prod-gold\s+key-globex-2\s+5d12h/
+    );
+  });
+
+  test('--json gives a stable shape with health and no key value', async () => {
+    healthyWorld();
+    const { code, stdout } = await cli('status --json');
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout);
+    expect(Object.keys(parsed)).toEqual(['consumers']);
+    expect(parsed.consumers[0]).toEqual({
+      consumer: 'acme',
+      service: SERVICE,
+      secretName: 'keyplane/prod/acme',
+      secretArn: expect.stringContaining('secret:keyplane/prod/acme'),
+      plans: [{ id: PLANS.gold, name: `${SERVICE}-gold` }],
+      currentKeyId: 'key-acme-2',
+      currentVersion: 'acme-v2',
+      keyCreated: '2026-06-10T00:00:00.000Z',
+      keyAgeSeconds: (NOW.getTime() - Date.parse('2026-06-10T00:00:00Z')) / 1000,
+      rotationEnabled: true,
+      lastRotated: '2026-06-10T00:00:00.000Z',
+      nextRotation: '2026-07-10T00:00:00.000Z',
+      retiring: [],
+      pendingVersion: null,
+      health: { state: 'ok', reason: 'last rotated 2026-06-10T00:00:00.000Z' },
+    });
+  });
+
+  test('shows a consumer without a key yet, and one whose rotation is stuck', async () => {
+    world(
+      [
+        secret('acme', { stages: { boot: ['keyplane-bootstrap', 'AWSCURRENT'] } }),
+        secret('globex', {
+          stages: { 'globex-v2': ['AWSCURRENT'], 'globex-v3': ['AWSPENDING'] },
+        }),
+      ],
+      [key('key-globex-2', 'globex', 'globex-v2')]
+    );
+    secretsManager.on(ListSecretVersionIdsCommand).resolves({
+      Versions: [{ VersionId: 'globex-v3', CreatedDate: new Date('2026-06-15T09:00:00Z') }],
+    });
+
+    const { stdout } = await cli('status');
+
+    expect(stdout).toMatch(/acme .*\(no key yet\).*no-key: no key issued yet/);
+    expect(stdout).toMatch(
+      /globex .*key-globex-2.*failing: AWSPENDING stuck on version globex-v3 since 2026-06-15T09:00:00.000Z/
+    );
+  });
+
+  test('--service that matches nothing exits 3 naming the services found', async () => {
+    healthyWorld();
+    const { code, stderr } = await cli('status --service keyplane-nope');
+    expect(code).toBe(3);
+    expect(stderr).toMatch(
+      /no keyplane secrets of service "keyplane-nope"; services found: keyplane-prod/
+    );
+  });
+});
