@@ -1,0 +1,258 @@
+/**
+ * The keyplane CLI against the local AWS: the example app deployed as environment "cli", then
+ * every command run as a child process of the built bin (dist/cli/main.js) with the
+ * emulator's environment, its effects checked in AWS. --service keeps the view to this stack:
+ * other e2e suites deploy to the same emulator.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  CreateApiKeyCommand,
+  DeleteApiKeyCommand,
+  GetUsagePlansCommand,
+} from '@aws-sdk/client-api-gateway';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { KeyTag } from '../../contract/tags';
+import {
+  apiGateway,
+  invariantViolations,
+  issuedValues,
+  rotate,
+  secretsManager,
+  viewKey,
+  viewSecret,
+} from './support/aws';
+import { cdktf, leaks } from './support/deploy';
+
+jest.setTimeout(600_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'dist', 'cli', 'main.js');
+const ENV = 'cli';
+const SERVICE = `keyplane-${ENV}`;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-e2e-cli-'));
+const configFile = path.join(work, 'keyplane.config.json');
+const outdir = path.join(work, 'cdktf.out');
+const secretId = (consumer: string) => `keyplane/${ENV}/${consumer}`;
+const stack = { outdir, env: { KEYPLANE_CONFIG: configFile } };
+
+/** Output of every CLI run except `get --show`, for the leak scan. */
+const outputs: string[] = [];
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the built CLI on this stack's service, stdin not a terminal. */
+function keyplane(args: string, options: { scan?: boolean } = {}): Run {
+  const run = spawnSync(process.execPath, [BIN, '--service', SERVICE, ...args.split(' ')], {
+    cwd: work,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (options.scan !== false) outputs.push(`${run.stdout}\n${run.stderr}`);
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const json = (run: Run) => JSON.parse(run.stdout);
+
+describe('the keyplane CLI on the local AWS', () => {
+  const example = JSON.parse(fs.readFileSync(path.join(ROOT, 'keyplane.config.json'), 'utf8'));
+  const env = Object.values(example.environments)[0] as {
+    backend?: object;
+    consumers: Record<string, unknown>;
+    usagePlans: Record<string, { quota?: { limit: number } }>;
+  };
+  const consumers = Object.keys(env.consumers).sort();
+
+  beforeAll(async () => {
+    env.backend = { local: { path: path.join(work, 'terraform.cli.tfstate') } };
+    fs.writeFileSync(configFile, JSON.stringify({ environments: { [ENV]: env } }));
+    cdktf('deploy', [ENV], stack);
+    for (const consumer of consumers) await rotate(secretId(consumer));
+  });
+
+  afterAll(() => {
+    try {
+      cdktf('destroy', [ENV], stack);
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  test('status after rotations lists every consumer with the key its secret names', async () => {
+    const run = keyplane('status --json');
+    expect(run.code).toBe(0);
+    const listed = json(run).consumers;
+    expect(listed.map((c: { consumer: string }) => c.consumer)).toEqual(consumers);
+    for (const entry of listed) {
+      const secret = await viewSecret(secretId(entry.consumer));
+      expect(entry).toMatchObject({
+        service: SERVICE,
+        currentKeyId: secret.currentKeyId,
+        currentVersion: secret.currentVersion,
+        health: { state: 'ok' },
+      });
+      expect(entry.retiring.length).toBe(1); // the first key, in its grace period
+    }
+    const table = keyplane('status');
+    expect(table.code).toBe(0);
+    for (const consumer of consumers)
+      expect(table.stdout).toMatch(new RegExp(`^${consumer}\\s`, 'm'));
+  });
+
+  test('rotate moves the current key and the invariant holds', async () => {
+    const before = await viewSecret(secretId('acme'));
+    const run = keyplane('rotate acme');
+    expect(run.code).toBe(0);
+    const after = await viewSecret(secretId('acme'));
+    expect(after.currentKeyId).not.toBe(before.currentKeyId);
+    expect(run.stdout).toContain(`key ${before.currentKeyId} -> ${after.currentKeyId}`);
+    expect(run.stderr).toMatch(/AWSCURRENT moved to version/);
+    expect(await invariantViolations(secretId('acme'))).toEqual([]);
+    expect((await viewKey(before.currentKeyId!))?.enabled).toBe(true); // grace
+  });
+
+  test('revoke refuses without a terminal, and with --yes disables the outgoing key at once', async () => {
+    const before = await viewSecret(secretId('globex'));
+    const refused = keyplane('revoke globex');
+    expect(refused.code).toBe(2);
+    expect((await viewSecret(secretId('globex'))).currentKeyId).toBe(before.currentKeyId);
+
+    const run = keyplane('revoke globex --yes --json');
+    expect(run.code).toBe(0);
+    const after = await viewSecret(secretId('globex'));
+    expect(json(run)).toMatchObject({
+      revokedKeyId: before.currentKeyId,
+      keyId: after.currentKeyId,
+    });
+    expect((await viewKey(before.currentKeyId!))?.enabled).toBe(false);
+    expect(await invariantViolations(secretId('globex'))).toEqual([]);
+  });
+
+  test('get prints the key id without the value; get --show prints the AWSCURRENT value', async () => {
+    const { currentKeyId } = await viewSecret(secretId('initech'));
+    const plain = keyplane('get initech');
+    expect({ code: plain.code, stdout: plain.stdout.trim() }).toEqual({
+      code: 0,
+      stdout: currentKeyId,
+    });
+
+    const shown = keyplane('get initech --show', { scan: false });
+    const current = await secretsManager.send(
+      new GetSecretValueCommand({ SecretId: secretId('initech'), VersionStage: 'AWSCURRENT' })
+    );
+    const value = JSON.parse(current.SecretString!).value as string;
+    issuedValues.add(value);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout === `${value}\n`).toBe(true); // no diff printed: it is a key value
+  });
+
+  test('usage reads GetUsage for each plan of the consumer (zero on the emulator)', async () => {
+    const { currentKeyId } = await viewSecret(secretId('acme'));
+    const run = keyplane('usage acme --days 3 --json');
+    expect(run.code).toBe(0);
+    const plans = await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }));
+    const gold = plans.items!.find((p) => p.name === `${SERVICE}-gold`)!;
+    const [plan] = json(run).plans;
+    expect(plan).toMatchObject({ planId: gold.id, planName: `${SERVICE}-gold` });
+    const current = plan.keys.find((k: { keyId: string }) => k.keyId === currentKeyId);
+    expect(current).toMatchObject({
+      current: true,
+      used: 0,
+      remaining: env.usagePlans.gold.quota!.limit,
+    });
+    expect(current.days).toHaveLength(3);
+  });
+
+  test('doctor exits 0 on the clean deployment', () => {
+    const run = keyplane('doctor --json');
+    expect(run.code).toBe(0);
+    expect(json(run)).toEqual({
+      clean: true,
+      services: [SERVICE],
+      consumers: consumers.length,
+      findings: [],
+    });
+  });
+
+  test('doctor names an orphan key created by hand (exit 1)', async () => {
+    const acme = await viewSecret(secretId('acme'));
+    const goneArn = acme.arn.replace('/acme-', '/deleted-');
+    const orphan = await apiGateway.send(
+      new CreateApiKeyCommand({
+        name: 'hand-made-orphan',
+        enabled: true,
+        tags: {
+          [KeyTag.SERVICE]: SERVICE,
+          [KeyTag.SECRET_ARN]: goneArn,
+          [KeyTag.SECRET_VERSION]: 'v-hand-made',
+        },
+      })
+    );
+    try {
+      const run = keyplane('doctor');
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        `[orphan-key] ${SERVICE}: key ${orphan.id} (enabled) belongs to secret ${goneArn}`
+      );
+      const report = json(keyplane('doctor --json'));
+      expect(report.findings).toEqual([
+        expect.objectContaining({ kind: 'orphan-key', keyId: orphan.id, secretArn: goneArn }),
+      ]);
+    } finally {
+      await apiGateway.send(new DeleteApiKeyCommand({ apiKey: orphan.id }));
+    }
+  });
+
+  test('doctor names a stuck AWSPENDING version (exit 1)', async () => {
+    const versionId = '00000000-0000-4000-8000-00000000cafe';
+    await secretsManager.send(
+      new PutSecretValueCommand({
+        SecretId: secretId('initech'),
+        ClientRequestToken: versionId,
+        SecretString: JSON.stringify({ format: 'keyplane/v1', injected: 'by the e2e test' }),
+        VersionStages: ['AWSPENDING'],
+      })
+    );
+    try {
+      expect(keyplane('doctor').code).toBe(0); // younger than the default hour: in progress
+      const run = keyplane('doctor --stuck-after 0 --json');
+      expect(run.code).toBe(1);
+      expect(json(run).findings).toEqual([
+        expect.objectContaining({
+          kind: 'pending-stuck',
+          consumer: 'initech',
+          message: expect.stringContaining(`AWSPENDING stuck on version ${versionId}`),
+        }),
+      ]);
+    } finally {
+      await secretsManager.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: secretId('initech'),
+          VersionStage: 'AWSPENDING',
+          RemoveFromVersionId: versionId,
+        })
+      );
+    }
+    const stages = (
+      await secretsManager.send(new DescribeSecretCommand({ SecretId: secretId('initech') }))
+    ).VersionIdsToStages!;
+    expect(stages[versionId] ?? []).not.toContain('AWSPENDING');
+  });
+
+  test('no key value is in any CLI output but that of get --show', () => {
+    expect(issuedValues.size).toBeGreaterThan(0);
+    expect(leaks(issuedValues, [], outputs)).toEqual([]);
+  });
+});
