@@ -1,7 +1,8 @@
 /**
  * The example app, deployed to the local AWS with `cdktf deploy` and driven through its life:
- * rotations, grace, retirement, deletion, config changes, revoke and destroy. The rotation
- * Lambda runs for real (moto invokes the deployed bundle with Node).
+ * rotations, the keyplane CLI's commands (support/cli.ts), grace, retirement, deletion, config
+ * changes, revoke and destroy. The rotation Lambda runs for real (moto invokes the deployed
+ * bundle with Node).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -33,6 +34,7 @@ import {
   viewKey,
   viewSecret,
 } from './support/aws';
+import { cliTests } from './support/cli';
 import { cdktf, cdktfOutputs, leaks } from './support/deploy';
 
 jest.setTimeout(600_000);
@@ -59,7 +61,7 @@ function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): Example
 }
 interface ExampleEnv {
   backend?: object;
-  usagePlans: Record<string, { quota?: object; throttle?: object }>;
+  usagePlans: Record<string, { quota?: { limit: number }; throttle?: object }>;
   consumers: Record<string, { plans: string[]; readers?: string[]; gracePeriod?: string }>;
 }
 
@@ -178,6 +180,15 @@ describe('the example app on the local AWS', () => {
       }
     }
   });
+
+  describe('the keyplane CLI on this deployment', () =>
+    cliTests({
+      service: SERVICE,
+      consumers,
+      secretId,
+      goldQuotaLimit: example.usagePlans.gold.quota!.limit,
+      cwd: work,
+    }));
 
   test('a sweep inside the grace period changes nothing', async () => {
     await sweep(FUNCTION);
