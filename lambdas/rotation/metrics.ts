@@ -4,7 +4,9 @@
  * permission beyond writing logs.
  */
 
-export const METRICS_NAMESPACE = 'Keyplane';
+import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../../contract';
+
+export { METRICS_NAMESPACE } from '../../contract';
 
 /** The metrics every invocation publishes, with their CloudWatch unit. */
 export const METRIC_UNITS = {
@@ -60,7 +62,7 @@ export class InvocationMetrics {
         CloudWatchMetrics: [
           {
             Namespace: METRICS_NAMESPACE,
-            Dimensions: [['Service']],
+            Dimensions: [[METRICS_DIMENSION]],
             Metrics: [
               ...names.map((name) => ({ Name: name, Unit: METRIC_UNITS[name] })),
               ...gauges.map((name) => ({ Name: name, Unit: GAUGE_UNITS[name] })),
@@ -68,7 +70,7 @@ export class InvocationMetrics {
           },
         ],
       },
-      Service: service,
+      [METRICS_DIMENSION]: service,
       Operation: operation,
     };
     for (const name of names) {
