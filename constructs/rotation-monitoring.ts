@@ -16,14 +16,21 @@ import { requirePattern } from './validation';
 
 /** What {@link RotationMonitoring} watches and where it sends alarms. */
 export interface RotationMonitoringProps {
+  /** Name of the rotation service: it names the topic, alarms and dashboard. */
   readonly serviceName: string;
+  /** Name of the rotation Lambda. */
   readonly functionName: string;
+  /** Name of the Lambda's dead-letter queue. */
   readonly deadLetterQueueName: string;
+  /** The Lambda's log group, named in alarm descriptions. */
   readonly logGroupName: string;
   /** The service's KMS key, which encrypts the alarm topic it creates. */
   readonly kmsKeyArn: string;
+  /** AWS partition, region and account of the stack (tokens). */
   readonly partition: string;
+  /** AWS region of the stack. */
   readonly region: string;
+  /** AWS account of the stack. */
   readonly account: string;
   /** The sweep's EventBridge schedule expression; the overdue alarm's period follows it. */
   readonly sweepSchedule: string;

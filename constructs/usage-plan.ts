@@ -16,8 +16,11 @@ import {
 
 /** The period a quota counts requests over. */
 export enum Period {
+  /** A calendar day (UTC). */
   DAY = 'DAY',
+  /** A week; `offset` moves its first day (0-6). */
   WEEK = 'WEEK',
+  /** A calendar month; `offset` moves its first day (0-27). */
   MONTH = 'MONTH',
 }
 
