@@ -19,26 +19,31 @@ const name = z
 const duration = z
   .string()
   .regex(DURATION_PATTERN, 'must be a whole number followed by m, h or d (e.g. "24h")');
+const tags = z.record(z.string(), z.string());
 
 const throttle = z.strictObject({
-  rateLimit: z.number().positive().describe('Requests per second.'),
+  rateLimit: z.number().positive().describe('Steady-state requests per second.'),
   burstLimit: z.number().int().nonnegative().describe('Requests allowed in a burst.'),
 });
 
 const quota = z.strictObject({
   limit: z.number().int().positive().describe('Requests allowed per period.'),
-  period: z.enum(Period).describe('DAY, WEEK or MONTH.'),
+  period: z.enum(Period).describe('The quota period: DAY, WEEK or MONTH.'),
   offset: z
     .number()
     .int()
     .nonnegative()
     .optional()
-    .describe('Days the period start is moved by (DAY 0, WEEK 0-6, MONTH 0-27). Default 0.'),
+    .describe('Days the period start is moved by (DAY 0, WEEK 0-6, MONTH 0-27). Default: 0.'),
 });
 
 const apiStage = z
   .strictObject({
-    api: z.string().min(1).optional().describe('"demo" for the demo API of this environment.'),
+    api: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('"demo" for the demo API of this environment (instead of restApiId and stage).'),
     restApiId: z
       .string()
       .min(1)
@@ -50,74 +55,162 @@ const apiStage = z
       .optional()
       .describe('Stage name of the existing REST API. Required with restApiId.'),
     methodThrottles: z
-      .record(z.string(), throttle)
+      .record(z.string(), throttle.describe('The throttle of one method.'))
       .optional()
-      .describe('Throttles keyed "/resource/path/METHOD".'),
+      .describe('Throttles of single methods, keyed "/resource/path/METHOD". Default: none.'),
   })
   .refine((s) => (s.api === 'demo') !== (s.restApiId !== undefined && s.stage !== undefined), {
     message: 'must be either {"api": "demo"} or {"restApiId": ..., "stage": ...}',
   });
 
 const usagePlan = z.strictObject({
-  description: z.string().optional(),
-  quota: quota.optional(),
-  throttle: throttle.optional(),
-  apiStages: z.array(apiStage).default([]),
-  tags: z.record(z.string(), z.string()).optional(),
+  description: z.string().optional().describe('Description of the plan. Default: none.'),
+  quota: quota.optional().describe('Requests allowed per day, week or month. Default: no quota.'),
+  throttle: throttle.optional().describe('Request rate limits of each key. Default: none.'),
+  apiStages: z
+    .array(apiStage.describe('One API stage the plan opens.'))
+    .default([])
+    .describe('API stages the plan opens to its keys. Default: [].'),
+  tags: tags.optional().describe("Tags of the plan, besides the environment's. Default: none."),
 });
 
 const consumer = z.strictObject({
-  plans: z.array(z.string()).default([]).describe('Names of usagePlans of this environment.'),
+  plans: z
+    .array(z.string())
+    .default([])
+    .describe(
+      'Names of usagePlans of this environment the key belongs to (at most 10). Default: [].'
+    ),
   dedicatedPlan: z
     .strictObject({
-      quota: quota.optional(),
-      throttle: throttle.optional(),
-      apiStages: z.array(apiStage).min(1),
+      quota: quota.optional().describe('Requests allowed per period. Default: no quota.'),
+      throttle: throttle.optional().describe('Request rate limits. Default: none.'),
+      apiStages: z
+        .array(apiStage.describe('One API stage the plan opens.'))
+        .min(1)
+        .describe('API stages the plan opens (at least one).'),
     })
     .optional()
-    .describe('A plan for this consumer alone.'),
+    .describe('A usage plan for this consumer alone. Default: none.'),
   schedule: z
     .string()
     .optional()
-    .describe('rate(N hours|days) or cron(...). Default rate(30 days).'),
+    .describe(
+      'When the key rotates: rate(N hours|days) or cron(0 h dom mon dow *), at least 4 h apart. Default: "rate(30 days)".'
+    ),
   rotationWindow: duration
     .optional()
-    .describe('Window to start a scheduled rotation in, e.g. "3h".'),
+    .describe(
+      'Hours Secrets Manager may take to start a scheduled rotation, e.g. "3h". Default: Secrets Manager\'s.'
+    ),
   gracePeriod: duration
     .optional()
-    .describe('How long the outgoing key keeps working. Default "24h".'),
+    .describe(
+      'How long the outgoing key keeps working after a rotation; shorter than the schedule. Default: "24h".'
+    ),
   keyPrefix: z
     .string()
     .optional()
-    .describe('Letters and digits that start each key. Default: from the consumer name.'),
+    .describe(
+      "Letters and digits that start each key value (at most 90). Default: the consumer name's letters and digits."
+    ),
   readers: z
     .array(z.string())
     .optional()
-    .describe('IAM principal ARNs allowed to read the secret.'),
+    .describe(
+      'IAM principal ARNs allowed to read the secret (resource policy and KMS). Default: none.'
+    ),
   secretName: z
     .string()
     .optional()
-    .describe('Secret name under the environment prefix. Default: the consumer name.'),
-  recoveryWindowInDays: z.number().int().optional().describe('0 or 7-30. Default 30.'),
-  replicaRegions: z.array(z.string()).optional(),
-  healthCheckUrl: z.url().optional().describe('Called with the new key before it goes live.'),
-  tags: z.record(z.string(), z.string()).optional(),
+    .describe(
+      'Secret name under the environment prefix keyplane/<environment>/. Default: the consumer name.'
+    ),
+  recoveryWindowInDays: z
+    .number()
+    .int()
+    .optional()
+    .describe('Days a deleted secret can be restored: 0 or 7-30. Default: 30.'),
+  replicaRegions: z
+    .array(z.string())
+    .optional()
+    .describe('Regions the secret is replicated to. Default: none.'),
+  healthCheckUrl: z
+    .url()
+    .optional()
+    .describe(
+      'URL called with the new key before it goes live; any answer but 403 passes. Default: no check.'
+    ),
+  tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
 });
 
 const s3Backend = z.strictObject({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
-  region: z.string().min(1),
-  dynamodbTable: z.string().min(1).optional().describe('Table that locks the state.'),
+  bucket: z.string().min(1).describe('S3 bucket of the state.'),
+  key: z.string().min(1).describe('Object key of the state file.'),
+  region: z.string().min(1).describe('Region of the bucket.'),
+  dynamodbTable: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('DynamoDB table that locks the state. Default: no locking.'),
+});
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+const rotation = z.strictObject({
+  deleteRetiredAfter: duration
+    .optional()
+    .describe(
+      'How long a retired (disabled) key is kept before the sweep deletes it. Default: "7d".'
+    ),
+  logRetentionDays: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      "Days the rotation Lambda's logs are kept (a CloudWatch retention period). Default: 365."
+    ),
+  reservedConcurrency: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Concurrent executions reserved for (and capping) the rotation Lambda. Default: 10.'),
+  alarmEmails: z
+    .array(z.email('must be an e-mail address such as "oncall@example.com"'))
+    .optional()
+    .describe(
+      'E-mail addresses subscribed to the alarm topic; each must confirm the mail SNS sends. Default: none.'
+    ),
+  alarmTopicArn: z
+    .string()
+    .regex(
+      SNS_TOPIC_ARN,
+      'must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:oncall"'
+    )
+    .optional()
+    .describe(
+      "An existing SNS topic for the alarms instead of the one keyplane creates. Default: a topic <service>-alarms encrypted with the stack's KMS key."
+    ),
+  overdueMargin: duration
+    .optional()
+    .describe(
+      'How long a key may outlive its rotation schedule before the overdue-consumers alarm fires. Default: "2d".'
+    ),
 });
 
 const environment = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"'),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"')
+    .describe('AWS region of the stack.'),
   backend: z
     .union([
-      z.strictObject({ s3: s3Backend }),
+      z.strictObject({ s3: s3Backend.describe('Remote state in S3.') }),
       z.strictObject({
-        local: z.strictObject({ path: z.string().min(1).describe('State file path.') }),
+        local: z
+          .strictObject({ path: z.string().min(1).describe('State file path.') })
+          .describe('State in a local file.'),
       }),
     ])
     .optional()
@@ -125,26 +218,42 @@ const environment = z.strictObject({
       'Where Terraform keeps state. Default: terraform.<environment>.tfstate in the working folder.'
     ),
   demoApi: z
-    .strictObject({ name: z.string().min(1), stageName: z.string().min(1) })
-    .optional()
-    .describe('A small MOCK REST API to try keys against.'),
-  rotation: z
     .strictObject({
-      deleteRetiredAfter: duration.optional(),
-      logRetentionDays: z.number().int().optional(),
-      reservedConcurrency: z.number().int().positive().optional(),
+      name: z.string().min(1).describe('Name of the REST API.'),
+      stageName: z.string().min(1).describe('Name of its stage.'),
     })
-    .optional(),
-  tags: z.record(z.string(), z.string()).optional().describe('Default tags of every resource.'),
-  usagePlans: z.record(name, usagePlan),
-  consumers: z.record(name, consumer),
+    .optional()
+    .describe(
+      'A small MOCK REST API (GET/POST /pets, API key required) to try keys against. Default: none.'
+    ),
+  rotation: rotation
+    .optional()
+    .describe(
+      "Settings of the environment's rotation service and its alarms. Default: all defaults."
+    ),
+  tags: tags.optional().describe('Default tags of every resource. Default: none.'),
+  usagePlans: z
+    .record(
+      name,
+      usagePlan.describe('One usage plan; its name is <service>-<plan> in API Gateway.')
+    )
+    .describe('Usage plans by name. May be {}.'),
+  consumers: z
+    .record(name, consumer.describe("One consumer: its secret, key and the key's plans."))
+    .describe('API consumers by name. May be {}.'),
 });
 
 export const configSchema = z.strictObject({
-  $schema: z.string().optional(),
+  $schema: z.string().optional().describe('JSON schema reference for editors. Ignored.'),
   environments: z
-    .record(name, environment)
-    .refine((envs) => Object.keys(envs).length > 0, 'must declare at least one environment'),
+    .record(
+      name,
+      environment.describe(
+        'One stack; its name names the rotation service (keyplane-<environment>) and the secrets (keyplane/<environment>/<consumer>).'
+      )
+    )
+    .refine((envs) => Object.keys(envs).length > 0, 'must declare at least one environment')
+    .describe('The environments, by name; at least one.'),
 });
 
 export type KeyplaneConfig = z.infer<typeof configSchema>;

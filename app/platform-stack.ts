@@ -81,6 +81,11 @@ export class PlatformStack extends TerraformStack {
         : undefined,
       logRetentionDays: config.rotation?.logRetentionDays,
       reservedConcurrency: config.rotation?.reservedConcurrency,
+      alarmEmails: config.rotation?.alarmEmails,
+      alarmTopicArn: config.rotation?.alarmTopicArn,
+      overdueMargin: config.rotation?.overdueMargin
+        ? Duration.parse(config.rotation.overdueMargin)
+        : undefined,
     });
 
     const planScope = new Construct(this, 'usagePlans');

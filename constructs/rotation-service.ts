@@ -1,10 +1,6 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import {
-  CloudwatchMetricAlarm,
-  CloudwatchMetricAlarmConfig,
-} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -18,10 +14,17 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
+import {
+  DEFAULT_OVERDUE_MARGIN_SECONDS,
+  LambdaEnv,
+  SWEEP_EVENT,
+  TEARDOWN_EVENT,
+  TEARDOWN_TERRAFORM_KEY,
+} from '../contract/events';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
 import { lambdaBundleDir } from './lambda-bundle';
+import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
 import { requirePattern } from './validation';
 
@@ -61,10 +64,29 @@ export interface RotationServiceProps {
    */
   readonly reservedConcurrency?: number;
   /**
-   * ARNs (e.g. SNS topics) notified when an alarm of the service fires.
-   * @default - the alarms notify no one
+   * E-mail addresses subscribed to the alarm topic. Each address gets a confirmation mail from
+   * SNS and receives nothing until it confirms.
+   * @default - no e-mail subscription
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * An existing SNS topic for the service's alarms, instead of the one it creates. Its policy
+   * (and its KMS key's, if encrypted) must let cloudwatch.amazonaws.com publish.
+   * @default - a topic `<serviceName>-alarms`, encrypted with the service's KMS key
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Further ARNs (e.g. other SNS topics) notified when an alarm of the service fires or clears,
+   * besides the alarm topic.
+   * @default - only the alarm topic
    */
   readonly alarmActions?: string[];
+  /**
+   * How long a consumer's key may outlive its rotation schedule before the overdue alarm fires.
+   * The default leaves room for Secrets Manager's day-long rotation window and one retry.
+   * @default Duration.days(2)
+   */
+  readonly overdueMargin?: Duration;
 }
 
 const SERVICE_NAME = /^[A-Za-z0-9-]{1,40}$/;
@@ -114,6 +136,10 @@ export class RotationService extends Construct {
   readonly roleArn: string;
   /** URL of the queue that holds invocations that failed for good. */
   readonly deadLetterQueueUrl: string;
+  /** ARN of the SNS topic the service's alarms notify. */
+  readonly alarmTopicArn: string;
+  /** Name of the service's CloudWatch dashboard. */
+  readonly dashboardName: string;
 
   private readonly consumers = new Set<string>();
   private readonly readers = new Set<string>();
@@ -171,6 +197,8 @@ export class RotationService extends Construct {
         'be at least 1h, so a mistaken retirement can be undone'
       );
     }
+    const overdueMargin =
+      props.overdueMargin ?? Duration.minutes(DEFAULT_OVERDUE_MARGIN_SECONDS / 60);
     const reservedConcurrency = props.reservedConcurrency ?? 10;
     if (!Number.isSafeInteger(reservedConcurrency) || reservedConcurrency < 1) {
       throw invalidValue(path, 'reservedConcurrency', reservedConcurrency, 'be a positive integer');
@@ -196,6 +224,7 @@ export class RotationService extends Construct {
               account,
               logGroupName,
               readers: [...this.readers].sort(),
+              services: monitoring.keyPolicyStatements,
             })
           ),
       }),
@@ -269,6 +298,7 @@ export class RotationService extends Construct {
           [LambdaEnv.SERVICE]: this.serviceName,
           [LambdaEnv.SECRET_PREFIX]: this.secretPrefix,
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(deleteRetiredAfter.toSeconds()),
+          [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(overdueMargin.toSeconds()),
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -293,10 +323,11 @@ export class RotationService extends Construct {
       dependsOn: [policy],
     });
 
+    const sweepSchedule = props.sweepSchedule ?? 'rate(1 hour)';
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {
       name: `${this.serviceName}-sweep`,
       description: `keyplane ${this.serviceName}: retires, deletes and reconciles managed API keys`,
-      scheduleExpression: props.sweepSchedule ?? 'rate(1 hour)',
+      scheduleExpression: sweepSchedule,
     });
     new CloudwatchEventTarget(this, 'SweepTarget', {
       rule: sweep.name,
@@ -311,48 +342,22 @@ export class RotationService extends Construct {
       sourceArn: sweep.arn,
     });
 
-    const alarmWhenAtLeastOne = (
-      id: string,
-      name: string,
-      description: string,
-      metric: Omit<
-        CloudwatchMetricAlarmConfig,
-        'alarmName' | 'comparisonOperator' | 'evaluationPeriods'
-      >
-    ) =>
-      new CloudwatchMetricAlarm(this, id, {
-        alarmName: `${this.serviceName}-${name}`,
-        alarmDescription: `keyplane ${this.serviceName}: ${description}`,
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: props.alarmActions,
-        ...metric,
-      });
-    alarmWhenAtLeastOne(
-      'ErrorAlarm',
-      'rotation-errors',
-      `the rotation Lambda failed (a rotation or a sweep); see ${logGroupName}`,
-      {
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: fn.functionName },
-        statistic: 'Sum',
-      }
-    );
-    alarmWhenAtLeastOne(
-      'DeadLetterAlarm',
-      'rotation-dead-letters',
-      'an invocation failed after every retry and waits in the dead-letter queue',
-      {
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: deadLetterQueue.name },
-        statistic: 'Maximum',
-      }
-    );
+    const monitoring: RotationMonitoring = new RotationMonitoring(this, 'Monitoring', {
+      serviceName: this.serviceName,
+      functionName: this.functionName,
+      deadLetterQueueName: deadLetterQueue.name,
+      logGroupName,
+      kmsKeyArn: key.arn,
+      partition,
+      region,
+      account,
+      sweepSchedule,
+      alarmEmails: props.alarmEmails ?? [],
+      alarmTopicArn: props.alarmTopicArn,
+      extraAlarmActions: props.alarmActions ?? [],
+    });
+    this.alarmTopicArn = monitoring.alarmTopicArn;
+    this.dashboardName = monitoring.dashboardName;
   }
 
   /** Claims a consumer name; a name may be used once per service. */
@@ -378,9 +383,14 @@ interface KeyPolicyScope {
   readonly account: string;
   readonly logGroupName: string;
   readonly readers: readonly string[];
+  /** Statements for AWS services that use the key (CloudWatch, for the alarm topic). */
+  readonly services: readonly object[];
 }
 
-/** The KMS key policy: the account administers the key; logs and readers may use it. */
+/**
+ * The KMS key policy: the account administers the key; logs, readers and the services that
+ * publish to the alarm topic may use it.
+ */
 function keyPolicy(scope: KeyPolicyScope) {
   const statements: object[] = [
     {
@@ -408,6 +418,7 @@ function keyPolicy(scope: KeyPolicyScope) {
         },
       },
     },
+    ...scope.services,
   ];
   if (scope.readers.length > 0) {
     statements.push({

@@ -16,8 +16,11 @@ import {
 
 /** The period a quota counts requests over. */
 export enum Period {
+  /** A calendar day (UTC). */
   DAY = 'DAY',
+  /** A week; `offset` moves its first day (0-6). */
   WEEK = 'WEEK',
+  /** A calendar month; `offset` moves its first day (0-27). */
   MONTH = 'MONTH',
 }
 
@@ -94,8 +97,15 @@ export interface UsagePlanProps {
 
 /** An API stage as the plan holds it, with ids that may be tokens. */
 export interface ApiStageRef {
+  /** Id of the REST API. */
   readonly apiId: string;
+  /** Name of the stage. */
   readonly stageName: string;
+  /**
+   * Name of the REST API, which CloudWatch's AWS/ApiGateway metrics are keyed by.
+   * @default - unknown: the stage was given by API id
+   */
+  readonly apiName?: string;
 }
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', '*'];
@@ -178,7 +188,11 @@ export class UsagePlan extends Construct {
       stage: stageName,
       throttle: throttles.length ? throttles : undefined,
     });
-    this.stageRefs.push({ apiId, stageName });
+    this.stageRefs.push(
+      typeof stage.api === 'string'
+        ? { apiId, stageName }
+        : { apiId, stageName, apiName: stage.api.name }
+    );
     this.resource.putApiStages(this.stages);
   }
 

@@ -56,4 +56,16 @@ export const LambdaEnv = {
   SECRET_PREFIX: 'KEYPLANE_SECRET_PREFIX',
   /** Seconds a retired (disabled) key is kept before the sweep deletes it. */
   DELETE_AFTER_SECONDS: 'KEYPLANE_DELETE_AFTER_SECONDS',
+  /**
+   * Seconds a consumer's current key may outlive its rotation interval before the sweep counts
+   * the consumer as overdue (metric OverdueConsumers).
+   */
+  OVERDUE_MARGIN_SECONDS: 'KEYPLANE_OVERDUE_MARGIN_SECONDS',
 } as const;
+
+/**
+ * Two days. Secrets Manager may start a day-based rotation at any time of its UTC day, so a
+ * healthy key can reach its interval plus almost 24 hours; the second day leaves room for a
+ * retried rotation and the hourly sweep before anyone is paged.
+ */
+export const DEFAULT_OVERDUE_MARGIN_SECONDS = 2 * 24 * 60 * 60;

@@ -2,3 +2,4 @@ export * from './events';
 export * from './secret-value';
 export * from './tags';
 export * from './key-format';
+export * from './metrics';

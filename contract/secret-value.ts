@@ -4,12 +4,15 @@
 
 /** A secret version that holds an API key, written by the rotation Lambda. */
 export interface IssuedKeyValue {
+  /** Version marker of the JSON: `keyplane/v1`. */
   readonly format: typeof SECRET_FORMAT;
   /** API Gateway API key id. */
   readonly keyId: string;
   /** The API key value consumers send in x-api-key. */
   readonly value: string;
+  /** Name of the consumer the key belongs to. */
   readonly consumer: string;
+  /** Ids of the usage plans the key was added to. */
   readonly usagePlanIds: readonly string[];
   /** ISO-8601 instant the key was created. */
   readonly createdAt: string;
@@ -17,11 +20,15 @@ export interface IssuedKeyValue {
 
 /** The first version of every secret, written by Terraform: it holds no key. */
 export interface BootstrapValue {
+  /** Version marker of the JSON: `keyplane/v1`. */
   readonly format: typeof SECRET_FORMAT;
+  /** Marks the placeholder: the consumer's first key is not issued yet. */
   readonly bootstrap: true;
+  /** Name of the consumer the secret belongs to. */
   readonly consumer: string;
 }
 
+/** What any version of a consumer's secret holds: an issued key or the placeholder. */
 export type SecretValue = IssuedKeyValue | BootstrapValue;
 
 /** Version marker of the secret's JSON. */

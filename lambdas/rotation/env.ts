@@ -2,7 +2,7 @@
  * The Lambda's environment, read once and checked before any work: a missing or malformed
  * variable stops the first invocation with a message that names the variable.
  */
-import { LambdaEnv } from '../../contract';
+import { DEFAULT_OVERDUE_MARGIN_SECONDS, LambdaEnv } from '../../contract';
 import { invalidVariable, missingVariable } from './errors';
 
 /** The configuration every part of the function reads. */
@@ -17,6 +17,12 @@ export interface RotationEnv {
    * @default 604800 (7 days)
    */
   readonly deleteAfterSeconds: number;
+  /**
+   * Seconds a current key may outlive its rotation interval before its consumer is overdue.
+   *
+   * @default 172800 (2 days, DEFAULT_OVERDUE_MARGIN_SECONDS)
+   */
+  readonly overdueMarginSeconds: number;
   /** AWS region the function runs in (AWS_REGION, set by the Lambda runtime). */
   readonly region: string;
 }
@@ -59,7 +65,16 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
   return {
     service,
     secretPrefix,
-    deleteAfterSeconds: readSeconds(source, LambdaEnv.DELETE_AFTER_SECONDS),
+    deleteAfterSeconds: readSeconds(
+      source,
+      LambdaEnv.DELETE_AFTER_SECONDS,
+      DEFAULT_DELETE_AFTER_SECONDS
+    ),
+    overdueMarginSeconds: readSeconds(
+      source,
+      LambdaEnv.OVERDUE_MARGIN_SECONDS,
+      DEFAULT_OVERDUE_MARGIN_SECONDS
+    ),
     region,
   };
 }
@@ -72,10 +87,14 @@ function required(source: Readonly<Record<string, string | undefined>>, name: st
   return value;
 }
 
-function readSeconds(source: Readonly<Record<string, string | undefined>>, name: string): number {
+function readSeconds(
+  source: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number
+): number {
   const raw = source[name];
   if (raw === undefined || raw.trim() === '') {
-    return DEFAULT_DELETE_AFTER_SECONDS;
+    return fallback;
   }
   if (!/^\d{1,10}$/.test(raw.trim()) || Number(raw) > MAX_PERIOD_SECONDS) {
     throw invalidVariable(name, `a whole number of seconds from 0 to ${MAX_PERIOD_SECONDS}`);

@@ -18,7 +18,7 @@ import { createClients } from './clients';
 import { readEnv } from './env';
 import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
 import { createLogger, setInvocationLogFields } from './log';
-import { InvocationMetrics } from './metrics';
+import { InvocationMetrics, type MetricName } from './metrics';
 import { revoke, type RevokeResult } from './revoke';
 import { rotate } from './rotation';
 import { createRuntime, type Runtime } from './runtime';
@@ -43,13 +43,17 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   );
   const metrics = new InvocationMetrics();
   let operation = 'unknown';
+  let kind: ParsedEvent['kind'] | undefined;
   try {
     runtime ??= createRuntime(readEnv(process.env), createClients());
     const parsed = parseEvent(event);
+    kind = parsed.kind;
     operation = parsed.kind === 'rotation' ? parsed.step : parsed.kind;
     return await dispatch(runtime, parsed, context, metrics);
   } catch (error) {
     metrics.add('Failures');
+    const specific = kind && FAILURE_METRIC[kind];
+    if (specific) metrics.add(specific);
     log.error('invocation failed', { operation, error });
     throw error;
   } finally {
@@ -57,6 +61,13 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     metrics.publish(runtime?.env.service ?? 'unconfigured', operation);
   }
 }
+
+/** The failure metric, besides Failures, of an invocation of each kind that throws. */
+const FAILURE_METRIC: Partial<Record<ParsedEvent['kind'], MetricName>> = {
+  rotation: 'RotationFailures',
+  revoke: 'RotationFailures',
+  sweep: 'SweepFailures',
+};
 
 async function dispatch(
   rt: Runtime,
@@ -79,6 +90,8 @@ async function dispatch(
       metrics.add('Deletions', result.counts.deleted);
       metrics.add('Rotations', result.counts.healed);
       metrics.add('Failures', result.counts.failures);
+      metrics.add('SweepFailures', result.counts.failures);
+      metrics.set('OverdueConsumers', result.overdueConsumers);
       return result;
     }
     case 'revoke': {

@@ -4,22 +4,40 @@
  * permission beyond writing logs.
  */
 
-export const METRICS_NAMESPACE = 'Keyplane';
+import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../../contract';
 
-/** Every metric the function publishes, with its CloudWatch unit. */
+export { METRICS_NAMESPACE } from '../../contract';
+
+/** The metrics every invocation publishes, with their CloudWatch unit. */
 export const METRIC_UNITS = {
   Rotations: 'Count',
   Retirements: 'Count',
   Deletions: 'Count',
+  /** Every failure: the two below, teardown failures and unreadable events. */
   Failures: 'Count',
+  /** A rotation step or a revoke that failed. */
+  RotationFailures: 'Count',
+  /** A sweep that failed, or a key or consumer a sweep could not bring in line. */
+  SweepFailures: 'Count',
   DurationMs: 'Milliseconds',
 } as const;
 
+/**
+ * Measurements published only by the invocations that take them (the sweep), so a missing
+ * value means the measurement did not run.
+ */
+export const GAUGE_UNITS = {
+  /** Consumers whose current key is older than their rotation schedule plus the margin. */
+  OverdueConsumers: 'Count',
+} as const;
+
 export type MetricName = keyof typeof METRIC_UNITS;
+export type GaugeName = keyof typeof GAUGE_UNITS;
 
 /** The metrics of one invocation; every metric is published, zeros included, so alarms see data. */
 export class InvocationMetrics {
   private readonly values = new Map<MetricName, number>();
+  private readonly gauges = new Map<GaugeName, number>();
 
   add(name: MetricName, value = 1): void {
     this.values.set(name, (this.values.get(name) ?? 0) + value);
@@ -29,25 +47,37 @@ export class InvocationMetrics {
     return this.values.get(name) ?? 0;
   }
 
+  /** Records a measurement; only measurements that were set are published. */
+  set(name: GaugeName, value: number): void {
+    this.gauges.set(name, value);
+  }
+
   /** The EMF document; `operation` is a property for Logs Insights, not a dimension. */
   toEmf(service: string, operation: string, timestamp: number): Record<string, unknown> {
     const names = Object.keys(METRIC_UNITS) as MetricName[];
+    const gauges = [...this.gauges.keys()];
     const document: Record<string, unknown> = {
       _aws: {
         Timestamp: timestamp,
         CloudWatchMetrics: [
           {
             Namespace: METRICS_NAMESPACE,
-            Dimensions: [['Service']],
-            Metrics: names.map((name) => ({ Name: name, Unit: METRIC_UNITS[name] })),
+            Dimensions: [[METRICS_DIMENSION]],
+            Metrics: [
+              ...names.map((name) => ({ Name: name, Unit: METRIC_UNITS[name] })),
+              ...gauges.map((name) => ({ Name: name, Unit: GAUGE_UNITS[name] })),
+            ],
           },
         ],
       },
-      Service: service,
+      [METRICS_DIMENSION]: service,
       Operation: operation,
     };
     for (const name of names) {
       document[name] = this.get(name);
+    }
+    for (const [name, value] of this.gauges) {
+      document[name] = value;
     }
     return document;
   }

@@ -8,6 +8,7 @@ import {
   ListSecretsCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
+  type RotationRulesType,
   type SecretsManagerClient,
   type Tag,
 } from '@aws-sdk/client-secrets-manager';
@@ -31,6 +32,16 @@ export interface SecretState {
   readonly tags: Readonly<Record<string, string>>;
   /** Version id to staging labels, for versions that have labels. */
   readonly versions: ReadonlyMap<string, readonly string[]>;
+  /** When the secret was created. */
+  readonly createdDate?: Date;
+  /** The rotation schedule: a `rate(...)`/`cron(...)` expression, or a number of days. */
+  readonly rotationRules?: RotationRules;
+}
+
+/** What Secrets Manager says about a secret's rotation schedule. */
+export interface RotationRules {
+  readonly scheduleExpression?: string;
+  readonly automaticallyAfterDays?: number;
 }
 
 /** ListSecrets' largest page. */
@@ -69,6 +80,8 @@ export class SecretStore {
         deletedDate: out.DeletedDate,
         tags: out.Tags,
         versions: out.VersionIdsToStages,
+        createdDate: out.CreatedDate,
+        rotationRules: out.RotationRules,
       });
     } catch (error) {
       if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
@@ -147,6 +160,8 @@ export class SecretStore {
           deletedDate: entry.DeletedDate,
           tags: entry.Tags,
           versions: entry.SecretVersionsToStages,
+          createdDate: entry.CreatedDate,
+          rotationRules: entry.RotationRules,
         });
         // The name filter is a case-insensitive prefix match: check it exactly.
         if (state.name.startsWith(prefix)) secrets.push(state);
@@ -164,6 +179,8 @@ function toState(raw: {
   deletedDate?: Date;
   tags?: Tag[];
   versions?: Record<string, string[]>;
+  createdDate?: Date;
+  rotationRules?: RotationRulesType;
 }): SecretState {
   const tags: Record<string, string> = {};
   for (const tag of raw.tags ?? []) {
@@ -176,5 +193,14 @@ function toState(raw: {
     deleted: raw.deletedDate !== undefined && raw.deletedDate !== null,
     tags,
     versions: new Map(Object.entries(raw.versions ?? {})),
+    ...(raw.createdDate instanceof Date && { createdDate: raw.createdDate }),
+    ...(raw.rotationRules && { rotationRules: rotationRulesOf(raw.rotationRules) }),
+  };
+}
+
+function rotationRulesOf(raw: RotationRulesType): RotationRules {
+  return {
+    ...(raw.ScheduleExpression && { scheduleExpression: raw.ScheduleExpression }),
+    ...(raw.AutomaticallyAfterDays && { automaticallyAfterDays: raw.AutomaticallyAfterDays }),
   };
 }

@@ -11,7 +11,9 @@
  * Work is bounded: a budget of mutating calls and a deadline. Keys are processed in id order;
  * when either runs out the sweep returns a cursor to resume after the last finished key. A
  * fresh sweep also makes progress, because keys already in their target state cost nothing.
- * It logs a single summary line of counts.
+ * It also counts the consumers whose current key is overdue (older than its rotation schedule
+ * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
+ * of counts.
  */
 import { KeyTag } from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
@@ -19,6 +21,7 @@ import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
 import { instantTag, type ManagedKey } from './managed-key';
 import { whyNotManaged } from './managed-secret';
+import { isOverdue } from './overdue';
 import { retireKey } from './retire';
 import { inProcessRotationCost, rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
@@ -67,6 +70,8 @@ export interface SweepResult {
   readonly complete: boolean;
   readonly cursor?: string;
   readonly counts: SweepCounts;
+  /** Consumers whose current key is older than their rotation schedule plus the margin. */
+  readonly overdueConsumers: number;
 }
 
 export interface SweepOptions {
@@ -89,13 +94,15 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
   const run = new SweepRun(runtime, budget);
 
   const outcome = await run.execute(after);
+  const found = { counts: run.counts, overdueConsumers: run.overdueConsumers };
   const result: SweepResult = outcome.complete
-    ? { complete: true, counts: run.counts }
-    : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), counts: run.counts };
+    ? { complete: true, ...found }
+    : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), ...found };
   log.info('sweep summary', {
     complete: result.complete,
     resumed: after !== undefined,
     ...run.counts,
+    overdueConsumers: run.overdueConsumers,
     mutatingCalls: budget.mutatingCalls,
     durationMs: clock() - started,
   });
@@ -135,6 +142,8 @@ interface SecretView {
 /** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
 class SweepRun {
   readonly counts: SweepCounts = emptySweepCounts();
+  /** Consumers whose current key is overdue, counted once the listings are in. */
+  overdueConsumers = 0;
   /** Secrets by ARN; null marks one that is gone, undefined one not looked up yet. */
   private readonly secrets = new Map<string, SecretView | null>();
 
@@ -155,6 +164,7 @@ class SweepRun {
     const managed = (await keys.listAll())
       .filter((key) => key.service === env.service)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.overdueConsumers = this.countOverdue(managed);
     const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
     if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
 
@@ -167,6 +177,22 @@ class SweepRun {
     }
     const healed = await this.healMissingCurrentKeys(managed);
     return healed ? { complete: true } : { complete: false, stoppedAfter: lastDone };
+  }
+
+  /** Live consumers whose current key (or, keyless, whose secret) is past due plus the margin. */
+  private countOverdue(managed: readonly ManagedKey[]): number {
+    const created = new Map(
+      managed.map((key) => [versionKey(key.secretArn, key.secretVersion), key.createdDate])
+    );
+    const { now, env } = this.runtime;
+    let overdue = 0;
+    for (const [arn, known] of this.secrets) {
+      if (known === null || known.policy === undefined) continue;
+      const current = versionStagedAs(known.state, Stage.CURRENT);
+      const keyCreated = current === undefined ? undefined : created.get(versionKey(arn, current));
+      if (isOverdue(known.state, keyCreated, now(), env.overdueMarginSeconds)) overdue++;
+    }
+    return overdue;
   }
 
   /** Plan ids per managed key, from every plan's member list. */
@@ -327,11 +353,11 @@ class SweepRun {
    * process. False when the budget or the deadline stopped it.
    */
   private async healMissingCurrentKeys(managed: readonly ManagedKey[]): Promise<boolean> {
-    const withKey = new Set(managed.map((key) => `${key.secretArn}\n${key.secretVersion}`));
+    const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
     for (const [arn, known] of this.secrets) {
       if (known === null || known.policy === undefined || !known.state.rotationEnabled) continue;
       const current = versionStagedAs(known.state, Stage.CURRENT);
-      if (current === undefined || withKey.has(`${arn}\n${current}`)) continue;
+      if (current === undefined || withKey.has(versionKey(arn, current))) continue;
       if (rotationInProgress(known.state) !== undefined) continue;
       if (this.budget.outOfTime()) return false;
       try {
@@ -366,6 +392,11 @@ class SweepRun {
     this.counts.failures++;
     log.warn(message, { keyId: key.id, secretArn: key.secretArn, error });
   }
+}
+
+/** One secret version, as a map key. */
+function versionKey(secretArn: string | undefined, versionId: string | undefined): string {
+  return `${secretArn}\n${versionId}`;
 }
 
 function view(state: SecretState): SecretView {

@@ -83,6 +83,21 @@ describe('keyplane config', () => {
       /environments\.dev\.usagePlans\.gold\.apiStages\[0\]: must be either \{"api": "demo"\} or \{"restApiId": \.\.\., "stage": \.\.\.\}/,
     ],
     [
+      'an alarm e-mail address is not one',
+      environment({ rotation: { alarmEmails: ['oncall@example.com', 'pager-duty'] } }),
+      /environments\.dev\.rotation\.alarmEmails\[1\]: must be an e-mail address such as "oncall@example\.com", got "pager-duty"/,
+    ],
+    [
+      'the alarm topic is not an SNS topic ARN',
+      environment({ rotation: { alarmTopicArn: 'oncall' } }),
+      /environments\.dev\.rotation\.alarmTopicArn: must be an SNS topic ARN such as .*, got "oncall"/,
+    ],
+    [
+      'the overdue margin has no unit',
+      environment({ rotation: { overdueMargin: '2' } }),
+      /environments\.dev\.rotation\.overdueMargin: must be a whole number followed by m, h or d/,
+    ],
+    [
       'no environment is declared',
       { environments: {} },
       /environments: must declare at least one environment/,

@@ -105,6 +105,29 @@ describe('PlatformStack (the example app)', () => {
     expect(new Set(Object.values(endpoints))).toEqual(new Set(['http://127.0.0.1:5123']));
   });
 
+  test('subscribes the alarm e-mails and sets the overdue margin from the rotation settings', () => {
+    const config = parseConfig(
+      {
+        environments: {
+          prod: {
+            ...exampleEnv,
+            rotation: { alarmEmails: ['oncall@example.com'], overdueMargin: '36h' },
+          },
+        },
+      },
+      'test'
+    ).environments.prod;
+    const { json } = synth(config, undefined, 'prod');
+    const subscriptions = Object.values(json.resource.aws_sns_topic_subscription ?? {});
+    expect(subscriptions).toEqual([
+      expect.objectContaining({ protocol: 'email', endpoint: 'oncall@example.com' }),
+    ]);
+    const [fn] = Object.values(json.resource.aws_lambda_function) as {
+      environment: { variables: Record<string, string> };
+    }[];
+    expect(fn.environment.variables.KEYPLANE_OVERDUE_MARGIN_SECONDS).toBe(String(36 * 3600));
+  });
+
   test('uses an S3 backend with locking when the config names one', () => {
     const config = parseConfig(
       {

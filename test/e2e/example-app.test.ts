@@ -8,7 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GetUsagePlansCommand, paginateGetApiKeys } from '@aws-sdk/client-api-gateway';
-import { DescribeAlarmsCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetDashboardCommand,
+} from '@aws-sdk/client-cloudwatch';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -17,6 +21,12 @@ import {
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListTopicsCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { KeyTag } from '../../contract/tags';
 import { LAMBDA_LOG_DIR, LAUNCHER_LOG } from '../../scripts/local-aws';
 import { filesUnder } from '../support/files';
@@ -44,6 +54,7 @@ const ENV = 'e2e';
 const SERVICE = `keyplane-${ENV}`;
 const FUNCTION = `${SERVICE}-rotation`;
 const READER = 'arn:aws:iam::123456789012:role/acme-client';
+const ONCALL = 'oncall@example.com';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-e2e-'));
 const configFile = path.join(work, 'keyplane.config.json');
 const outdir = path.join(work, 'cdktf.out');
@@ -55,12 +66,14 @@ function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): Example
   const env = Object.values(example.environments)[0] as ExampleEnv;
   env.backend = { local: { path: path.join(work, 'terraform.e2e.tfstate') } };
   env.consumers.acme.readers = [READER];
+  env.rotation = { ...env.rotation, alarmEmails: [ONCALL] };
   edit(env);
   fs.writeFileSync(configFile, JSON.stringify({ environments: { [ENV]: env } }));
   return env;
 }
 interface ExampleEnv {
   backend?: object;
+  rotation?: Record<string, unknown>;
   usagePlans: Record<string, { quota?: { limit: number }; throttle?: object }>;
   consumers: Record<string, { plans: string[]; readers?: string[]; gracePeriod?: string }>;
 }
@@ -142,13 +155,61 @@ describe('the example app on the local AWS', () => {
     const [target] =
       (await events.send(new ListTargetsByRuleCommand({ Rule: `${SERVICE}-sweep` }))).Targets ?? [];
     expect(JSON.parse(target.Input!)).toEqual({ action: 'sweep' });
-    const alarms = await new CloudWatchClient({}).send(
-      new DescribeAlarmsCommand({ AlarmNamePrefix: SERVICE })
+  });
+
+  test('deploys the monitoring: an encrypted alarm topic, its subscription, alarms, a dashboard', async () => {
+    const sns = new SNSClient({});
+    const topics = await sns.send(new ListTopicsCommand({}));
+    const topicArn = topics.Topics?.map((t) => t.TopicArn!).find((arn) =>
+      arn.endsWith(`:${SERVICE}-alarms`)
     );
-    expect(alarms.MetricAlarms?.map((a) => a.MetricName).sort()).toEqual([
-      'ApproximateNumberOfMessagesVisible',
-      'Errors',
+    expect(topicArn).toBeDefined();
+    const { Attributes: topic } = await sns.send(
+      new GetTopicAttributesCommand({ TopicArn: topicArn })
+    );
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: FUNCTION }));
+    expect(topic?.KmsMasterKeyId).toBe(fn.Configuration?.KMSKeyArn);
+    expect(JSON.parse(topic!.Policy!).Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: topicArn,
+      }),
     ]);
+    const subscriptions = await sns.send(
+      new ListSubscriptionsByTopicCommand({ TopicArn: topicArn })
+    );
+    expect(subscriptions.Subscriptions?.map((s) => [s.Protocol, s.Endpoint])).toEqual([
+      ['email', ONCALL],
+    ]);
+
+    const cloudwatch = new CloudWatchClient({});
+    const alarms = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: SERVICE }));
+    expect(alarms.MetricAlarms?.map((a) => `${a.Namespace} ${a.MetricName}`).sort()).toEqual([
+      'AWS/Lambda Errors',
+      'AWS/SQS ApproximateNumberOfMessagesVisible',
+      'Keyplane OverdueConsumers',
+      'Keyplane RotationFailures',
+      'Keyplane SweepFailures',
+    ]);
+    for (const alarm of alarms.MetricAlarms ?? []) {
+      expect(alarm.AlarmActions).toEqual([topicArn]);
+      expect(alarm.OKActions).toEqual([topicArn]);
+    }
+    const dashboard = await cloudwatch.send(new GetDashboardCommand({ DashboardName: SERVICE }));
+    const metrics = JSON.parse(dashboard.DashboardBody!).widgets.flatMap(
+      (w: { properties: { metrics?: string[][] } }) => w.properties.metrics ?? []
+    );
+    expect(metrics).toContainEqual([
+      'Keyplane',
+      'Rotations',
+      'Service',
+      SERVICE,
+      { label: 'rotations' },
+    ]);
+    expect(metrics).toContainEqual(
+      expect.arrayContaining(['AWS/ApiGateway', 'Count', 'ApiName', 'keyplane-demo', 'Stage', 'v1'])
+    );
   });
 
   test('turning rotation on issued every consumer its first key', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_OVERDUE_MARGIN_SECONDS } from '../../../contract';
 import { DEFAULT_DELETE_AFTER_SECONDS, readEnv } from '../../../lambdas/rotation/env';
 import { ConfigurationError } from '../../../lambdas/rotation/errors';
 
@@ -5,6 +6,7 @@ const valid = {
   KEYPLANE_SERVICE: 'orders-api',
   KEYPLANE_SECRET_PREFIX: 'keyplane/orders-api/',
   KEYPLANE_DELETE_AFTER_SECONDS: '86400',
+  KEYPLANE_OVERDUE_MARGIN_SECONDS: '3600',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -14,8 +16,16 @@ describe('readEnv', () => {
       service: 'orders-api',
       secretPrefix: 'keyplane/orders-api/',
       deleteAfterSeconds: 86400,
+      overdueMarginSeconds: 3600,
       region: 'eu-west-1',
     });
+  });
+
+  test('defaults the overdue margin to 2 days', () => {
+    expect(
+      readEnv({ ...valid, KEYPLANE_OVERDUE_MARGIN_SECONDS: undefined }).overdueMarginSeconds
+    ).toBe(DEFAULT_OVERDUE_MARGIN_SECONDS);
+    expect(DEFAULT_OVERDUE_MARGIN_SECONDS).toBe(172800);
   });
 
   test('defaults the delete period to 7 days', () => {
@@ -39,6 +49,7 @@ describe('readEnv', () => {
     ['KEYPLANE_DELETE_AFTER_SECONDS', '7d', /KEYPLANE_DELETE_AFTER_SECONDS must be a whole number/],
     ['KEYPLANE_DELETE_AFTER_SECONDS', '-1', /must be a whole number of seconds from 0 to/],
     ['KEYPLANE_DELETE_AFTER_SECONDS', '999999999', /from 0 to 315360000/],
+    ['KEYPLANE_OVERDUE_MARGIN_SECONDS', '2d', /KEYPLANE_OVERDUE_MARGIN_SECONDS must be a whole/],
     ['AWS_REGION', undefined, /AWS_REGION must be set/],
     ['AWS_REGION', 'mars', /AWS_REGION must be an AWS region name/],
   ])('fails when %s is %p', (name, value, message) => {

@@ -115,7 +115,27 @@ describe('handler', () => {
 
     expect(result).toMatchObject({ complete: true, counts: { keysExamined: 1, failures: 0 } });
     expect(result.cursor).toBeUndefined();
-    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'sweep', Retirements: 0 });
+    expect(metricLines(stdout).at(-1)).toMatchObject({
+      Operation: 'sweep',
+      Retirements: 0,
+      SweepFailures: 0,
+      OverdueConsumers: 0,
+    });
+  });
+
+  test('only the sweep publishes OverdueConsumers, so its absence means no sweep ran', async () => {
+    await rotateThroughHandler(TOKEN);
+    // The fake stamps keys with a fixed 2025 date; the handler's clock is the real one.
+    secret.rotationRules = { ScheduleExpression: 'rate(1 day)' };
+
+    await handler(SWEEP_EVENT, context);
+
+    const [rotation, swept] = [metricLines(stdout).at(0), metricLines(stdout).at(-1)];
+    expect(rotation).not.toHaveProperty('OverdueConsumers');
+    expect(swept).toMatchObject({ Operation: 'sweep', OverdueConsumers: 1 });
+    const declared = (swept?._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] })
+      .CloudWatchMetrics[0].Metrics;
+    expect(declared).toContainEqual({ Name: 'OverdueConsumers', Unit: 'Count' });
   });
 
   test('revoke: returns the new and the revoked key, and counts both', async () => {
@@ -159,7 +179,12 @@ describe('handler', () => {
     await expect(handler({ hello: 'world' }, context)).rejects.toThrow(
       /unsupported event: .* received an object with fields hello \(string\)/
     );
-    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'unknown', Failures: 1 });
+    expect(metricLines(stdout).at(-1)).toMatchObject({
+      Operation: 'unknown',
+      Failures: 1,
+      RotationFailures: 0,
+      SweepFailures: 0,
+    });
     expect(logLines(stdout).at(-1)).toMatchObject({
       level: 'error',
       module: 'handler',
@@ -175,7 +200,12 @@ describe('handler', () => {
     await expect(
       handler({ SecretId: secret.arn, ClientRequestToken: TOKEN, Step: 'createSecret' }, context)
     ).rejects.toThrow(RotationError);
-    expect(metricLines(stdout).at(-1)).toMatchObject({ Operation: 'createSecret', Failures: 1 });
+    expect(metricLines(stdout).at(-1)).toMatchObject({
+      Operation: 'createSecret',
+      Failures: 1,
+      RotationFailures: 1,
+      SweepFailures: 0,
+    });
     expect(fake.currentVersion(secret)).toBe('terraform-initial-version-0000000000');
   });
 

@@ -28,6 +28,8 @@ describe('InvocationMetrics', () => {
               { Name: 'Retirements', Unit: 'Count' },
               { Name: 'Deletions', Unit: 'Count' },
               { Name: 'Failures', Unit: 'Count' },
+              { Name: 'RotationFailures', Unit: 'Count' },
+              { Name: 'SweepFailures', Unit: 'Count' },
               { Name: 'DurationMs', Unit: 'Milliseconds' },
             ],
           },
@@ -39,9 +41,22 @@ describe('InvocationMetrics', () => {
       Retirements: 3,
       Deletions: 0,
       Failures: 0,
+      RotationFailures: 0,
+      SweepFailures: 0,
       DurationMs: 125,
     });
     expect(METRICS_NAMESPACE).toBe('Keyplane');
+  });
+
+  test('publishes a gauge only when it was set, zero included', () => {
+    const unset = new InvocationMetrics().toEmf('orders-api', 'createSecret', 0);
+    expect(unset).not.toHaveProperty('OverdueConsumers');
+
+    const metrics = new InvocationMetrics();
+    metrics.set('OverdueConsumers', 0);
+    const emf = metrics.toEmf('orders-api', 'sweep', 0);
+    expect(emf.OverdueConsumers).toBe(0);
+    expect(JSON.stringify(emf._aws)).toContain('{"Name":"OverdueConsumers","Unit":"Count"}');
   });
 
   test('adds up', () => {

@@ -8,7 +8,7 @@ import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { rotate } from '../../../lambdas/rotation/rotation';
 import { emptySweepCounts, sweep, type SweepCounts } from '../../../lambdas/rotation/sweep';
 import { FakeAws, type FakeKey, type FakeSecret } from './support/fake-aws';
-import { NOW, originTagsFor, seedConsumer, testRuntime, TOKEN } from './support/fixtures';
+import { NOW, originTagsFor, PREFIX, seedConsumer, testRuntime, TOKEN } from './support/fixtures';
 import { captureStdout, logLines } from './support/stdout';
 
 const fake = new FakeAws();
@@ -307,6 +307,39 @@ describe('sweep', () => {
     await expect(sweep(testRuntime(), { cursor: 'not-a-cursor' })).rejects.toThrow(
       /cursor is not one a previous sweep returned/
     );
+  });
+
+  test('counts the consumers whose current key is older than their schedule plus the margin', async () => {
+    // GIVEN checkout on rate(7 days) with a 30-day-old current key: overdue
+    secret.rotationRules = { ScheduleExpression: 'rate(7 days)' };
+    key('kold', { version: version('vcur', ['AWSCURRENT']), plans: ['plangold', 'planbulk'] });
+    // AND fresh, whose key is one day old: on time
+    const fresh = seedConsumer(fake, { name: `${PREFIX}fresh` });
+    fresh.rotationRules = { ScheduleExpression: 'rate(7 days)' };
+    fresh.versions.set('vfresh', { value: '{}', stages: ['AWSCURRENT'] });
+    fresh.versions.delete('terraform-initial-version-0000000000');
+    key('kfresh', { of: fresh, version: 'vfresh', created: new Date(NOW.getTime() - 24 * HOUR) });
+    // AND keyless, on its placeholder since its secret was made 30 days ago: overdue
+    const keyless = seedConsumer(fake, { name: `${PREFIX}keyless` });
+    keyless.rotationRules = { AutomaticallyAfterDays: 7 };
+    keyless.createdDate = OLD;
+    // AND paused, rotation turned off: never overdue
+    const paused = seedConsumer(fake, { name: `${PREFIX}paused`, rotationEnabled: false });
+    paused.rotationRules = { ScheduleExpression: 'rate(1 day)' };
+    paused.createdDate = OLD;
+
+    const result = await sweep(testRuntime());
+
+    expect(result.overdueConsumers).toBe(2);
+    expect(logLines(stdout).at(-1)).toMatchObject({ overdueConsumers: 2 });
+  });
+
+  test('counts no consumer overdue within the margin', async () => {
+    secret.rotationRules = { ScheduleExpression: 'rate(28 days)' };
+    key('kcur', { version: version('vcur', ['AWSCURRENT']), plans: ['plangold', 'planbulk'] });
+
+    // 30 days old, due after 28: within the 2-day margin.
+    expect((await sweep(testRuntime())).overdueConsumers).toBe(0);
   });
 
   test('writes one summary line with counts only', async () => {

@@ -53,6 +53,8 @@ export interface FakeSecret {
   deletedDate?: Date;
   tags: Record<string, string>;
   versions: Map<string, FakeVersion>;
+  createdDate?: Date;
+  rotationRules?: { ScheduleExpression?: string; AutomaticallyAfterDays?: number };
 }
 
 export interface FakeKey {
@@ -223,6 +225,8 @@ export class FakeAws {
           DeletedDate: secret.deletedDate,
           Tags: Object.entries(secret.tags).map(([Key, Value]) => ({ Key, Value })),
           VersionIdsToStages: this.stagesOf(secret),
+          CreatedDate: secret.createdDate,
+          RotationRules: secret.rotationRules,
         };
       })
     );
@@ -321,6 +325,8 @@ export class FakeAws {
             DeletedDate: secret.deletedDate,
             Tags: Object.entries(secret.tags).map(([Key, Value]) => ({ Key, Value })),
             SecretVersionsToStages: this.stagesOf(secret),
+            CreatedDate: secret.createdDate,
+            RotationRules: secret.rotationRules,
           })),
           NextToken: next,
         };

@@ -22,6 +22,7 @@ export const ENV: RotationEnv = {
   service: SERVICE,
   secretPrefix: PREFIX,
   deleteAfterSeconds: 7 * 24 * 3600,
+  overdueMarginSeconds: 2 * 24 * 3600,
   region: REGION,
 };
 

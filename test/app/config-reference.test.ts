@@ -1,0 +1,28 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { configReference, renderConfigDocs } from '../../app/config-reference';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+describe('configuration reference', () => {
+  test.each(Object.entries(renderConfigDocs()))(
+    '%s is up to date with app/config.ts (else run `npm run docs:config`)',
+    (file, expected) => {
+      expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).toBe(expected);
+    }
+  );
+
+  test('documents every field with its default, alarm settings included', () => {
+    const reference = configReference();
+    const rows = reference.split('\n').filter((line) => line.startsWith('| `'));
+    expect(rows.length).toBeGreaterThan(50);
+    for (const row of rows) expect(row).toMatch(/\| (yes|no) \| \S.+ \|$/);
+    const optional = rows.filter(
+      (row) => /\| no \| /.test(row) && !/\.<|\[\]` \|/.test(row.split('|')[1])
+    );
+    for (const row of optional) expect(row).toMatch(/Default: |Required with|Ignored/);
+    expect(reference).toContain(
+      '| `environments.<environment>.rotation.alarmEmails` | list of string (email) | no |'
+    );
+  });
+});
