@@ -21,7 +21,7 @@ import { Construct } from 'constructs';
 import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
-import { lambdaBundleDir } from './lambda-bundle';
+import { lambdaBundleZip } from './lambda-bundle';
 import { rotationPolicy } from './rotation-policy';
 import { requirePattern } from './validation';
 
@@ -246,9 +246,10 @@ export class RotationService extends Construct {
       ),
     });
 
+    // Zipped at build time: an ARCHIVE asset would spawn a zip process on every synth.
     const bundle = new TerraformAsset(this, 'Bundle', {
-      path: lambdaBundleDir('rotation'),
-      type: AssetType.ARCHIVE,
+      path: lambdaBundleZip('rotation'),
+      type: AssetType.FILE,
     });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,
