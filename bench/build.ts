@@ -2,7 +2,8 @@
  * Prepares what the measured child processes run, so no run pays for TypeScript compilation:
  *
  * - `npm run build:lambda`: the rotation bundle, from whatever lambdas/rotation holds now;
- * - that bundle copied to build/lambda-bundles/, where the bundled constructs look for it;
+ * - that bundle and its zip copied to build/lambda-bundles/, where the bundled constructs look
+ *   for them;
  * - the child scripts bundled with esbuild (node_modules stay external and load from there,
  *   as they would in a user's project).
  */
@@ -13,8 +14,10 @@ import { buildSync } from 'esbuild';
 import {
   BUILD_DIR,
   BUILD_LAMBDA_BUNDLE,
+  BUILD_LAMBDA_ZIP,
   COLD_INIT_CHILD,
   PROJECT_LAMBDA_BUNDLE,
+  PROJECT_LAMBDA_ZIP,
   ROOT,
   SYNTH_CHILD,
 } from './paths';
@@ -23,6 +26,7 @@ export function buildBench(): void {
   fs.rmSync(BUILD_DIR, { recursive: true, force: true });
   execFileSync('npm', ['run', '--silent', 'build:lambda'], { cwd: ROOT, stdio: 'inherit' });
   fs.cpSync(PROJECT_LAMBDA_BUNDLE, BUILD_LAMBDA_BUNDLE, { recursive: true });
+  fs.copyFileSync(PROJECT_LAMBDA_ZIP, BUILD_LAMBDA_ZIP);
   for (const [entry, outfile] of [
     ['synth-child.ts', SYNTH_CHILD],
     ['cold-init-child.ts', COLD_INIT_CHILD],

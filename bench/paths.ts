@@ -9,13 +9,15 @@ export const BUILD_DIR = path.join(RESULTS_DIR, 'build');
 export const WORK_DIR = path.join(RESULTS_DIR, 'work');
 export const README = path.join(ROOT, 'bench', 'README.md');
 
-/** The rotation bundle as `npm run build:lambda` writes it. */
+/** The rotation bundle as `npm run build:lambda` writes it, and the zip the construct deploys. */
 export const PROJECT_LAMBDA_BUNDLE = path.join(ROOT, 'dist', 'lambda-bundles', 'rotation');
+export const PROJECT_LAMBDA_ZIP = `${PROJECT_LAMBDA_BUNDLE}.zip`;
 /**
  * The copy the synth children package: the constructs look for lambda-bundles/ beside the
  * folder their code sits in (dist/constructs -> dist/lambda-bundles), here build/bin.
  */
 export const BUILD_LAMBDA_BUNDLE = path.join(BUILD_DIR, 'lambda-bundles', 'rotation');
+export const BUILD_LAMBDA_ZIP = `${BUILD_LAMBDA_BUNDLE}.zip`;
 /** The same handler bundled the naive way (see lambda.ts). */
 export const NAIVE_LAMBDA_BUNDLE = path.join(BUILD_DIR, 'naive-lambda-bundle', 'rotation');
 export const SYNTH_CHILD = path.join(BUILD_DIR, 'bin', 'synth-child.js');

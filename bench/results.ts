@@ -1,4 +1,5 @@
 /** The shape of bench/results/*.json, which report.ts turns into bench/README.md. */
+import type { ApplyMeasure } from './apply';
 import type { LambdaMeasure } from './lambda';
 import type { MachineInfo } from './machine';
 import type { PlanMeasure } from './plan';
@@ -11,6 +12,9 @@ export interface BenchResults {
   readonly synth: readonly SynthMeasure[];
   readonly planRuns: Readonly<Record<number, number>>;
   readonly plan: readonly PlanMeasure[];
+  /** Apply and destroy against moto; absent in results written before it was measured. */
+  readonly applyRuns?: number;
+  readonly apply?: readonly ApplyMeasure[];
   readonly lambdaRuns: number;
   readonly lambda: readonly LambdaMeasure[];
   /** Part 3; absent in results written before it was measured. */

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as prettier from 'prettier';
 import { startLocalAws } from '../scripts/local-aws';
+import { runApplyDestroy } from './apply';
 import { APP_KINDS } from './apps';
 import { buildBench } from './build';
 import { runLambda } from './lambda';
@@ -31,6 +32,11 @@ const SYNTH_SIZES: SynthSize[] = [
  * it runs once per app to keep the whole bench under 10 minutes.
  */
 const PLAN_RUNS: Record<number, number> = { 100: 3, 1_000: 1 };
+/**
+ * Apply and destroy of 100 consumers against moto: several minutes per app on a busy 2-core
+ * machine (each keyplane apply runs the rotation function 400 times), so once per app.
+ */
+const APPLY = { consumers: 100, runs: 1 };
 const LAMBDA_RUNS = 20;
 /**
  * Part 3: 200 rotations (each four node cold starts on the emulator, about 2 s) and one sweep
@@ -58,18 +64,21 @@ async function main(): Promise<void> {
   const lambda = runLambda(LAMBDA_RUNS, log);
   const synth = runSynth(SYNTH_SIZES, log);
 
-  log('starting a private moto for terraform plan');
+  const targets = (consumers: number) =>
+    APP_KINDS.map((app) => {
+      const measured = synth.find((m) => m.app === app && m.consumers === consumers);
+      if (!measured) throw new Error(`no synth output for ${app} at ${consumers} consumers`);
+      return { app, consumers, stackDir: measured.stackDir };
+    });
+  log('starting a private moto for terraform plan, apply and destroy');
   const aws = await startLocalAws({ isolated: true });
   const plan = [];
+  let apply;
   try {
     for (const [consumers, runs] of Object.entries(PLAN_RUNS)) {
-      const targets = APP_KINDS.map((app) => {
-        const measured = synth.find((m) => m.app === app && m.consumers === Number(consumers));
-        if (!measured) throw new Error(`no synth output for ${app} at ${consumers} consumers`);
-        return { app, consumers: Number(consumers), stackDir: measured.stackDir };
-      });
-      plan.push(...runPlans(targets, runs, aws.endpoint, log));
+      plan.push(...runPlans(targets(Number(consumers)), runs, aws.endpoint, log));
     }
+    apply = await runApplyDestroy(targets(APPLY.consumers), APPLY.runs, aws, log);
   } finally {
     await aws.stop();
   }
@@ -82,6 +91,8 @@ async function main(): Promise<void> {
     synth,
     planRuns: PLAN_RUNS,
     plan,
+    applyRuns: APPLY.runs,
+    apply,
     lambdaRuns: LAMBDA_RUNS,
     lambda,
     rotationCost,

@@ -1,7 +1,7 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { Fn, Token } from 'cdktf';
+import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import {
   KEY_BODY_LENGTH,
@@ -140,14 +140,14 @@ const DEFAULT_PREFIX_LENGTH = 24;
 export class ManagedApiKey extends Construct {
   /** The consumer's name. */
   readonly consumer: string;
-  /** ARN of the consumer's secret. */
-  readonly secretArn: string;
   /** Full name of the consumer's secret. */
   readonly secretName: string;
   /** The usage plans the consumer's key belongs to, the dedicated plan included. */
   readonly usagePlans: readonly UsagePlan[];
   /** The consumer's dedicated plan, when one was asked for. */
   readonly dedicatedPlan?: UsagePlan;
+
+  private readonly secret: SecretsmanagerSecret;
 
   constructor(scope: Construct, id: string, props: ManagedApiKeyProps) {
     super(scope, id);
@@ -238,10 +238,7 @@ export class ManagedApiKey extends Construct {
       tags: {
         ...props.tags,
         [SecretTag.CONSUMER]: props.consumer,
-        [SecretTag.USAGE_PLANS]: Fn.join(
-          PLAN_ID_SEPARATOR,
-          this.usagePlans.map((plan) => plan.usagePlanId)
-        ),
+        [SecretTag.USAGE_PLANS]: planIdsTag(this, this.usagePlans),
         [SecretTag.GRACE_PERIOD_SECONDS]: String(gracePeriod.toSeconds()),
         [SecretTag.KEY_PREFIX]: keyPrefix,
         [SecretTag.SERVICE]: service.serviceName,
@@ -250,17 +247,19 @@ export class ManagedApiKey extends Construct {
       // Destroyed before the teardown runs, so the teardown finds this secret gone.
       dependsOn: [service.teardown],
     });
-    this.secretArn = secret.arn;
+    this.secret = secret;
+    // Each read of a resource attribute makes a new token (with a stack trace): read once.
+    const secretId = secret.id;
 
     const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
-      secretId: secret.id,
+      secretId,
       secretString: JSON.stringify(bootstrapValue(props.consumer)),
       versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
       lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
     });
 
     new SecretsmanagerSecretRotation(this, 'Rotation', {
-      secretId: secret.id,
+      secretId,
       rotationLambdaArn: service.functionArn,
       rotationRules: {
         scheduleExpression: schedule.expressionString,
@@ -269,6 +268,35 @@ export class ManagedApiKey extends Construct {
       dependsOn: [placeholder, service.invokePermission],
     });
   }
+
+  /** ARN of the consumer's secret. */
+  get secretArn(): string {
+    return this.secret.arn;
+  }
+}
+
+/** Per stack, the usage-plans tag already built for a set of plans (keyed by their paths). */
+const planIdTags = new WeakMap<TerraformStack, Map<string, string>>();
+
+/**
+ * The usage-plans tag: the plans' ids joined by {@link PLAN_ID_SEPARATOR}, resolved by
+ * Terraform. Consumers of the same plans share one expression, so a stack of thousands of
+ * consumers builds (and cdktf resolves) a handful of them, not one each.
+ */
+function planIdsTag(scope: Construct, plans: readonly UsagePlan[]): string {
+  const stack = TerraformStack.of(scope);
+  let tags = planIdTags.get(stack);
+  if (!tags) planIdTags.set(stack, (tags = new Map()));
+  const key = plans.map((plan) => plan.node.path).join('\n');
+  let tag = tags.get(key);
+  if (tag === undefined) {
+    tag = Fn.join(
+      PLAN_ID_SEPARATOR,
+      plans.map((plan) => plan.usagePlanId)
+    );
+    tags.set(key, tag);
+  }
+  return tag;
 }
 
 function validateWindow(

@@ -23,7 +23,7 @@ import {
 } from '../contract/events';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
-import { lambdaBundleDir } from './lambda-bundle';
+import { lambdaBundleZip } from './lambda-bundle';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
 import { requirePattern } from './validation';
@@ -275,9 +275,10 @@ export class RotationService extends Construct {
       ),
     });
 
+    // Zipped at build time: an ARCHIVE asset would spawn a zip process on every synth.
     const bundle = new TerraformAsset(this, 'Bundle', {
-      path: lambdaBundleDir('rotation'),
-      type: AssetType.ARCHIVE,
+      path: lambdaBundleZip('rotation'),
+      type: AssetType.FILE,
     });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,

@@ -193,6 +193,35 @@ describe('ManagedApiKey', () => {
     expect(Object.keys(json.resource.aws_secretsmanager_secret)).toHaveLength(3);
   });
 
+  test('tags each secret with its own plans when consumers share some plans and not others', () => {
+    const stack = newStack();
+    const gold = planIn(stack, 'Gold');
+    const free = planIn(stack, 'Free');
+    const plansOf: Record<string, UsagePlan[]> = {
+      a: [gold],
+      b: [gold, free],
+      c: [gold],
+      d: [free, gold],
+    };
+    for (const [consumer, usagePlans] of Object.entries(plansOf))
+      new ManagedApiKey(stack, consumer, { consumer, usagePlans });
+    const tags = Object.fromEntries(
+      resourcesOf(synthJson(stack), 'aws_secretsmanager_secret').map((secret) => {
+        const t = secret.tags as Record<string, string>;
+        return [t['keyplane:consumer'], t['keyplane:usage-plans']];
+      })
+    );
+    const ids = (...names: string[]) =>
+      `\${join(" ", [${names.map((n) => `aws_api_gateway_usage_plan.${n}.id`).join(', ')}])}`;
+    const [goldId, freeId] = ['Gold_83B9B25C', 'Free_762A56CD'];
+    expect(tags).toEqual({
+      a: ids(goldId),
+      b: ids(goldId, freeId),
+      c: ids(goldId),
+      d: ids(freeId, goldId),
+    });
+  });
+
   describe('validation', () => {
     test.each<[string, Partial<ManagedApiKeyProps>, RegExp]>([
       [

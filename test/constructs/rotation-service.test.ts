@@ -52,7 +52,7 @@ describe('RotationService', () => {
         },
       },
     });
-    expect(fn.filename).toMatch(/^assets\/Rotation_Bundle_[0-9A-F]+\/[0-9A-F]+\/archive\.zip$/);
+    expect(fn.filename).toMatch(/^assets\/Rotation_Bundle_[0-9A-F]+\/[0-9A-F]+\/rotation\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
 
