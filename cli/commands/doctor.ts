@@ -3,11 +3,11 @@
  * 1 with findings.
  */
 import { findDrift } from '../drift';
+import { unknownService } from '../errors';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { readInventory, readPlanMembers, serviceNames } from '../inventory';
 import type { Session } from '../session';
 import { statusesOf } from '../status';
-import { unknownService } from '../errors';
 
 export interface DoctorOptions {
   /** Minutes after which an AWSPENDING version counts as stuck. @default 60 */

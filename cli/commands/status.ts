@@ -2,8 +2,8 @@
  * `keyplane status`: one row per consumer: plans, current key id and age, next rotation,
  * retiring keys, health.
  */
-import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { readSelectedStatus } from '../consumer-lookup';
+import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import type { Session } from '../session';
 import { formatStatusTable, statusJson } from '../status';
 

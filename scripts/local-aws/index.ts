@@ -15,6 +15,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { LOCAL_AWS_STATE_FILE } from '../../cli/local-emulator';
 
 export interface LocalAws {
   /** http://127.0.0.1:<port>, or KEYPLANE_AWS_ENDPOINT when that is set. */
@@ -53,7 +54,8 @@ const LAUNCHER = path.join(HERE, 'launcher.py');
 export const KEYPLANE_DIR = path.join(ROOT, '.keyplane');
 export const VENV_DIR = path.join(KEYPLANE_DIR, 'venv');
 export const STATE_DIR = path.join(KEYPLANE_DIR, 'local-aws');
-export const STATE_FILE = path.join(STATE_DIR, 'state.json');
+/** Read by the keyplane CLI too, which uses a live emulator recorded here by default. */
+export const STATE_FILE = path.join(ROOT, LOCAL_AWS_STATE_FILE);
 export const LAUNCHER_LOG = path.join(STATE_DIR, 'launcher.log');
 /** One file per Lambda function: <LAMBDA_LOG_DIR>/<function name>.log. */
 export const LAMBDA_LOG_DIR = path.join(STATE_DIR, 'logs');

@@ -2,6 +2,9 @@
  * An in-process CLI run against mocked AWS clients: a consumer world (secrets, keys, plans)
  * the mocks answer from, and a terminal that records what the CLI wrote.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import {
   APIGatewayClient,
   ApiKey,
@@ -17,9 +20,6 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { runCli } from '../../cli/program';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');

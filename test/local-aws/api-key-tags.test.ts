@@ -356,7 +356,18 @@ describe('GetUsage', () => {
       usagePlanId: plan.id,
       startDate: '2026-03-30',
       endDate: '2026-04-01',
-      items: { [a]: [[0, 500], [0, 500], [0, 500]], [b]: [[0, 500], [0, 500], [0, 500]] },
+      items: {
+        [a]: [
+          [0, 500],
+          [0, 500],
+          [0, 500],
+        ],
+        [b]: [
+          [0, 500],
+          [0, 500],
+          [0, 500],
+        ],
+      },
     });
     const one = await apigw.send(
       new GetUsageCommand({
@@ -372,17 +383,30 @@ describe('GetUsage', () => {
   it('answers NotFoundException for an unknown plan and BadRequestException for bad dates', async () => {
     await expect(
       apigw.send(
-        new GetUsageCommand({ usagePlanId: 'nosuchplan', startDate: '2026-04-01', endDate: '2026-04-01' })
+        new GetUsageCommand({
+          usagePlanId: 'nosuchplan',
+          startDate: '2026-04-01',
+          endDate: '2026-04-01',
+        })
       )
     ).rejects.toMatchObject({ name: 'NotFoundException' });
     const plan = await apigw.send(new CreateUsagePlanCommand({ name: 'usage-2' }));
     await expect(
       apigw.send(
-        new GetUsageCommand({ usagePlanId: plan.id, startDate: '2026-04-02', endDate: '2026-04-01' })
+        new GetUsageCommand({
+          usagePlanId: plan.id,
+          startDate: '2026-04-02',
+          endDate: '2026-04-01',
+        })
       )
     ).rejects.toMatchObject({ name: 'BadRequestException' });
     await expect(
-      apigw.send(new GetUsageCommand({ usagePlanId: plan.id, startDate: 'April', endDate: '2026-04-01' }))
-    ).rejects.toMatchObject({ name: 'BadRequestException', message: expect.stringMatching(/startDate/) });
+      apigw.send(
+        new GetUsageCommand({ usagePlanId: plan.id, startDate: 'April', endDate: '2026-04-01' })
+      )
+    ).rejects.toMatchObject({
+      name: 'BadRequestException',
+      message: expect.stringMatching(/startDate/),
+    });
   });
 });
