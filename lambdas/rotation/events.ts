@@ -23,7 +23,7 @@ import {
 import type { core } from 'zod/mini';
 import type { RevokeEvent, SweepEvent, TeardownEvent } from '../../contract';
 import { invalidEvent, unknownAction, unsupportedEvent, type RotationStep } from './errors';
-import { excerpt, EXCERPT_LENGTH } from './redaction';
+import { excerpt, EXCERPT_LENGTH, maskKeyLike } from './redaction';
 
 export type { RotationStep } from './errors';
 
@@ -145,9 +145,10 @@ function check<T>(kind: string, schema: ZodMiniType<T>, event: Record<string, un
         (key) => `${safeFieldName(key)} is not a field of a ${kind} event (remove it)`
       );
     }
+    // The path names fields of the schema, not of the input: safe to show as is.
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
     const value = valueAt(event, issue.path);
-    return [`${safeFieldName(field)} must ${ruleOf(issue)}, got ${showValue(value)}`];
+    return [`${field} must ${ruleOf(issue)}, got ${showValue(value)}`];
   });
   throw invalidEvent(kind, problems);
 }
@@ -222,8 +223,13 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * A field name from the event, for a message: key-like runs masked (redaction.ts), then cut to
+ * 40 characters. Lighter than a value's excerpt, so names such as ClientRequestToken stay.
+ */
 function safeFieldName(name: string): string {
-  return excerpt(name);
+  const masked = maskKeyLike(name.replace(/[^\x20-\x7e]/g, '?'));
+  return masked.length > 40 ? `${masked.slice(0, 40)}...` : masked;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
