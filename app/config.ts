@@ -114,12 +114,18 @@ const s3Backend = z.strictObject({
 const environment = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"'),
   backend: z
-    .union([
-      z.strictObject({ s3: s3Backend }),
-      z.strictObject({
-        local: z.strictObject({ path: z.string().min(1).describe('State file path.') }),
-      }),
-    ])
+    .union(
+      [
+        z.strictObject({ s3: s3Backend }),
+        z.strictObject({
+          local: z.strictObject({ path: z.string().min(1).describe('State file path.') }),
+        }),
+      ],
+      {
+        error:
+          'must be {"s3": {"bucket", "key", "region", "dynamodbTable"?}} or {"local": {"path"}}, each a non-empty string',
+      }
+    )
     .optional()
     .describe(
       'Where Terraform keeps state. Default: terraform.<environment>.tfstate in the working folder.'

@@ -20,7 +20,7 @@ const DEMO_STAGE_EXEMPTIONS: [string, string][] = [
   ],
   [
     'CKV2_AWS_4',
-    'No execution logging level: same reason as CKV_AWS_76, the account-wide CloudWatch role is not the example app\'s to set.',
+    "No execution logging level: same reason as CKV_AWS_76, the account-wide CloudWatch role is not the example app's to set.",
   ],
   [
     'CKV_AWS_120',

@@ -75,6 +75,10 @@ const LOG_RETENTION_DAYS = [
   3653,
 ];
 const SINGLETON_ID = 'KeyplaneRotation';
+/** An EventBridge schedule: rate(1 minute|N minutes|hours|days) or a 6-field cron(). */
+const EVENTBRIDGE_SCHEDULE =
+  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 
 /** The service name a stack's rotation service gets unless one is given: `keyplane-<stack>`. */
 export function defaultServiceName(stackId: string): string {
@@ -172,6 +176,23 @@ export class RotationService extends Construct {
         'be at least 1h, so a mistaken retirement can be undone'
       );
     }
+    const sweepSchedule = props.sweepSchedule ?? 'rate(1 hour)';
+    requirePattern(
+      path,
+      'sweepSchedule',
+      sweepSchedule,
+      EVENTBRIDGE_SCHEDULE,
+      'be an EventBridge schedule: rate(1 minute|hour|day), rate(N minutes|hours|days) or cron() with six fields'
+    );
+    (props.alarmActions ?? []).forEach((arn, i) =>
+      requirePattern(
+        path,
+        `alarmActions[${i}]`,
+        arn,
+        ARN,
+        'be an ARN (arn:aws:sns:<region>:<account>:<topic>)'
+      )
+    );
     const reservedConcurrency = props.reservedConcurrency ?? 10;
     if (!Number.isSafeInteger(reservedConcurrency) || reservedConcurrency < 1) {
       throw invalidValue(path, 'reservedConcurrency', reservedConcurrency, 'be a positive integer');
@@ -308,7 +329,7 @@ export class RotationService extends Construct {
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {
       name: `${this.serviceName}-sweep`,
       description: `keyplane ${this.serviceName}: retires, deletes and reconciles managed API keys`,
-      scheduleExpression: props.sweepSchedule ?? 'rate(1 hour)',
+      scheduleExpression: sweepSchedule,
     });
     new CloudwatchEventTarget(this, 'SweepTarget', {
       rule: sweep.name,

@@ -371,6 +371,26 @@ describe('RotationService', () => {
         { reservedConcurrency: 0 },
         /test\/Rotation: reservedConcurrency must be a positive integer, got 0/,
       ],
+      [
+        'reservedConcurrency is fractional',
+        { reservedConcurrency: 1.5 },
+        /test\/Rotation: reservedConcurrency must be a positive integer, got 1.5/,
+      ],
+      [
+        'sweepSchedule is not an EventBridge schedule',
+        { sweepSchedule: 'every hour' },
+        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields, got "every hour"/,
+      ],
+      [
+        'sweepSchedule says 1 hours',
+        { sweepSchedule: 'rate(1 hours)' },
+        /sweepSchedule must be an EventBridge schedule.*, got "rate\(1 hours\)"/,
+      ],
+      [
+        'an alarm action is not an ARN',
+        { alarmActions: ['oncall-topic'] },
+        /test\/Rotation: alarmActions\[0\] must be an ARN \(arn:aws:sns:<region>:<account>:<topic>\), got "oncall-topic"/,
+      ],
     ])('fails when %s', (_case, props, message) => {
       expect(() => new RotationService(newStack(), 'Rotation', props)).toThrow(message);
     });
