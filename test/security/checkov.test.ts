@@ -42,11 +42,11 @@ describe('checkov over the example app', () => {
   let resources: Map<string, { type: string; json: ResourceJson }>;
 
   beforeAll(async () => {
-    execFileSync(
-      path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
-      ['synth', '--output', outdir],
-      { cwd: ROOT, env: terraformEnv(), stdio: 'pipe' }
-    );
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {
+      cwd: ROOT,
+      env: terraformEnv(),
+      stdio: 'pipe',
+    });
     resources = resourcesByName();
     report = await runCheckov(path.join(outdir, 'stacks'));
   });
