@@ -1,4 +1,7 @@
-/** Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform), e2e (moto). */
+/**
+ * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
+ * security (checkov), e2e (moto).
+ */
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -25,6 +28,11 @@ module.exports = {
       displayName: 'validate',
       testMatch: ['<rootDir>/test/validate/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+    },
+    {
+      ...base,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.test.ts'],
     },
     {
       ...base,

@@ -205,14 +205,20 @@ const environment = z.strictObject({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"')
     .describe('AWS region of the stack.'),
   backend: z
-    .union([
-      z.strictObject({ s3: s3Backend.describe('Remote state in S3.') }),
-      z.strictObject({
-        local: z
-          .strictObject({ path: z.string().min(1).describe('State file path.') })
-          .describe('State in a local file.'),
-      }),
-    ])
+    .union(
+      [
+        z.strictObject({ s3: s3Backend.describe('Remote state in S3.') }),
+        z.strictObject({
+          local: z
+            .strictObject({ path: z.string().min(1).describe('State file path.') })
+            .describe('State in a local file.'),
+        }),
+      ],
+      {
+        error:
+          'must be {"s3": {"bucket", "key", "region", "dynamodbTable"?}} or {"local": {"path"}}, each a non-empty string',
+      }
+    )
     .optional()
     .describe(
       'Where Terraform keeps state. Default: terraform.<environment>.tfstate in the working folder.'

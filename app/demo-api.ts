@@ -7,6 +7,34 @@ import { ApiGatewayResource } from '@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from '@cdktf/provider-aws/lib/api-gateway-rest-api';
 import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';
 import { Construct } from 'constructs';
+import { suppressScannerCheck } from '../constructs/scanner-suppression';
+
+/**
+ * Checks the demo stage is exempt from, and why: it is a MOCK API for trying keys, with no
+ * backend, no data and no traffic but the operator's own.
+ */
+const DEMO_STAGE_EXEMPTIONS: [string, string][] = [
+  [
+    'CKV_AWS_76',
+    'No access logging: a MOCK demo API; stage logs need the account-wide API Gateway CloudWatch role, which an example app must not change.',
+  ],
+  [
+    'CKV2_AWS_4',
+    "No execution logging level: same reason as CKV_AWS_76, the account-wide CloudWatch role is not the example app's to set.",
+  ],
+  [
+    'CKV_AWS_120',
+    'No cache: MOCK answers cost nothing to compute, and a cache cluster is billed by the hour.',
+  ],
+  [
+    'CKV2_AWS_29',
+    'No WAF: the demo API has no backend to protect; API keys, usage-plan quotas and throttles limit every caller.',
+  ],
+  [
+    'CKV2_AWS_51',
+    'No client certificate: it authenticates API Gateway to an HTTP backend, and the MOCK integration has none.',
+  ],
+];
 
 /** Properties of a {@link DemoApi}. */
 export interface DemoApiProps {
@@ -30,6 +58,7 @@ export class DemoApi extends Construct {
       name: props.name,
       description: 'keyplane demo API: MOCK answers behind API keys',
       endpointConfiguration: { types: ['REGIONAL'] },
+      lifecycle: { createBeforeDestroy: true },
     });
     const pets = new ApiGatewayResource(this, 'Pets', {
       restApiId: this.restApi.id,
@@ -44,6 +73,11 @@ export class DemoApi extends Construct {
         authorization: 'NONE',
         apiKeyRequired: true,
       });
+      suppressScannerCheck(
+        method,
+        'CKV2_AWS_53',
+        `No request validator: ${httpMethod} /pets takes no parameters or body to validate; the MOCK integration answers a fixed document.`
+      );
       const integration = new ApiGatewayIntegration(this, `${httpMethod}Integration`, {
         restApiId: this.restApi.id,
         resourceId: pets.id,
@@ -77,6 +111,8 @@ export class DemoApi extends Construct {
       restApiId: this.restApi.id,
       deploymentId: deployment.id,
       stageName: props.stageName,
+      xrayTracingEnabled: true,
     });
+    for (const [id, reason] of DEMO_STAGE_EXEMPTIONS) suppressScannerCheck(this.stage, id, reason);
   }
 }

@@ -14,17 +14,17 @@ const UNIT_SECONDS = { m: 60, h: 3600, d: 86400 } as const;
 export class Duration {
   /** A duration of `amount` minutes. */
   static minutes(amount: number): Duration {
-    return new Duration(amount * UNIT_SECONDS.m);
+    return Duration.of('minutes', amount, UNIT_SECONDS.m);
   }
 
   /** A duration of `amount` hours. */
   static hours(amount: number): Duration {
-    return new Duration(amount * UNIT_SECONDS.h);
+    return Duration.of('hours', amount, UNIT_SECONDS.h);
   }
 
   /** A duration of `amount` days. */
   static days(amount: number): Duration {
-    return new Duration(amount * UNIT_SECONDS.d);
+    return Duration.of('days', amount, UNIT_SECONDS.d);
   }
 
   /** Parses `<whole number><m|h|d>`, e.g. `30m`, `24h`, `7d`. */
@@ -39,6 +39,19 @@ export class Duration {
       );
     }
     return new Duration(Number(match[1]) * UNIT_SECONDS[match[2] as keyof typeof UNIT_SECONDS]);
+  }
+
+  private static of(unit: string, amount: number, unitSeconds: number): Duration {
+    const seconds = amount * unitSeconds;
+    if (!Number.isFinite(amount) || amount < 0 || !Number.isSafeInteger(seconds)) {
+      throw invalidValue(
+        `Duration.${unit}`,
+        'amount',
+        amount,
+        'be a non-negative number that makes whole seconds'
+      );
+    }
+    return new Duration(seconds);
   }
 
   private constructor(private readonly seconds: number) {}

@@ -6,3 +6,4 @@ export * from './rotation-service';
 export * from './usage-plan';
 export { SecretTag, KeyTag, PLAN_ID_SEPARATOR } from '../contract/tags';
 export type { IssuedKeyValue, BootstrapValue, SecretValue } from '../contract/secret-value';
+export * from './scanner-suppression';

@@ -119,6 +119,11 @@ export interface ManagedApiKeyProps {
 const CONSUMER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
 const DEFAULT_PREFIX_LENGTH = 24;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** Secrets Manager's longest secret name. */
+const MAX_SECRET_NAME_LENGTH = 512;
+/** Tag keys keyplane writes on the secret; user tags may not use the prefix. */
+const RESERVED_TAG_PREFIX = 'keyplane:';
 
 /**
  * One API consumer's key: a Secrets Manager secret that always names the key to use, rotated
@@ -200,6 +205,17 @@ export class ManagedApiKey extends Construct {
       'hold only letters, digits and /_+=.@-'
     );
     if (props.healthCheckUrl !== undefined) validateHealthCheckUrl(path, props.healthCheckUrl);
+    validateReplicaRegions(path, props.replicaRegions ?? []);
+    for (const tag of Object.keys(props.tags ?? {})) {
+      if (tag.startsWith(RESERVED_TAG_PREFIX)) {
+        throw invalidValue(
+          path,
+          'tags key',
+          tag,
+          `not start with "${RESERVED_TAG_PREFIX}" (keyplane writes those tags: the consumer's policy)`
+        );
+      }
+    }
 
     if (props.dedicatedPlan) {
       this.dedicatedPlan = new UsagePlan(this, 'DedicatedPlan', {
@@ -228,6 +244,14 @@ export class ManagedApiKey extends Construct {
     service.addReaders(readers);
 
     this.secretName = `${service.secretPrefix}${secretSuffix}`;
+    if (this.secretName.length > MAX_SECRET_NAME_LENGTH) {
+      throw invalidValue(
+        path,
+        'secretName',
+        secretSuffix,
+        `keep the full secret name within Secrets Manager's ${MAX_SECRET_NAME_LENGTH} characters (with prefix ${service.secretPrefix} it is ${this.secretName.length})`
+      );
+    }
     const secret = new SecretsmanagerSecret(this, 'Secret', {
       name: this.secretName,
       description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
@@ -351,6 +375,26 @@ function validateHealthCheckUrl(path: string, url: string): void {
     /^[A-Za-z0-9 _.:/=+\-@]{1,256}$/,
     'fit in a secret tag: at most 256 of letters, digits and _.:/=+-@ (no query string)'
   );
+}
+
+function validateReplicaRegions(path: string, regions: readonly string[]): void {
+  regions.forEach((region, i) => {
+    requirePattern(
+      path,
+      `replicaRegions[${i}]`,
+      region,
+      REGION,
+      'be an AWS region such as "eu-west-1"'
+    );
+    if (regions.indexOf(region) !== i) {
+      throw invalidValue(
+        path,
+        `replicaRegions[${i}]`,
+        region,
+        'not repeat a region listed before it'
+      );
+    }
+  });
 }
 
 function validatePlans(path: string, plans: readonly UsagePlan[]): void {

@@ -113,6 +113,14 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         Action: ['sqs:SendMessage'],
         Resource: [scope.deadLetterQueueArn],
       },
+      {
+        // Active tracing: Lambda sends the invocation's segments with the function's role.
+        // X-Ray's write actions have no resource-level permissions.
+        Sid: 'SendTraces',
+        Effect: 'Allow',
+        Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+        Resource: ['*'],
+      },
     ],
   };
 }

@@ -74,6 +74,10 @@ export function unsupportedEvent(received: string): InvalidEventError {
   );
 }
 
+export function unknownAction(rule: string, got: string): InvalidEventError {
+  return new InvalidEventError(`unsupported event: action must ${rule}, got ${got}`);
+}
+
 export function invalidEvent(kind: string, problems: readonly string[]): InvalidEventError {
   return new InvalidEventError(`invalid ${kind} event: ${problems.join('; ')}`);
 }

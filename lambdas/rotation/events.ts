@@ -1,12 +1,29 @@
 /**
- * The events the function accepts, validated at the door: Secrets Manager's rotation steps,
- * the hourly sweep, a revoke and Terraform's teardown. A rejected event is described by its field names and types,
- * never by its values (a value could be a key).
+ * The events the function accepts, validated at the door, before any AWS call: Secrets
+ * Manager's rotation steps, the hourly sweep, a revoke and Terraform's teardown. A rejected
+ * event is described field by field: the field, the rule it broke and a short excerpt of the
+ * value with anything key-like masked (redaction.ts `excerpt`), so a key sent by mistake is
+ * never repeated.
+ *
+ * zod/mini, imported by name, validates: it adds about 16 KB to the bundle where the full zod
+ * added 455 KB; its issues carry codes and limits, and `ruleOf` words them.
  */
-import { z } from 'zod';
+import {
+  enum as oneOf,
+  literal,
+  looseObject,
+  maxLength,
+  minLength,
+  optional,
+  regex,
+  strictObject,
+  string,
+  type ZodMiniType,
+} from 'zod/mini';
+import type { core } from 'zod/mini';
 import type { RevokeEvent, SweepEvent, TeardownEvent } from '../../contract';
-import { invalidEvent, unsupportedEvent, type RotationStep } from './errors';
-import { maskKeyLike } from './redaction';
+import { invalidEvent, unknownAction, unsupportedEvent, type RotationStep } from './errors';
+import { excerpt, EXCERPT_LENGTH, maskKeyLike } from './redaction';
 
 export type { RotationStep } from './errors';
 
@@ -44,43 +61,44 @@ const MAX_SECRET_ID_LENGTH = 2048;
 /** Longest cursor a sweep returns, with room to spare. */
 const MAX_CURSOR_LENGTH = 512;
 
-const secretId = z.string().min(1).max(MAX_SECRET_ID_LENGTH);
+const secretId = string().check(minLength(1), maxLength(MAX_SECRET_ID_LENGTH));
 
 /** Secrets Manager sends more fields over time (RotationToken): unknown fields are allowed. */
-const rotationSchema = z.looseObject({
+const rotationSchema = looseObject({
   SecretId: secretId,
   // A version id: 32-64 characters; it becomes part of a key name and a tag value.
-  ClientRequestToken: z
-    .string()
-    .min(32)
-    .max(64)
-    .regex(/^[A-Za-z0-9_.:/=+@-]+$/, 'must be letters, digits or _ . : / = + - @'),
-  Step: z.enum(ROTATION_STEPS),
+  ClientRequestToken: string().check(
+    minLength(32),
+    maxLength(64),
+    regex(/^[A-Za-z0-9_.:/=+@-]+$/, 'hold only letters, digits and _ . : / = + - @')
+  ),
+  Step: oneOf(ROTATION_STEPS),
 });
 
-const sweepSchema = z.strictObject({
-  action: z.literal('sweep'),
-  cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
-}) satisfies z.ZodType<SweepEvent>;
+const sweepSchema = strictObject({
+  action: literal('sweep'),
+  cursor: optional(string().check(minLength(1), maxLength(MAX_CURSOR_LENGTH))),
+}) satisfies ZodMiniType<SweepEvent>;
 
-const revokeSchema = z.strictObject({
-  action: z.literal('revoke'),
+const revokeSchema = strictObject({
+  action: literal('revoke'),
   secretId,
-}) satisfies z.ZodType<RevokeEvent>;
+}) satisfies ZodMiniType<RevokeEvent>;
 
 /**
  * Terraform's lifecycle invocation of the rotation service (contract TeardownEvent):
  * `{action: 'teardown'}` plus, under TEARDOWN_TERRAFORM_KEY ('tf'), `{action: 'create' |
  * 'update' | 'delete', prev_input?}` added by Terraform.
  */
-const teardownSchema = z.strictObject({
-  action: z.literal('teardown'),
-  tf: z.looseObject({ action: z.enum(['create', 'update', 'delete']) }).optional(),
-}) satisfies z.ZodType<TeardownEvent>;
+const teardownSchema = strictObject({
+  action: literal('teardown'),
+  tf: optional(looseObject({ action: oneOf(['create', 'update', 'delete']) })),
+}) satisfies ZodMiniType<TeardownEvent>;
 
 const ROTATION_FIELDS = ['SecretId', 'ClientRequestToken', 'Step'];
+const ACTIONS = ['sweep', 'revoke', 'teardown'];
 
-/** Validates an invocation event; throws an InvalidEventError that never repeats a value. */
+/** Validates an invocation event; throws an InvalidEventError naming field, rule and value. */
 export function parseEvent(event: unknown): ParsedEvent {
   if (!isRecord(event)) {
     throw unsupportedEvent(describeShape(event));
@@ -102,9 +120,7 @@ export function parseEvent(event: unknown): ParsedEvent {
         ? { kind: 'teardown' }
         : { kind: 'teardown', terraformAction: parsed.tf.action };
     }
-    throw unsupportedEvent(
-      `${describeShape(event)}, and action is not 'sweep', 'revoke' or 'teardown'`
-    );
+    throw unknownAction(`be one of ${ACTIONS.map(quote).join(', ')}`, showValue(event.action));
   }
   if (ROTATION_FIELDS.some((field) => field in event)) {
     const parsed = check('rotation', rotationSchema, event);
@@ -118,24 +134,79 @@ export function parseEvent(event: unknown): ParsedEvent {
   throw unsupportedEvent(describeShape(event));
 }
 
-function check<T>(kind: string, schema: z.ZodType<T>, event: Record<string, unknown>): T {
+function check<T>(kind: string, schema: ZodMiniType<T>, event: Record<string, unknown>): T {
   const result = schema.safeParse(event);
   if (result.success) {
     return result.data;
   }
-  // zod's messages name the expectation and the received type, never the input value.
-  const problems = result.error.issues.map((issue) => {
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(
+        (key) => `${safeFieldName(key)} is not a field of a ${kind} event (remove it)`
+      );
+    }
+    // The path names fields of the schema, not of the input: safe to show as is.
     const field = issue.path.length > 0 ? issue.path.map(String).join('.') : 'event';
-    return `${safeFieldName(field)}: ${maskKeyLike(issue.message)}`;
+    const value = valueAt(event, issue.path);
+    return [`${field} must ${ruleOf(issue)}, got ${showValue(value)}`];
   });
   throw invalidEvent(kind, problems);
+}
+
+/** The rule an issue reports, worded to follow "<field> must". */
+function ruleOf(issue: core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `be ${article(issue.expected)}`;
+    case 'too_small':
+      return `have at least ${issue.minimum} characters`;
+    case 'too_big':
+      return `have at most ${issue.maximum} characters`;
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `be ${quote(issue.values[0])}`
+        : `be one of ${issue.values.map(quote).join(', ')}`;
+    default:
+      // Custom rules (the token's character set) carry their own wording.
+      return issue.message;
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function quote(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A field's value for a message: short, and with anything key-like masked. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing (the field is missing)';
+  if (value === null) return 'null';
+  if (typeof value === 'string') {
+    const shown = quote(excerpt(value));
+    return value.length > EXCERPT_LENGTH ? `${shown} (${value.length} characters)` : shown;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  return `a ${typeof value}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = root;
+  for (const key of path) {
+    if (!isRecord(node)) return undefined;
+    node = node[key as string];
+  }
+  return node;
 }
 
 /** "an object with fields a (string), b (number)" — names and types only. */
 export function describeShape(event: unknown): string {
   if (event === null) return 'null';
   if (Array.isArray(event)) return 'an array';
-  if (!isRecord(event)) return `a ${typeof event}`;
+  if (!isRecord(event)) return `a ${typeof event}: ${showValue(event)}`;
   const names = Object.keys(event);
   if (names.length === 0) return 'an empty object';
   const shown = names
@@ -152,10 +223,13 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/**
+ * A field name from the event, for a message: key-like runs masked (redaction.ts), then cut to
+ * 40 characters. Lighter than a value's excerpt, so names such as ClientRequestToken stay.
+ */
 function safeFieldName(name: string): string {
-  const printable = name.replace(/[^\x20-\x7e]/g, '?');
-  const short = printable.length > 40 ? `${printable.slice(0, 40)}...` : printable;
-  return maskKeyLike(short);
+  const masked = maskKeyLike(name.replace(/[^\x20-\x7e]/g, '?'));
+  return masked.length > 40 ? `${masked.slice(0, 40)}...` : masked;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -33,6 +33,21 @@ export function maskKeyLike(text: string): string {
   );
 }
 
+/** Runs of letters and digits this long are masked in excerpts: shorter than any key value. */
+const EXCERPT_RUN = /[A-Za-z0-9]{16,}/g;
+/** Characters of untrusted text an excerpt keeps. */
+export const EXCERPT_LENGTH = 48;
+
+/**
+ * A short, printable rendering of untrusted text (an event field) for an error message: every
+ * run of 16 or more letters and digits is masked first (a key value is one run of 38 or more,
+ * so no part of it survives the cut), then the text is cut to EXCERPT_LENGTH characters.
+ */
+export function excerpt(text: string): string {
+  const masked = text.replace(/[^\x20-\x7e]/g, '?').replace(EXCERPT_RUN, REDACTED);
+  return masked.length > EXCERPT_LENGTH ? `${masked.slice(0, EXCERPT_LENGTH)}...` : masked;
+}
+
 /** A copy of a log payload that is safe to write: secrets masked, errors flattened. */
 export function redact(input: unknown): unknown {
   return redactValue(input, 0, new WeakSet<object>());

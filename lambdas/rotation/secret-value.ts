@@ -2,27 +2,33 @@
  * Reading and writing the secret's JSON (contract/secret-value.ts). A value that does not parse
  * is reported by its kind only: the text may hold a key.
  */
-import { z } from 'zod';
+import {
+  array,
+  literal,
+  maxLength,
+  minLength,
+  object,
+  regex,
+  string,
+  type ZodMiniType,
+} from 'zod/mini';
 import { SECRET_FORMAT, type BootstrapValue, type IssuedKeyValue } from '../../contract';
 
-const issuedSchema = z.object({
-  format: z.literal(SECRET_FORMAT),
-  keyId: z.string().min(1).max(128),
-  value: z
-    .string()
-    .min(20)
-    .max(128)
-    .regex(/^[A-Za-z0-9]+$/),
-  consumer: z.string().min(1),
-  usagePlanIds: z.array(z.string()),
-  createdAt: z.string(),
-}) satisfies z.ZodType<IssuedKeyValue>;
+// zod/mini keeps the bundle small (see events.ts).
+const issuedSchema = object({
+  format: literal(SECRET_FORMAT),
+  keyId: string().check(minLength(1), maxLength(128)),
+  value: string().check(minLength(20), maxLength(128), regex(/^[A-Za-z0-9]+$/)),
+  consumer: string().check(minLength(1)),
+  usagePlanIds: array(string()),
+  createdAt: string(),
+}) satisfies ZodMiniType<IssuedKeyValue>;
 
-const bootstrapSchema = z.object({
-  format: z.literal(SECRET_FORMAT),
-  bootstrap: z.literal(true),
-  consumer: z.string(),
-}) satisfies z.ZodType<BootstrapValue>;
+const bootstrapSchema = object({
+  format: literal(SECRET_FORMAT),
+  bootstrap: literal(true),
+  consumer: string(),
+}) satisfies ZodMiniType<BootstrapValue>;
 
 /** What a secret version holds. */
 export type VersionContent =

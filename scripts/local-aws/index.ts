@@ -10,12 +10,12 @@
  * KEYPLANE_AWS_ENDPOINT is set, that emulator (moto or LocalStack) is used instead and
  * nothing is started. Progress goes to stderr, so `env` output on stdout can be eval'ed.
  */
-import { spawn, spawnSync } from 'child_process';
-import { createHash } from 'crypto';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { LOCAL_AWS_STATE_FILE } from '../../cli/local-emulator';
+import { ensurePythonVenv } from '../python-venv';
 
 export interface LocalAws {
   /** http://127.0.0.1:<port>, or KEYPLANE_AWS_ENDPOINT when that is set. */
@@ -59,12 +59,11 @@ export const STATE_FILE = path.join(ROOT, LOCAL_AWS_STATE_FILE);
 export const LAUNCHER_LOG = path.join(STATE_DIR, 'launcher.log');
 /** One file per Lambda function: <LAMBDA_LOG_DIR>/<function name>.log. */
 export const LAMBDA_LOG_DIR = path.join(STATE_DIR, 'logs');
-const VENV_STAMP = path.join(VENV_DIR, '.keyplane-requirements.sha256');
-const VENV_INSTALL_LOG = path.join(KEYPLANE_DIR, 'venv-install.log');
 const START_LOCK = path.join(STATE_DIR, 'start.lock');
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = Number(process.env.KEYPLANE_LOCAL_AWS_START_TIMEOUT_MS ?? 60_000);
+/** Longest a first start may wait for another caller's venv install. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 export function defaultRegion(): string {
@@ -91,126 +90,18 @@ export function localAwsEnv(endpoint: string, region = defaultRegion()): Record<
 
 // ---------------------------------------------------------------------------- venv
 
-function venvPython(): string {
-  return process.platform === 'win32'
-    ? path.join(VENV_DIR, 'Scripts', 'python.exe')
-    : path.join(VENV_DIR, 'bin', 'python');
-}
-
-function hostPython(): string {
-  const candidates = process.env.KEYPLANE_PYTHON
-    ? [process.env.KEYPLANE_PYTHON]
-    : ['python3', 'python'];
-  for (const candidate of candidates) {
-    const probe = spawnSync(
-      candidate,
-      ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
-      {
-        encoding: 'utf8',
-      }
-    );
-    if (probe.status !== 0) continue;
-    const [major, minor] = probe.stdout.trim().split('.').map(Number);
-    if (major === 3 && minor >= 9) return candidate;
-    throw new Error(`${candidate} is Python ${probe.stdout.trim()}; moto needs Python >= 3.9`);
-  }
-  throw new Error(
-    `No Python 3 found (tried ${candidates.join(', ')}); install it or set KEYPLANE_PYTHON`
-  );
-}
-
-function requirementsHash(): string {
-  return createHash('sha256').update(fs.readFileSync(REQUIREMENTS)).digest('hex');
-}
-
-/** Runs a command with output to `logFile`; rejects (naming the log) on failure or timeout. */
-function runLogged(
-  cmd: string,
-  args: string[],
-  logFile: string,
-  onLine?: (line: string) => void
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const log = fs.createWriteStream(logFile, { flags: 'a' });
-    log.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
-    const timer = setTimeout(() => child.kill('SIGKILL'), INSTALL_TIMEOUT_MS);
-    let pending = '';
-    const onData = (chunk: Buffer) => {
-      log.write(chunk);
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach((line) => onLine?.(line));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      log.end(() => reject(new Error(`${cmd} could not run: ${err.message}`)));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      log.end(() =>
-        code === 0
-          ? resolve()
-          : reject(
-              new Error(
-                `${path.basename(cmd)} ${args.slice(0, 3).join(' ')} failed ` +
-                  `(${signal ?? `exit ${code}`}); see ${logFile}`
-              )
-            )
-      );
-    });
-  });
-}
-
 /**
- * Makes .keyplane/venv hold exactly requirements.txt. Recreated from scratch when
- * requirements.txt changed since the last successful install (hash stamp in the venv).
+ * Makes .keyplane/venv hold exactly requirements.txt (moto), installed on first use and again
+ * when requirements.txt changes.
  */
-export async function ensureVenv(): Promise<string> {
-  const wanted = requirementsHash();
-  const stamp = fs.existsSync(VENV_STAMP) ? fs.readFileSync(VENV_STAMP, 'utf8').trim() : '';
-  if (stamp === wanted && fs.existsSync(venvPython())) return venvPython();
-
-  const started = Date.now();
-  const python = hostPython();
-  fs.mkdirSync(KEYPLANE_DIR, { recursive: true });
-  fs.writeFileSync(VENV_INSTALL_LOG, `# ${new Date().toISOString()}\n`);
-  progress(
-    stamp
-      ? 'requirements.txt changed: recreating .keyplane/venv'
-      : 'first run: creating .keyplane/venv and installing moto (about a minute)'
-  );
-  fs.rmSync(VENV_DIR, { recursive: true, force: true });
-  await runLogged(python, ['-m', 'venv', VENV_DIR], VENV_INSTALL_LOG);
-
-  let collected = 0;
-  let installing = false;
-  const heartbeat = setInterval(() => {
-    const s = Math.round((Date.now() - started) / 1000);
-    const phase = installing ? `installing ${collected} packages` : `${collected} packages fetched`;
-    progress(`  pip install: ${phase} (${s}s)`);
-  }, 10_000);
-  try {
-    await runLogged(
-      venvPython(),
-      ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', REQUIREMENTS],
-      VENV_INSTALL_LOG,
-      (line) => {
-        if (/^(Collecting|Processing) /.test(line)) collected += 1;
-        if (line.startsWith('Installing collected packages')) installing = true;
-      }
-    );
-  } finally {
-    clearInterval(heartbeat);
-  }
-  fs.writeFileSync(VENV_STAMP, `${wanted}\n`);
-  progress(
-    `venv ready in ${((Date.now() - started) / 1000).toFixed(1)}s (log: ${VENV_INSTALL_LOG})`
-  );
-  return venvPython();
+export function ensureVenv(): Promise<string> {
+  return ensurePythonVenv({
+    dir: VENV_DIR,
+    requirements: REQUIREMENTS,
+    installLog: path.join(KEYPLANE_DIR, 'venv-install.log'),
+    what: 'moto',
+    log: progress,
+  });
 }
 
 // --------------------------------------------------------------------------- server

@@ -98,6 +98,78 @@ describe('keyplane config', () => {
       /environments\.dev\.rotation\.overdueMargin: must be a whole number followed by m, h or d/,
     ],
     [
+      'a throttle burst is fractional',
+      environment({ usagePlans: { gold: { throttle: { rateLimit: 1, burstLimit: 2.5 } } } }),
+      /environments\.dev\.usagePlans\.gold\.throttle\.burstLimit: .*int.*, got 2\.5/,
+    ],
+    [
+      'a quota offset is negative',
+      environment({ usagePlans: { gold: { quota: { limit: 1, period: 'WEEK', offset: -1 } } } }),
+      /environments\.dev\.usagePlans\.gold\.quota\.offset: .*>=0.*, got -1/,
+    ],
+    [
+      'a method throttle rate is zero',
+      environment({
+        usagePlans: {
+          gold: {
+            apiStages: [
+              {
+                restApiId: 'abc',
+                stage: 'v1',
+                methodThrottles: { '/pets/GET': { rateLimit: 0, burstLimit: 1 } },
+              },
+            ],
+          },
+        },
+      }),
+      /environments\.dev\.usagePlans\.gold\.apiStages\[0\]\.methodThrottles\.\/pets\/GET\.rateLimit: .*>0.*, got 0/,
+    ],
+    [
+      'a plan name has a dot',
+      environment({ usagePlans: { 'gold.v2': {} } }),
+      /environments\.dev\.usagePlans\.gold\.v2: the name must be 1-64 letters, digits/,
+    ],
+    [
+      'reserved concurrency is zero',
+      environment({ rotation: { reservedConcurrency: 0 } }),
+      /environments\.dev\.rotation\.reservedConcurrency: .*>0.*, got 0/,
+    ],
+    [
+      'log retention is fractional',
+      environment({ rotation: { logRetentionDays: 1.5 } }),
+      /environments\.dev\.rotation\.logRetentionDays: .*int.*, got 1\.5/,
+    ],
+    [
+      'deleteRetiredAfter has no unit',
+      environment({ rotation: { deleteRetiredAfter: '7' } }),
+      /environments\.dev\.rotation\.deleteRetiredAfter: must be a whole number followed by m, h or d \(e\.g\. "24h"\), got "7"/,
+    ],
+    [
+      'a recovery window is fractional',
+      environment({ consumers: { acme: { recoveryWindowInDays: 7.5 } } }),
+      /environments\.dev\.consumers\.acme\.recoveryWindowInDays: .*int.*, got 7\.5/,
+    ],
+    [
+      'a health check URL is not a URL',
+      environment({ consumers: { acme: { healthCheckUrl: 'not a url' } } }),
+      /environments\.dev\.consumers\.acme\.healthCheckUrl: Invalid URL, got "not a url"/,
+    ],
+    [
+      'the S3 backend has no bucket',
+      environment({ backend: { s3: { key: 'k', region: 'eu-west-1' } } }),
+      /environments\.dev\.backend: must be \{"s3": \{"bucket", "key", "region", "dynamodbTable"\?\}\} or \{"local": \{"path"\}\}, each a non-empty string$/m,
+    ],
+    [
+      'a tag value is not a string',
+      environment({ tags: { team: 7 } }),
+      /environments\.dev\.tags\.team: .*string.*, got 7/,
+    ],
+    [
+      'the root has an unknown key',
+      { ...environment(), environment: {} },
+      /\(root\): Unrecognized key: "environment"/,
+    ],
+    [
       'no environment is declared',
       { environments: {} },
       /environments: must declare at least one environment/,

@@ -232,7 +232,7 @@ describe('ManagedApiKey', () => {
       [
         'consumer is too long',
         { consumer: 'a'.repeat(65) },
-        /consumer must start with a letter or digit/,
+        /test\/Acme: consumer must start with a letter or digit and hold only letters, digits, "-" and "_", at most 64 characters, got "a{65}"/,
       ],
       [
         'the schedule is not rate or cron',
@@ -242,7 +242,7 @@ describe('ManagedApiKey', () => {
       [
         'the rate unit is minutes',
         { schedule: RotationSchedule.expression('rate(300 minutes)') },
-        /schedule must be rate\(N hours\|days\)/,
+        /test\/Acme: schedule must be rate\(N hours\|days\) or cron\(.*\), six fields, got "rate\(300 minutes\)"/,
       ],
       [
         'the rate is under 4 hours',
@@ -260,12 +260,12 @@ describe('ManagedApiKey', () => {
       [
         'the cron minute is not 0',
         { schedule: RotationSchedule.expression('cron(30 4 * * ? *)') },
-        /schedule must have 0 in the minutes field/,
+        /test\/Acme: schedule must have 0 in the minutes field of a cron\(\) schedule \(Secrets Manager rotates on the hour\), got "cron\(30 4 \* \* \? \*\)"/,
       ],
       [
         'the cron year is not *',
         { schedule: RotationSchedule.expression('cron(0 4 * * ? 2030)') },
-        /schedule must have \* in the year field/,
+        /test\/Acme: schedule must have \* in the year field of a cron\(\) schedule, got "cron\(0 4 \* \* \? 2030\)"/,
       ],
       [
         'the cron has 5 fields',
@@ -275,7 +275,7 @@ describe('ManagedApiKey', () => {
       [
         'the cron is malformed',
         { schedule: RotationSchedule.expression('cron(0 25 * * ? *)') },
-        /schedule must be a valid AWS cron expression/,
+        /test\/Acme: schedule must be a valid AWS cron expression \(.+\), got "cron\(0 25 \* \* \? \*\)"/,
       ],
       [
         'the grace period is not shorter than the interval',
@@ -314,7 +314,7 @@ describe('ManagedApiKey', () => {
       [
         'a reader is not an IAM ARN',
         { readers: ['acme-role'] },
-        /readers\[0\] must be an IAM principal ARN/,
+        /test\/Acme: readers\[0\] must be an IAM principal ARN \(arn:aws:iam::<account>:...\), got "acme-role"/,
       ],
       [
         'the health check URL is not http(s)',
@@ -324,12 +324,37 @@ describe('ManagedApiKey', () => {
       [
         'the health check URL has a query',
         { healthCheckUrl: 'https://example.com/h?x=1' },
-        /healthCheckUrl must fit in a secret tag/,
+        /test\/Acme: healthCheckUrl must fit in a secret tag: at most 256 of letters, digits and _.:\/=\+-@ \(no query string\), got "https:\/\/example.com\/h\?x=1"/,
       ],
       [
         'the secret name has a space',
         { secretName: 'a b' },
         /secretName must hold only letters, digits and \/_\+=.@-, got "a b"/,
+      ],
+      [
+        'the recovery window is fractional',
+        { recoveryWindowInDays: 7.5 },
+        /test\/Acme: recoveryWindowInDays must be 0 or an integer from 7 to 30, got 7.5/,
+      ],
+      [
+        'a replica region is not a region',
+        { replicaRegions: ['Europe'] },
+        /test\/Acme: replicaRegions\[0\] must be an AWS region such as "eu-west-1", got "Europe"/,
+      ],
+      [
+        'a replica region is listed twice',
+        { replicaRegions: ['eu-west-1', 'eu-west-1'] },
+        /test\/Acme: replicaRegions\[1\] must not repeat a region listed before it, got "eu-west-1"/,
+      ],
+      [
+        'a tag uses the keyplane: prefix',
+        { tags: { 'keyplane:consumer': 'someone-else' } },
+        /test\/Acme: tags key must not start with "keyplane:" \(keyplane writes those tags: the consumer's policy\), got "keyplane:consumer"/,
+      ],
+      [
+        'the secret name is longer than Secrets Manager allows',
+        { secretName: 'n'.repeat(510) },
+        /test\/Acme: secretName must keep the full secret name within Secrets Manager's 512 characters \(with prefix keyplane\/test\/ it is 524\), got "n{510}"/,
       ],
       [
         'no plan is given',
@@ -371,6 +396,14 @@ describe('ManagedApiKey', () => {
       expect(() => Testing.synth(stack, true)).toThrow(
         /usagePlans test\/Gold and test\/Free both cover API a stage v1/
       );
+    });
+
+    test('fails when the same plan is named twice', () => {
+      const stack = newStack();
+      const gold = planIn(stack, 'Gold');
+      expect(
+        () => new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [gold, gold] })
+      ).toThrow(/test\/Acme: usagePlans names test\/Gold twice/);
     });
 
     test('fails when a key is in more than 10 plans', () => {

@@ -37,6 +37,26 @@ describe('Duration', () => {
     expect(String(duration)).toBe(shown);
   });
 
+  test.each<[string, () => Duration, RegExp]>([
+    [
+      'a negative number of hours',
+      () => Duration.hours(-1),
+      /Duration.hours: amount must be a non-negative number that makes whole seconds, got -1/,
+    ],
+    [
+      'a fraction of a second',
+      () => Duration.minutes(0.001),
+      /Duration.minutes: amount must be a non-negative number that makes whole seconds, got 0.001/,
+    ],
+    [
+      'an infinite number of days',
+      () => Duration.days(Infinity),
+      /Duration.days: amount must be a non-negative number that makes whole seconds, got Infinity/,
+    ],
+  ])('fails for %s', (_case, make, message) => {
+    expect(make).toThrow(message);
+  });
+
   test.each(['24', '1.5h', 'h', '2w', ' 3h'])('fails when the text is %j', (text) => {
     expect(() => Duration.parse(text)).toThrow(
       new RegExp(

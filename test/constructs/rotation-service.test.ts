@@ -5,7 +5,7 @@ import {
   UsagePlan,
   Duration,
 } from '../../constructs';
-import { rotationPolicy } from '../../constructs/rotation-policy';
+import type { PolicyStatement } from '../../constructs/rotation-policy';
 import { newStack, resourcesOf, synthJson, SynthJson } from '../support/stack';
 
 function stackWithConsumers(count: number, props: RotationServiceProps = {}): SynthJson {
@@ -76,18 +76,6 @@ describe('RotationService', () => {
     });
   });
 
-  test("lets Secrets Manager invoke it for this stack's secrets only", () => {
-    const permissions = resourcesOf(json, 'aws_lambda_permission');
-    const secretsManager = permissions.find((p) => p.principal === 'secretsmanager.amazonaws.com');
-    expect(secretsManager).toMatchObject({
-      action: 'lambda:InvokeFunction',
-      source_account: expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/),
-      source_arn: expect.stringMatching(
-        /^arn:\$\{data\.aws_partition\..+\}:secretsmanager:\$\{data\.aws_region\..+\.name\}:\$\{data\.aws_caller_identity\..+\.account_id\}:secret:keyplane\/test\/\*$/
-      ),
-    });
-  });
-
   test('sweeps hourly through EventBridge with a sweep event', () => {
     expect(only(json, 'aws_cloudwatch_event_rule').schedule_expression).toBe('rate(1 hour)');
     expect(JSON.parse(only(json, 'aws_cloudwatch_event_target').input as string)).toEqual({
@@ -154,69 +142,197 @@ describe('RotationService', () => {
     );
   });
 
-  describe('IAM policy', () => {
+  describe('IAM: every grant, against the documented table', () => {
     const policyOf = (j: SynthJson) => only(j, 'aws_iam_role_policy').policy as string;
+    /** Terraform references (partition, region, account, ARNs of this stack) shown as <t>. */
+    const shape = (text: string) => text.replace(/\$\{[^}]+\}/g, '<t>');
+    const apigw = (p: string) => `arn:<t>:apigateway:<t>::${p}`;
 
-    test('grants exactly the actions the Lambda calls, on scoped resources', () => {
+    /**
+     * Every action the rotation Lambda's role is granted, and the only resources it may act on.
+     * `<t>` is a reference to this stack's own resource (KMS key, log group, queue).
+     * `*` resources: ListSecrets and X-Ray's writes have no resource-level permissions.
+     */
+    const DOCUMENTED_GRANTS: Record<string, string[]> = {
+      'secretsmanager:DescribeSecret': ['arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*'],
+      'secretsmanager:GetSecretValue': ['arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*'],
+      'secretsmanager:PutSecretValue': ['arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*'],
+      'secretsmanager:UpdateSecretVersionStage': [
+        'arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*',
+      ],
+      'secretsmanager:ListSecrets': ['*'],
+      'kms:Decrypt': ['<t>'],
+      'kms:GenerateDataKey': ['<t>'],
+      'apigateway:GET': [
+        apigw('/apikeys'),
+        apigw('/apikeys/*'),
+        apigw('/usageplans'),
+        apigw('/usageplans/*/keys'),
+      ],
+      'apigateway:POST': [apigw('/apikeys'), apigw('/usageplans/*/keys')],
+      'apigateway:PATCH': [apigw('/apikeys/*')],
+      'apigateway:DELETE': [apigw('/apikeys/*'), apigw('/usageplans/*/keys/*')],
+      'apigateway:PUT': [apigw('/tags/*')],
+      'logs:CreateLogStream': ['<t>:*'],
+      'logs:PutLogEvents': ['<t>:*'],
+      'sqs:SendMessage': ['<t>'],
+      'xray:PutTraceSegments': ['*'],
+      'xray:PutTelemetryRecords': ['*'],
+    };
+
+    /** What the policy grants beyond the table: wildcard or undocumented actions, wider resources. */
+    function violations(policy: string): string[] {
+      const found: string[] = [];
+      for (const s of JSON.parse(policy).Statement as PolicyStatement[]) {
+        if (s.Effect !== 'Allow' || s.Condition !== undefined)
+          found.push(`${s.Sid}: expected a plain Allow`);
+        for (const action of s.Action) {
+          const documented = DOCUMENTED_GRANTS[action];
+          if (action.includes('*')) found.push(`${s.Sid}: wildcard action ${action}`);
+          else if (!documented) found.push(`${s.Sid}: undocumented action ${action}`);
+          else
+            for (const resource of s.Resource.map(shape))
+              if (!documented.includes(resource))
+                found.push(`${s.Sid}: ${action} on ${resource}, wider than documented`);
+        }
+      }
+      return found;
+    }
+
+    test('grants exactly the documented actions on exactly the documented resources', () => {
+      const statements = JSON.parse(policyOf(json)).Statement as PolicyStatement[];
+      const granted: Record<string, string[]> = {};
+      for (const s of statements)
+        for (const action of s.Action)
+          granted[action] = [...(granted[action] ?? []), ...s.Resource.map(shape)];
+      expect(granted).toEqual(DOCUMENTED_GRANTS);
+      expect(violations(policyOf(json))).toEqual([]);
+    });
+
+    test.each<[string, (statement: PolicyStatement) => void, RegExp]>([
+      ['a bare * action', (s) => s.Action.push('*'), /wildcard action \*$/],
+      ['a service wildcard', (s) => s.Action.push('apigateway:*'), /wildcard action apigateway:\*/],
+      [
+        'a prefix wildcard',
+        (s) => s.Action.push('secretsmanager:Get*'),
+        /wildcard action secretsmanager:Get\*/,
+      ],
+      [
+        'an undocumented action',
+        (s) => s.Action.push('secretsmanager:DeleteSecret'),
+        /undocumented action secretsmanager:DeleteSecret/,
+      ],
+      [
+        'a resource wider than documented',
+        (s) => s.Resource.splice(0, 1, 'arn:${p}:secretsmanager:${r}:${a}:secret:*'),
+        /secretsmanager:DescribeSecret on arn:<t>:secretsmanager:<t>:<t>:secret:\*, wider than documented/,
+      ],
+      [
+        'a conditional grant',
+        (s) => Object.assign(s, { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
+        /RotateThisServicesSecrets: expected a plain Allow/,
+      ],
+    ])('the check catches %s', (_case, mutate, problem) => {
       const policy = JSON.parse(policyOf(json));
-      const grants = policy.Statement.map((s: { Action: string[]; Resource: string[] }) => [
-        s.Action,
-        s.Resource.map((r) => r.replace(/\$\{[^}]+\}/g, '<t>')),
+      mutate(policy.Statement[0]);
+      expect(violations(JSON.stringify(policy))).toEqual(
+        expect.arrayContaining([expect.stringMatching(problem)])
+      );
+    });
+
+    test('only Lambda may assume the role', () => {
+      expect(JSON.parse(only(json, 'aws_iam_role').assume_role_policy as string)).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'lambda.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      });
+    });
+
+    test('the KMS key policy names the account, CloudWatch Logs for this log group only, and the declared readers through Secrets Manager only', () => {
+      const stack = newStack();
+      const gold = new UsagePlan(stack, 'Gold', {
+        name: 'gold',
+        apiStages: [{ api: 'api1', stage: 'v1' }],
+      });
+      const reader = 'arn:aws:iam::111122223333:role/acme-client';
+      new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [gold], readers: [reader] });
+      const withReaders = synthJson(stack);
+      const statements = JSON.parse(only(withReaders, 'aws_kms_key').policy as string).Statement;
+      expect(
+        statements.map((s: PolicyStatement & { Principal: unknown }) => ({
+          principal: JSON.parse(shape(JSON.stringify(s.Principal))),
+          actions: s.Action,
+          resource: s.Resource,
+          condition: JSON.parse(shape(JSON.stringify(s.Condition ?? null))),
+        }))
+      ).toEqual([
+        {
+          // The key's administrators are the account's IAM policies (AWS's default key policy).
+          principal: { AWS: 'arn:<t>:iam::<t>:root' },
+          actions: 'kms:*',
+          resource: '*',
+          condition: null,
+        },
+        {
+          // AWS's documented grant for encrypted log groups, bound to this log group.
+          principal: { Service: 'logs.<t>.amazonaws.com' },
+          actions: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncrypt*',
+            'kms:GenerateDataKey*',
+            'kms:Describe*',
+          ],
+          resource: '*',
+          condition: {
+            ArnEquals: {
+              'kms:EncryptionContext:aws:logs:arn':
+                'arn:<t>:logs:<t>:<t>:log-group:/aws/lambda/keyplane-test-rotation',
+            },
+          },
+        },
+        {
+          principal: { AWS: [reader] },
+          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          resource: '*',
+          condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.<t>.amazonaws.com' } },
+        },
       ]);
-      expect(grants).toEqual([
-        [
-          [
-            'secretsmanager:DescribeSecret',
-            'secretsmanager:GetSecretValue',
-            'secretsmanager:PutSecretValue',
-            'secretsmanager:UpdateSecretVersionStage',
-          ],
-          ['arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*'],
-        ],
-        [['secretsmanager:ListSecrets'], ['*']],
-        [['kms:Decrypt', 'kms:GenerateDataKey'], ['<t>']],
-        [
-          ['apigateway:GET'],
-          [
-            'arn:<t>:apigateway:<t>::/apikeys',
-            'arn:<t>:apigateway:<t>::/apikeys/*',
-            'arn:<t>:apigateway:<t>::/usageplans',
-            'arn:<t>:apigateway:<t>::/usageplans/*/keys',
-          ],
-        ],
-        [
-          ['apigateway:POST'],
-          ['arn:<t>:apigateway:<t>::/apikeys', 'arn:<t>:apigateway:<t>::/usageplans/*/keys'],
-        ],
-        [['apigateway:PATCH'], ['arn:<t>:apigateway:<t>::/apikeys/*']],
-        [
-          ['apigateway:DELETE'],
-          ['arn:<t>:apigateway:<t>::/apikeys/*', 'arn:<t>:apigateway:<t>::/usageplans/*/keys/*'],
-        ],
-        [['apigateway:PUT'], ['arn:<t>:apigateway:<t>::/tags/*']],
-        [['logs:CreateLogStream', 'logs:PutLogEvents'], ['<t>:*']],
-        [['sqs:SendMessage'], ['<t>']],
+      const [secret] = resourcesOf(withReaders, 'aws_secretsmanager_secret');
+      const secretPolicy = JSON.parse(secret.policy as string).Statement;
+      expect(
+        secretPolicy.map((s: PolicyStatement & { Principal: unknown }) => [s.Principal, s.Action])
+      ).toEqual([
+        [{ AWS: [reader] }, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']],
       ]);
     });
 
-    test('has no wildcard action, and a bare * resource only for ListSecrets, which has no resource scope', () => {
-      const scope = {
-        partition: 'aws',
-        region: 'us-east-1',
-        account: '111122223333',
-        secretPrefix: 'keyplane/x/',
-        kmsKeyArn: 'k',
-        logGroupArn: 'l',
-        deadLetterQueueArn: 'q',
-      };
-      for (const statement of rotationPolicy(scope).Statement) {
-        for (const action of statement.Action) expect(action).not.toMatch(/\*/);
-        const unscoped = statement.Resource.includes('*');
-        expect({ sid: statement.Sid, unscoped }).toEqual({
-          sid: statement.Sid,
-          unscoped: statement.Action.join() === 'secretsmanager:ListSecrets',
-        });
-      }
+    test("Secrets Manager may invoke the function for this service's secrets only, EventBridge for the sweep rule only", () => {
+      const permissions = resourcesOf(json, 'aws_lambda_permission').map((p) => ({
+        principal: p.principal,
+        action: p.action,
+        sourceAccount: p.source_account === undefined ? undefined : shape(String(p.source_account)),
+        sourceArn: shape(String(p.source_arn)),
+      }));
+      expect(permissions).toEqual([
+        {
+          principal: 'secretsmanager.amazonaws.com',
+          action: 'lambda:InvokeFunction',
+          sourceAccount: '<t>',
+          sourceArn: 'arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/*',
+        },
+        {
+          principal: 'events.amazonaws.com',
+          action: 'lambda:InvokeFunction',
+          sourceAccount: undefined,
+          sourceArn: '<t>',
+        },
+      ]);
     });
 
     test('is the same size for 1 and 500 consumers, far under the 10,240-character limit', () => {
@@ -253,6 +369,26 @@ describe('RotationService', () => {
         'reservedConcurrency is 0',
         { reservedConcurrency: 0 },
         /test\/Rotation: reservedConcurrency must be a positive integer, got 0/,
+      ],
+      [
+        'reservedConcurrency is fractional',
+        { reservedConcurrency: 1.5 },
+        /test\/Rotation: reservedConcurrency must be a positive integer, got 1.5/,
+      ],
+      [
+        'sweepSchedule is not an EventBridge schedule',
+        { sweepSchedule: 'every hour' },
+        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields, got "every hour"/,
+      ],
+      [
+        'sweepSchedule says 1 hours',
+        { sweepSchedule: 'rate(1 hours)' },
+        /sweepSchedule must be an EventBridge schedule.*, got "rate\(1 hours\)"/,
+      ],
+      [
+        'an alarm action is not an ARN',
+        { alarmActions: ['oncall-topic'] },
+        /test\/Rotation: alarmActions\[0\] must be an ARN \(arn:aws:sns:<region>:<account>:<topic>\), got "oncall-topic"/,
       ],
     ])('fails when %s', (_case, props, message) => {
       expect(() => new RotationService(newStack(), 'Rotation', props)).toThrow(message);

@@ -144,7 +144,22 @@ describe('UsagePlan', () => {
       { throttle: { rateLimit: 1, burstLimit: 1.5 } },
       /throttle.burstLimit must be a non-negative integer, got 1.5/,
     ],
-    ['name', { name: ' ' }, /Gold: name must be a non-empty string/],
+    ['name', { name: ' ' }, /Gold: name must be a non-empty string, got " "/],
+    [
+      'quota.limit negative',
+      { quota: { limit: -5, period: Period.DAY } },
+      /Gold: quota.limit must be a positive integer, got -5/,
+    ],
+    [
+      'quota.offset negative',
+      { quota: { limit: 1, period: Period.WEEK, offset: -1 } },
+      /Gold: quota.offset must be an integer from 0 to 6 for period WEEK, got -1/,
+    ],
+    [
+      'throttle.rateLimit infinite',
+      { throttle: { rateLimit: Infinity, burstLimit: 1 } },
+      /Gold: throttle.rateLimit must be a number greater than 0, got Infinity/,
+    ],
   ])('fails when %s is out of range', (_field, props, message) => {
     expect(() => plan(props)).toThrow(message);
   });

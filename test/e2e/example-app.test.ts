@@ -79,6 +79,8 @@ interface ExampleEnv {
 }
 
 const deploy = () => cdktf('deploy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
+/** Error messages the function returned, for the leak scan. */
+const errorMessages: string[] = [];
 
 async function planIds(): Promise<Record<string, string>> {
   const plans = await apiGateway.send(new GetUsagePlansCommand({ limit: 500 }));
@@ -323,18 +325,34 @@ describe('the example app on the local AWS', () => {
     expect(await invariantViolations(secretId('acme'))).toEqual([]);
   });
 
+  test('terraform plan of the deployed app shows no key value, and a bad event echoes none', async () => {
+    cdktf('diff', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
+    expect(cdktfOutputs.at(-1)).toMatch(/No changes|Plan:/);
+    // An event whose every field is an issued key: the error must repeat none of them.
+    const [key] = issuedValues;
+    const rejected = await invoke(FUNCTION, { SecretId: key, ClientRequestToken: key, Step: key })
+      .then(() => 'accepted')
+      .catch((error: Error) => error.message);
+    expect(rejected).toMatch(/invalid rotation event: Step must be one of .*, got "\[REDACTED\]"$/);
+    errorMessages.push(rejected);
+  });
+
   test('cdktf destroy leaves no managed key behind', async () => {
     expect((await serviceKeys()).length).toBeGreaterThan(0);
     cdktf('destroy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
     expect(await serviceKeys()).toEqual([]);
   });
 
-  test('no key value is in the state, the synth output, the cdktf output or any log', () => {
+  test('no key value is in the state, the synth output, the cdktf output and plan, any log, metric line or error', () => {
     expect(issuedValues.size).toBeGreaterThanOrEqual(consumers.length * 4);
     const files = [...filesUnder(work), ...filesUnder(LAMBDA_LOG_DIR), LAUNCHER_LOG].filter((f) =>
       fs.existsSync(f)
     );
     expect(files.some((f) => f.endsWith('.tfstate'))).toBe(true);
-    expect(leaks(issuedValues, files, cdktfOutputs)).toEqual([]);
+    // The scanned Lambda logs hold the EMF metric lines (one per invocation) too.
+    const lambdaLogs = filesUnder(LAMBDA_LOG_DIR).map((f) => fs.readFileSync(f, 'utf8'));
+    expect(lambdaLogs.join('\n')).toMatch(/"CloudWatchMetrics"/);
+    expect(errorMessages.length).toBeGreaterThan(0);
+    expect(leaks(issuedValues, files, [...cdktfOutputs, ...errorMessages])).toEqual([]);
   });
 });

@@ -10,17 +10,25 @@ const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 export const cdktfOutputs: string[] = [];
 
 /**
- * Runs `cdktf <command> <stacks> --auto-approve` in `cwd` against the local AWS (whose
- * environment the e2e globalSetup put in process.env), the provider from the mirror.
+ * Runs `cdktf <command> <stacks>` (deploy and destroy with --auto-approve; diff is the plan) in
+ * `cwd` against the local AWS (whose environment the e2e globalSetup put in process.env), the
+ * provider from the mirror. Its output is kept for the leak scan.
  */
 export function cdktf(
-  command: 'deploy' | 'destroy',
+  command: 'deploy' | 'destroy' | 'diff',
   stacks: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; outdir: string }
 ): void {
   const run = spawnSync(
     CDKTF,
-    [command, ...stacks, '--auto-approve', '--output', options.outdir, ...cdktfMirrorFlags()],
+    [
+      command,
+      ...stacks,
+      ...(command === 'diff' ? [] : ['--auto-approve']),
+      '--output',
+      options.outdir,
+      ...cdktfMirrorFlags(),
+    ],
     {
       cwd: options.cwd ?? ROOT,
       env: { ...terraformEnv(), ...options.env, CI: 'true' },
