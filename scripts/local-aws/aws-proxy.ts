@@ -81,11 +81,22 @@ function errorAnswer(kind: 'http-500' | 'throttle', jsonProtocol: boolean) {
   };
 }
 
+/** Chooses the fault of one request, from its action and number; undefined for none. */
+export type FaultPolicy = (call: { seq: number; action: string }) => FaultKind | undefined;
+
+/** "attempt=2; max=6" -> 2; 1 when the header is absent. */
+function attemptOf(header: string | string[] | undefined): number {
+  const match = /attempt=(\d+)/.exec(Array.isArray(header) ? header[0] : (header ?? ''));
+  return match ? Number(match[1]) : 1;
+}
+
 /** One request the proxy received. */
 export interface ProxiedCall {
   /** 1-based arrival order. */
   readonly seq: number;
   readonly action: string;
+  /** The SDK's attempt number (amz-sdk-request header): above 1 for a retry. */
+  readonly attempt: number;
   /** The fault injected into it, if any. */
   readonly fault?: FaultKind;
 }
@@ -101,7 +112,12 @@ export interface AwsProxy {
   calls(): readonly ProxiedCall[];
   /** Fails the requests numbered `from` .. `from + times - 1` (1-based) with `kind`. */
   injectFault(from: number, kind: FaultKind, times?: number): void;
-  /** Drops faults not yet injected. */
+  /**
+   * Decides a fault for every request not given one by `injectFault`; undefined forwards it.
+   * Pass undefined to stop.
+   */
+  setFaultPolicy(policy: FaultPolicy | undefined): void;
+  /** Drops faults not yet injected, and the policy. */
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -122,6 +138,7 @@ export function startAwsProxy(upstream: string, options: AwsProxyOptions = {}): 
   const counts: CallCounts = {};
   const log: ProxiedCall[] = [];
   const faults = new Map<number, FaultKind>();
+  let policy: FaultPolicy | undefined;
 
   const server = http.createServer((req, res) => {
     const header = req.headers['x-amz-target'];
@@ -129,9 +146,10 @@ export function startAwsProxy(upstream: string, options: AwsProxyOptions = {}): 
     const action = actionOf(req.method ?? 'GET', req.url ?? '/', amzTarget);
     counts[action] = (counts[action] ?? 0) + 1;
     const seq = log.length + 1;
-    const fault = faults.get(seq);
+    const fault = faults.get(seq) ?? policy?.({ seq, action });
     faults.delete(seq);
-    log.push(fault === undefined ? { seq, action } : { seq, action, fault });
+    const attempt = attemptOf(req.headers['amz-sdk-request']);
+    log.push(fault === undefined ? { seq, action, attempt } : { seq, action, attempt, fault });
 
     if (fault === 'http-500' || fault === 'throttle') {
       const answer = errorAnswer(fault, amzTarget !== undefined);
@@ -186,7 +204,13 @@ export function startAwsProxy(upstream: string, options: AwsProxyOptions = {}): 
         injectFault: (from, kind, times = 1) => {
           for (let seq = from; seq < from + times; seq++) faults.set(seq, kind);
         },
-        clearFaults: () => faults.clear(),
+        setFaultPolicy: (next) => {
+          policy = next;
+        },
+        clearFaults: () => {
+          faults.clear();
+          policy = undefined;
+        },
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
