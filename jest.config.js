@@ -39,6 +39,7 @@ module.exports = {
       ...base,
       displayName: 'faults',
       testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/faults/support/setup.ts'],
     },
   ],
 };

@@ -4,14 +4,21 @@
  * retry, or Secrets Manager re-delivering the failed step, must carry the rotation through.
  *
  * After each case: the invariant held after every step delivery (the consumer never lacked a
- * working key), the new version is AWSCURRENT, and after the sweeps (retire and delete times
- * forced) the only key left for the secret is the current one.
+ * working key), the new version is AWSCURRENT, and after a sweep every key of the secret is the
+ * current one or the outgoing one in its grace period. A last test forces every retire and
+ * delete time into the past, sweeps, and finds only the current key left for each consumer.
  */
 import { createSteadyConsumer } from '../../bench/rotation-fixture';
 import { FAULT_KINDS } from '../../scripts/local-aws/aws-proxy';
 import { invariantViolations, issuedValues, viewSecret } from '../e2e/support/aws';
 import { captureStdout, type CapturedStdout } from '../lambdas/rotation/support/stdout';
-import { driveRotation, settle, strayKeys } from './support/rotation-driver';
+import {
+  driveRotation,
+  settle,
+  strayKeys,
+  sweepAll,
+  unaccountedKeys,
+} from './support/rotation-driver';
 import { newContainer, stageRotation, startWorld, type Handler, type World } from './support/world';
 
 /** The calls of a rotation that replaces an issued key, for a consumer in two plans. */
@@ -46,12 +53,17 @@ let world: World;
 let stdout: CapturedStdout;
 /** The function, warm: one container takes every step delivery, as a busy Lambda would. */
 let warm: Handler;
+/** The hourly sweep's container. */
+let sweeper: Handler;
+/** Every consumer a case rotated. */
+const rotated: string[] = [];
 /** Calls and re-deliveries per case, printed at the end. */
 const summary: string[] = [];
 
 beforeAll(async () => {
   world = await startWorld(2);
   warm = newContainer();
+  sweeper = newContainer();
 }, 300_000);
 
 afterAll(async () => {
@@ -92,25 +104,37 @@ test(`a clean rotation makes exactly K = ${K} calls, in this order`, async () =>
   expect(run).toEqual({ redrives: 0, violations: [], errors: [] });
 });
 
-test.each(CASES)(
-  '$kind at call $n ($action): working key throughout, rotation completes, no stray key after the sweep',
-  async ({ kind, n, action }) => {
-    const { secretArn, token } = await consumerMidRotation(`m-${kind}-${n}`);
-    const start = world.proxy.callCount();
-    world.proxy.injectFault(start + n, kind);
+describe.each(FAULT_KINDS)('%s', (kindUnderTest) => {
+  test.each(CASES.filter(({ kind }) => kind === kindUnderTest))(
+    '$kind at call $n ($action): working key throughout, rotation completes, after a sweep only the current and the outgoing key in grace',
+    async ({ kind, n, action }) => {
+      const { secretArn, token } = await consumerMidRotation(`m-${kind}-${n}`);
+      const start = world.proxy.callCount();
+      world.proxy.injectFault(start + n, kind);
 
-    const run = await driveRotation(world, warm, secretArn, token);
+      const run = await driveRotation(world, warm, secretArn, token);
 
-    const made = world.proxy.calls().slice(start);
-    expect(made[n - 1]).toMatchObject({ action, fault: kind });
-    expect(run.violations).toEqual([]);
-    expect((await viewSecret(secretArn, world.clients)).currentVersion).toBe(token);
-    await settle(world, warm);
-    expect(await strayKeys(world, secretArn)).toEqual([]);
-    expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
-    summary.push(
-      `${kind} at call ${n} (${action}): ${made.length} calls, ${run.redrives} re-deliveries`
-    );
-  },
-  60_000
-);
+      const made = world.proxy.calls().slice(start);
+      expect(made[n - 1]).toMatchObject({ action, fault: kind });
+      expect(run.violations).toEqual([]);
+      expect((await viewSecret(secretArn, world.clients)).currentVersion).toBe(token);
+      rotated.push(secretArn);
+      await sweepAll(sweeper);
+      expect(await unaccountedKeys(world, secretArn)).toEqual([]);
+      expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
+      summary.push(
+        `${kind} at call ${n} (${action}): ${made.length} calls, ${run.redrives} re-deliveries`
+      );
+    },
+    60_000
+  );
+
+  test(`after all ${kindUnderTest} cases, retire and delete times forced: only the current key is left for each consumer`, async () => {
+    await settle(world, sweeper);
+    const left = await Promise.all(rotated.map((secretArn) => strayKeys(world, secretArn)));
+    expect(left.flat()).toEqual([]);
+    for (const secretArn of rotated) {
+      expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
+    }
+  }, 120_000);
+});

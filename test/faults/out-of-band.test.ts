@@ -4,16 +4,15 @@
  * usage plan deleted. Each ends in a clear error or a safe recovery, and no working key is
  * disabled or deleted on the way.
  */
+import { randomUUID } from 'crypto';
 import { DeleteApiKeyCommand, DeleteUsagePlanCommand } from '@aws-sdk/client-api-gateway';
 import {
   PutSecretValueCommand,
   TagResourceCommand as TagSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { randomUUID } from 'crypto';
-import { createSteadyConsumer } from '../../bench/rotation-fixture';
+import { createSteadyConsumer, createUsagePlans } from '../../bench/rotation-fixture';
 import { PLAN_ID_SEPARATOR, SecretTag } from '../../contract';
 import { ROTATION_STEPS } from '../../lambdas/rotation/events';
-import { createUsagePlans } from '../../bench/rotation-fixture';
 import { invariantViolations, planMembers, viewKey, viewSecret } from '../e2e/support/aws';
 import { captureStdout, type CapturedStdout } from '../lambdas/rotation/support/stdout';
 import { deliver, driveRotation, settle, strayKeys, sweepAll } from './support/rotation-driver';

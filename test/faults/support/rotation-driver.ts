@@ -111,6 +111,22 @@ export async function settle(
 }
 
 /**
+ * Keys made for the secret that are neither the one AWSCURRENT names nor an outgoing key in
+ * its grace period (enabled, retire-after still ahead): after a sweep there must be none.
+ */
+export async function unaccountedKeys(world: World, secretArn: string): Promise<string[]> {
+  const { currentKeyId } = await viewSecret(secretArn, world.clients);
+  const now = Date.now();
+  return (await keysOf(world, secretArn))
+    .filter((key) => {
+      if (key.id === currentKeyId) return false;
+      const retireAfter = Date.parse(key.tags[KeyTag.RETIRE_AFTER] ?? '');
+      return !(key.enabled && retireAfter > now);
+    })
+    .map((key) => `${key.id} (version ${key.tags[KeyTag.SECRET_VERSION]}, enabled ${key.enabled})`);
+}
+
+/**
  * Keys made for the secret other than the one AWSCURRENT names: after `settle` there must be
  * none (no duplicate for the current version, no orphan of an earlier one).
  */

@@ -1,8 +1,8 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ApiKeyStore } from '../../../lambdas/rotation/api-key-store';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import {
   createClients,
   MAX_ATTEMPTS,
