@@ -13,7 +13,12 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SWEEP_EVENT } from '../contract/events';
 import { startLocalAws } from '../scripts/local-aws';
-import { countsBetween, startAwsProxy, totalCalls, type CallCounts } from '../scripts/local-aws/aws-proxy';
+import {
+  countsBetween,
+  startAwsProxy,
+  totalCalls,
+  type CallCounts,
+} from '../scripts/local-aws/aws-proxy';
 import { timeAtLimits, type LimitTime } from './rate-limits';
 import {
   createRotatingConsumer,
@@ -152,7 +157,9 @@ export async function runRotationCost(
     log(`rotation cost: writing ${steady} steady consumers for the ${size.sweepKeys}-key sweep`);
     const steadyStarted = performance.now();
     const indexes = Array.from({ length: Math.max(steady, 0) }, (_, i) => i);
-    await pool(indexes, 8, (i) => createSteadyConsumer(clients, `steady-${i}`, [planOf(i)]));
+    await pool(indexes, 8, async (i) => {
+      await createSteadyConsumer(clients, `steady-${i}`, [planOf(i)]);
+    });
     setupMs += performance.now() - steadyStarted;
 
     log('rotation cost: sweeping');
