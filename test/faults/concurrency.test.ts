@@ -79,7 +79,7 @@ test('six consumers rotate in parallel, each through its own container', async (
   for (const { secretArn, token } of consumers) await expectSettledAndWhole(secretArn, token);
 });
 
-test('each step delivered twice at once to two containers: one key for the version, rotation completes', async () => {
+test('each step delivered twice at once to two containers: one key for the version from setSecret on, rotation completes', async () => {
   const secretArn = await createSteadyConsumer(world.clients, 'twice', world.planIds);
   const token = await stageRotation(world, secretArn);
   const [first, second] = [newContainer(), newContainer()];
@@ -97,7 +97,10 @@ test('each step delivered twice at once to two containers: one key for the versi
     const madeForVersion = (await keysOf(world, secretArn)).filter(
       (key) => key.tags[KeyTag.SECRET_VERSION] === token
     );
-    expect(madeForVersion).toHaveLength(1);
+    // Two createSecret runs may each make a key before either writes the version (a race
+    // moto's PutSecretValue does not serialise); setSecret deletes the one not handed out.
+    if (step === 'createSecret') expect([1, 2]).toContain(madeForVersion.length);
+    else expect(madeForVersion).toHaveLength(1);
   }
   await expectSettledAndWhole(secretArn, token);
 });

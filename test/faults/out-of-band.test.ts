@@ -85,7 +85,10 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
 
 describe('the current API key deleted out of band', () => {
   test('the sweep reports it and issues a new current key; later rotations are clean', async () => {
-    const { secretArn, keyId } = await steadyConsumer('key-deleted');
+    const { secretArn } = await steadyConsumer('key-deleted');
+    // The sweep heals only consumers whose rotation is on: rotate once, as a deployed one has.
+    await driveRotation(world, newContainer(), secretArn, await stageRotation(world, secretArn));
+    const keyId = (await viewSecret(secretArn, world.clients)).currentKeyId!;
     await world.clients.apiGateway.send(new DeleteApiKeyCommand({ apiKey: keyId }));
     expect(await invariantViolations(secretArn, world.clients)).not.toEqual([]);
 

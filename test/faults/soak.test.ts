@@ -126,5 +126,5 @@ test(
     expect(completed).toBe(CONSUMERS * ROTATIONS_PER_CONSUMER);
     expect(durationMs).toBeLessThan(BOUND_MS);
   },
-  BOUND_MS + 120_000
+  900_000
 );
