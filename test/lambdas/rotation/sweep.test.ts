@@ -318,7 +318,7 @@ describe('sweep', () => {
 
   test('starts no work when too little time is left, and says where to resume', async () => {
     version('vcur', ['AWSCURRENT']);
-    key('kcur', { version: 'vcur' });
+    key('kcur', { version: 'vcur', plans: ['planbulk', 'plangold'] });
     key('kdue', { version: 'vold', tags: { [KeyTag.RETIRE_AFTER]: at(-1) } });
 
     const result = await sweep(testRuntime(), { remainingTimeMs: 10_000 });
