@@ -1,6 +1,7 @@
 /**
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
- * security (checkov), e2e (moto).
+ * security (checkov), e2e (moto), faults (the rotation bundle in process behind a
+ * fault-injecting proxy, each file its own moto).
  */
 const base = {
   preset: 'ts-jest',
@@ -40,6 +41,12 @@ module.exports = {
       testMatch: ['<rootDir>/test/local-aws/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
       globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/faults/support/setup.ts'],
     },
   ],
 };

@@ -71,7 +71,7 @@ export const METHOD = `## How it is measured
   keys with nothing due: 200 from the rotated consumers (20 current, 180 outgoing still in the
   default 1-day grace period) and 800 steady ones, in 820 secrets. Its calls are the listing a
   healthy hourly sweep pays; retirements and deletions (mutating calls) are not measured here.
-- **Counting** (bench/call-counter.ts): a Node HTTP proxy on 127.0.0.1 in front of moto. The
+- **Counting** (scripts/local-aws/aws-proxy.ts): a Node HTTP proxy on 127.0.0.1 in front of moto. The
   function's \`AWS_ENDPOINT_URL_SECRETS_MANAGER\` and \`AWS_ENDPOINT_URL_API_GATEWAY\` point at
   it: the SDK's service-specific endpoint variables outrank the \`AWS_ENDPOINT_URL\` the
   launcher forces to moto. Every HTTP request is one call (a retry counts again, as AWS's quotas

@@ -3,7 +3,7 @@
  * time a given mix of calls needs under them: on AWS these, not the function, bound rotation
  * and sweep throughput. Burst allowances are left out (they shorten a short run by seconds).
  */
-import type { CallCounts } from './call-counter';
+import type { CallCounts } from '../scripts/local-aws/aws-proxy';
 
 export interface RateLimit {
   /** What the quota covers, as the page names it. */

@@ -1,6 +1,6 @@
 /**
  * Issue 7 part 3: what rotation costs. On a private moto, with the function's AWS calls sent
- * through a counting proxy (call-counter.ts) and resources made directly (rotation-fixture.ts):
+ * through a counting proxy (scripts/local-aws/aws-proxy.ts) and resources made directly (rotation-fixture.ts):
  *
  * 1. `consumers` consumers each rotated `rotationsPerConsumer` times by RotateSecret, which on
  *    the harness runs the real zipped function's four steps: calls per rotation by action
@@ -13,7 +13,12 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SWEEP_EVENT } from '../contract/events';
 import { startLocalAws } from '../scripts/local-aws';
-import { countsBetween, startCallCounter, totalCalls, type CallCounts } from './call-counter';
+import {
+  countsBetween,
+  startAwsProxy,
+  totalCalls,
+  type CallCounts,
+} from '../scripts/local-aws/aws-proxy';
 import { timeAtLimits, type LimitTime } from './rate-limits';
 import {
   createRotatingConsumer,
@@ -117,7 +122,7 @@ export async function runRotationCost(
   log: (line: string) => void
 ): Promise<RotationCostMeasure> {
   const aws = await startLocalAws({ isolated: true });
-  const counter = await startCallCounter(aws.endpoint);
+  const counter = await startAwsProxy(aws.endpoint);
   try {
     const clients = fixtureClients(aws.endpoint, aws.region);
     const setupStarted = performance.now();
@@ -126,7 +131,7 @@ export async function runRotationCost(
     const planOf = (i: number) => plans[i % plans.length];
     const secrets: string[] = [];
     for (let i = 0; i < size.consumers; i++) {
-      secrets.push(await createRotatingConsumer(clients, `rotating-${i}`, planOf(i)));
+      secrets.push(await createRotatingConsumer(clients, `rotating-${i}`, [planOf(i)]));
     }
     let setupMs = performance.now() - setupStarted;
 
@@ -152,7 +157,9 @@ export async function runRotationCost(
     log(`rotation cost: writing ${steady} steady consumers for the ${size.sweepKeys}-key sweep`);
     const steadyStarted = performance.now();
     const indexes = Array.from({ length: Math.max(steady, 0) }, (_, i) => i);
-    await pool(indexes, 8, (i) => createSteadyConsumer(clients, `steady-${i}`, planOf(i)));
+    await pool(indexes, 8, async (i) => {
+      await createSteadyConsumer(clients, `steady-${i}`, [planOf(i)]);
+    });
     setupMs += performance.now() - steadyStarted;
 
     log('rotation cost: sweeping');

@@ -119,10 +119,10 @@ export async function createRotationFunction(
   return fn.FunctionArn!;
 }
 
-function secretTags(consumer: string, planId: string) {
+function secretTags(consumer: string, planIds: readonly string[]) {
   return [
     { Key: SecretTag.CONSUMER, Value: consumer },
-    { Key: SecretTag.USAGE_PLANS, Value: [planId].join(PLAN_ID_SEPARATOR) },
+    { Key: SecretTag.USAGE_PLANS, Value: planIds.join(PLAN_ID_SEPARATOR) },
     { Key: SecretTag.SERVICE, Value: SERVICE },
   ];
 }
@@ -131,13 +131,13 @@ function secretTags(consumer: string, planId: string) {
 export async function createRotatingConsumer(
   clients: FixtureClients,
   consumer: string,
-  planId: string
+  planIds: readonly string[]
 ): Promise<string> {
   const secret = await clients.secretsManager.send(
     new CreateSecretCommand({
       Name: `${SECRET_PREFIX}${consumer}`,
       SecretString: JSON.stringify(bootstrapValue(consumer)),
-      Tags: secretTags(consumer, planId),
+      Tags: secretTags(consumer, planIds),
     })
   );
   // ManagedApiKey also labels this version keyplane-bootstrap; the function recognises the
@@ -145,17 +145,17 @@ export async function createRotatingConsumer(
   return secret.ARN!;
 }
 
-/** A consumer with a key in the state a finished rotation leaves. */
+/** A consumer with a key in the state a finished rotation leaves; returns the secret's ARN. */
 export async function createSteadyConsumer(
   clients: FixtureClients,
   consumer: string,
-  planId: string
-): Promise<void> {
+  planIds: readonly string[]
+): Promise<string> {
   const versionId = randomUUID();
   const name = `${SECRET_PREFIX}${consumer}`;
   // Secret first (its ARN tags the key), then the key, then the value naming the key.
   const secret = await clients.secretsManager.send(
-    new CreateSecretCommand({ Name: name, Tags: secretTags(consumer, planId) })
+    new CreateSecretCommand({ Name: name, Tags: secretTags(consumer, planIds) })
   );
   const value = `bench${randomBytes(24).toString('hex')}`;
   const key = await clients.apiGateway.send(
@@ -170,15 +170,17 @@ export async function createSteadyConsumer(
       },
     })
   );
-  await clients.apiGateway.send(
-    new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: key.id!, keyType: 'API_KEY' })
-  );
+  for (const planId of planIds) {
+    await clients.apiGateway.send(
+      new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: key.id!, keyType: 'API_KEY' })
+    );
+  }
   const issued: IssuedKeyValue = {
     format: SECRET_FORMAT,
     keyId: key.id!,
     value,
     consumer,
-    usagePlanIds: [planId],
+    usagePlanIds: [...planIds],
     createdAt: new Date().toISOString(),
   };
   await clients.secretsManager.send(
@@ -189,4 +191,5 @@ export async function createSteadyConsumer(
       VersionStages: ['AWSCURRENT'],
     })
   );
+  return secret.ARN!;
 }

@@ -1,5 +1,5 @@
 /** bench/README.md's part 3: rotation cost, from a RotationCostMeasure. */
-import { totalCalls, type CallCounts } from './call-counter';
+import { totalCalls, type CallCounts } from '../scripts/local-aws/aws-proxy';
 import { RATE_LIMITS } from './rate-limits';
 import { seconds, table, type Row } from './report';
 import type { RotationCostMeasure } from './rotation-cost';

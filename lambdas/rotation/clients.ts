@@ -3,6 +3,10 @@
  * (exponential backoff with jitter plus client-side rate limiting after throttling) instead of
  * a hand-written loop. Endpoints come from the SDK's standard configuration, so AWS_ENDPOINT_URL
  * points them at a local emulator in tests. API Gateway calls pass through the pacer first.
+ *
+ * The SDK's HTTP handler waits forever by default: a connection that never answers would hold
+ * the invocation until the Lambda timeout, with no retry. Bounded connection and request
+ * timeouts turn a hung call into a TimeoutError the retry strategy repeats.
  */
 import { APIGatewayClient, type APIGatewayClientConfig } from '@aws-sdk/client-api-gateway';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -11,6 +15,10 @@ import { ApiGatewayPacer, operationName } from './pacing';
 /** Attempts per call, the first included; with adaptive backoff this spans a few seconds. */
 export const MAX_ATTEMPTS = 6;
 export const RETRY_MODE = 'adaptive';
+/** Milliseconds to establish a TCP connection before the attempt fails. */
+export const CONNECTION_TIMEOUT_MS = 3_000;
+/** Milliseconds a request and its answer may take before the attempt fails. */
+export const REQUEST_TIMEOUT_MS = 5_000;
 
 export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
@@ -27,7 +35,18 @@ export function createClients(
   overrides: ClientOverrides = {},
   pacer: ApiGatewayPacer = new ApiGatewayPacer()
 ): AwsClients {
-  const common = { retryMode: RETRY_MODE, maxAttempts: MAX_ATTEMPTS, ...overrides };
+  const common = {
+    retryMode: RETRY_MODE,
+    maxAttempts: MAX_ATTEMPTS,
+    // Options, not an instance: each client builds its own NodeHttpHandler from them.
+    requestHandler: {
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // Without it this SDK version only logs a warning when the request timeout passes.
+      throwOnRequestTimeout: true,
+    },
+    ...overrides,
+  };
   const apiGateway = new APIGatewayClient(common);
   apiGateway.middlewareStack.add(
     (next, context) => async (args) => {

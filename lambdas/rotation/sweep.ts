@@ -26,6 +26,7 @@ import { retireKey } from './retire';
 import { inProcessRotationCost, rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
 import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './secret-store';
+import type { VersionContent } from './secret-value';
 import { decodeCursor, encodeCursor } from './sweep-cursor';
 import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
 import { WorkBudget } from './work-budget';
@@ -146,6 +147,8 @@ class SweepRun {
   overdueConsumers = 0;
   /** Secrets by ARN; null marks one that is gone, undefined one not looked up yet. */
   private readonly secrets = new Map<string, SecretView | null>();
+  /** What AWSCURRENT holds, for secrets whose current version has no listed key. */
+  private readonly keylessCurrents = new Map<string, VersionContent>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -166,6 +169,7 @@ class SweepRun {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.overdueConsumers = this.countOverdue(managed);
     const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
+    await this.readKeylessCurrents(managed);
     if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
 
     let lastDone = after;
@@ -195,6 +199,35 @@ class SweepRun {
     return overdue;
   }
 
+  /**
+   * Reads AWSCURRENT of each live secret whose current version has no listed key. One edited
+   * by hand into something that is not keyplane JSON is reported, and its keys are left alone
+   * until it is restored or rotated: which key its consumers hold is then unknown, and retiring
+   * the last readable one could cut them off.
+   */
+  private async readKeylessCurrents(managed: readonly ManagedKey[]): Promise<void> {
+    const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
+    for (const [arn, known] of this.secrets) {
+      if (known === null) continue;
+      const current = versionStagedAs(known.state, Stage.CURRENT);
+      if (current === undefined || withKey.has(versionKey(arn, current))) continue;
+      try {
+        const content = await this.runtime.secrets.read(arn, current);
+        this.keylessCurrents.set(arn, content);
+        if (content.kind === 'unrecognized') {
+          this.counts.failures++;
+          log.error('the current version is not keyplane JSON: restore its value or rotate', {
+            secretArn: arn,
+            versionId: current,
+          });
+        }
+      } catch (error) {
+        this.counts.failures++;
+        log.error('could not read the current version of a secret', { secretArn: arn, error });
+      }
+    }
+  }
+
   /** Plan ids per managed key, from every plan's member list. */
   private async listMemberships(ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
     const memberships = new Map<string, Set<string>>();
@@ -216,6 +249,11 @@ class SweepRun {
       this.counts.keysExamined++;
       this.counts.skipped++;
       log.warn('a key tagged with this service has no origin tags; left alone', { keyId: key.id });
+      return false;
+    }
+    if (this.keylessCurrents.get(key.secretArn)?.kind === 'unrecognized') {
+      this.counts.keysExamined++;
+      this.counts.skipped++;
       return false;
     }
     let action: KeyAction;
@@ -361,8 +399,9 @@ class SweepRun {
       if (rotationInProgress(known.state) !== undefined) continue;
       if (this.budget.outOfTime()) return false;
       try {
-        const content = await this.runtime.secrets.read(arn, current);
-        if (content.kind !== 'issued') continue; // the bootstrap placeholder: first rotation pending
+        const content = this.keylessCurrents.get(arn);
+        // The bootstrap placeholder (first rotation pending), or reported as unreadable.
+        if (content?.kind !== 'issued') continue;
         if ((await this.runtime.keys.get(content.value.keyId)) !== undefined) continue;
         const cost = inProcessRotationCost(known.policy);
         if (!this.budget.canAfford(cost)) return false;

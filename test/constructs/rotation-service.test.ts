@@ -253,7 +253,7 @@ describe('RotationService', () => {
       });
     });
 
-    test('the KMS key policy names the account, CloudWatch Logs for this log group only, and the declared readers through Secrets Manager only', () => {
+    test('the KMS key policy names the account, CloudWatch Logs for this log group only, CloudWatch alarms of this account, and the declared readers through Secrets Manager only', () => {
       const stack = newStack();
       const gold = new UsagePlan(stack, 'Gold', {
         name: 'gold',
@@ -294,6 +294,16 @@ describe('RotationService', () => {
               'kms:EncryptionContext:aws:logs:arn':
                 'arn:<t>:logs:<t>:<t>:log-group:/aws/lambda/keyplane-test-rotation',
             },
+          },
+        },
+        {
+          // The alarm topic is encrypted: only this account's CloudWatch alarms may publish.
+          principal: { Service: 'cloudwatch.amazonaws.com' },
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resource: '*',
+          condition: {
+            ArnLike: { 'aws:SourceArn': 'arn:<t>:cloudwatch:<t>:<t>:alarm:*' },
+            StringEquals: { 'aws:SourceAccount': '<t>' },
           },
         },
         {

@@ -44,7 +44,7 @@ beforeAll(async () => {
   clients = fixtureClients(aws.endpoint, aws.region);
   const [planId] = await createUsagePlans(clients, 1);
   await createRotationFunction(clients, aws.endpoint);
-  secretArn = await createRotatingConsumer(clients, 'acme', planId);
+  secretArn = await createRotatingConsumer(clients, 'acme', [planId]);
 });
 
 afterAll(async () => aws?.stop());

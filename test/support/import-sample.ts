@@ -40,7 +40,9 @@ export function buildImportSample(dir: string): string {
     JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8')).dependencies ?? {}
   );
   for (const pkg of new Set([...SAMPLE_PACKAGES, ...declared])) {
-    fs.symlinkSync(path.join(ROOT, 'node_modules', pkg), path.join(dir, 'node_modules', pkg));
+    const link = path.join(dir, 'node_modules', pkg);
+    fs.mkdirSync(path.dirname(link), { recursive: true }); // a scope folder such as @aws-sdk
+    fs.symlinkSync(path.join(ROOT, 'node_modules', pkg), link);
   }
   fs.writeFileSync(path.join(dir, 'main.ts'), readmeImportSample());
   execFileSync(

@@ -1,17 +1,22 @@
 /**
  * Finding the key of the version being rotated in, for setSecret and testSecret: the key
  * tagged with the secret ARN and the token. One lookup call; in the rare case a crash left two
- * keys for one version, the pending secret value decides which one is real.
+ * keys for one version, the pending secret value decides which one is real, and with
+ * `deleteDuplicates` the others are deleted: no one was handed them, and left in place a
+ * duplicate would look to the sweep like the current key once the version is current.
  */
 import { noKeyForVersion, versionHoldsUnknownKey, type RotationStep } from '../errors';
+import { createLogger } from '../log';
 import type { ManagedKey } from '../managed-key';
 import { Stage } from '../secret-store';
 import { originOf, type StepContext } from './step-context';
 
+const log = createLogger('pendingKey');
+
 export async function findPendingKey(
   ctx: StepContext,
   step: RotationStep,
-  options: { readonly includeValues: boolean }
+  options: { readonly includeValues: boolean; readonly deleteDuplicates?: boolean }
 ): Promise<ManagedKey> {
   const { keys, secrets } = ctx.runtime;
   const found = await keys.findMadeFor(originOf(ctx), ctx.policy.consumer, options);
@@ -22,6 +27,18 @@ export async function findPendingKey(
   const held = found.find((key) => key.id === pending.value.keyId);
   if (held === undefined) {
     throw versionHoldsUnknownKey(ctx.secret.arn, step, ctx.token, pending.value.keyId);
+  }
+  if (options.deleteDuplicates === true) {
+    for (const key of found) {
+      if (key.id === held.id) continue;
+      await keys.delete(key.id);
+      log.warn('deleted a duplicate key made for the same version', {
+        step,
+        secretArn: ctx.secret.arn,
+        versionId: ctx.token,
+        keyId: key.id,
+      });
+    }
   }
   return held;
 }

@@ -19,7 +19,8 @@ export interface SetSecretResult {
 
 export async function setSecret(ctx: StepContext): Promise<SetSecretResult> {
   const { keys } = ctx.runtime;
-  const key = await findPendingKey(ctx, STEP, { includeValues: false });
+  // Concurrent createSecret runs can both write a key; the version names one, the rest go.
+  const key = await findPendingKey(ctx, STEP, { includeValues: false, deleteDuplicates: true });
   if (!key.enabled) {
     if (!(await keys.setEnabled(key.id, true))) {
       throw noKeyForVersion(ctx.secret.arn, STEP, ctx.token);

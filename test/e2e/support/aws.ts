@@ -23,6 +23,14 @@ export const secretsManager = new SecretsManagerClient({});
 export const apiGateway = new APIGatewayClient({});
 export const lambda = new LambdaClient({});
 
+/** The clients the checks below read through; the e2e tier's by default, another tier's own. */
+export interface ViewClients {
+  readonly secretsManager: SecretsManagerClient;
+  readonly apiGateway: APIGatewayClient;
+}
+
+const e2eClients: ViewClients = { secretsManager, apiGateway };
+
 /** Every key value the tests have seen, for the leak scan. */
 export const issuedValues = new Set<string>();
 
@@ -35,7 +43,10 @@ export interface SecretView {
   readonly currentKeyId: string | undefined;
 }
 
-export async function viewSecret(secretId: string): Promise<SecretView> {
+export async function viewSecret(
+  secretId: string,
+  { secretsManager }: ViewClients = e2eClients
+): Promise<SecretView> {
   const secret = await secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }));
   const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key!, t.Value!]));
   const stages = secret.VersionIdsToStages ?? {};
@@ -55,7 +66,7 @@ export async function viewSecret(secretId: string): Promise<SecretView> {
 }
 
 /** The key's state, or undefined when it is gone. */
-export async function viewKey(keyId: string) {
+export async function viewKey(keyId: string, { apiGateway }: ViewClients = e2eClients) {
   try {
     const key = await apiGateway.send(new GetApiKeyCommand({ apiKey: keyId, includeValue: true }));
     if (key.value) issuedValues.add(key.value);
@@ -67,7 +78,10 @@ export async function viewKey(keyId: string) {
 }
 
 /** Ids of the keys in a usage plan. */
-export async function planMembers(planId: string): Promise<string[]> {
+export async function planMembers(
+  planId: string,
+  { apiGateway }: ViewClients = e2eClients
+): Promise<string[]> {
   const members: string[] = [];
   let position: string | undefined;
   do {
@@ -84,10 +98,13 @@ export async function planMembers(planId: string): Promise<string[]> {
  * The invariant: the key AWSCURRENT names exists, is enabled, was made for that version, and
  * is in every plan the consumer is declared in. Returns what is wrong (empty when it holds).
  */
-export async function invariantViolations(secretId: string): Promise<string[]> {
-  const secret = await viewSecret(secretId);
+export async function invariantViolations(
+  secretId: string,
+  clients: ViewClients = e2eClients
+): Promise<string[]> {
+  const secret = await viewSecret(secretId, clients);
   if (!secret.currentKeyId) return [`${secretId}: AWSCURRENT names no key`];
-  const key = await viewKey(secret.currentKeyId);
+  const key = await viewKey(secret.currentKeyId, clients);
   if (!key) return [`${secretId}: current key ${secret.currentKeyId} does not exist`];
   const problems: string[] = [];
   if (!key.enabled) problems.push(`${secretId}: current key ${key.id} is disabled`);
@@ -96,7 +113,7 @@ export async function invariantViolations(secretId: string): Promise<string[]> {
       `${secretId}: current key ${key.id} was not made for version ${secret.currentVersion}`
     );
   for (const planId of secret.planIds) {
-    if (!(await planMembers(planId)).includes(key.id))
+    if (!(await planMembers(planId, clients)).includes(key.id))
       problems.push(`${secretId}: current key ${key.id} is not in plan ${planId}`);
   }
   return problems;
@@ -120,7 +137,8 @@ export const sweep = (functionName: string): Promise<Record<string, number>> =>
 /** Moves a key's keyplane time tag into the past, as if the clock had run past it. */
 export async function expire(
   keyId: string,
-  tag: typeof KeyTag.RETIRE_AFTER | typeof KeyTag.DELETE_AFTER
+  tag: typeof KeyTag.RETIRE_AFTER | typeof KeyTag.DELETE_AFTER,
+  { apiGateway }: ViewClients = e2eClients
 ): Promise<void> {
   const region = await apiGateway.config.region();
   await apiGateway.send(

@@ -1,7 +1,14 @@
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { ApiKeyStore } from '../../../lambdas/rotation/api-key-store';
-import { createClients, MAX_ATTEMPTS, RETRY_MODE } from '../../../lambdas/rotation/clients';
+import {
+  createClients,
+  MAX_ATTEMPTS,
+  REQUEST_TIMEOUT_MS,
+  RETRY_MODE,
+} from '../../../lambdas/rotation/clients';
 import { ApiGatewayPacer } from '../../../lambdas/rotation/pacing';
 import { SecretStore } from '../../../lambdas/rotation/secret-store';
 
@@ -110,6 +117,29 @@ describe('createClients', () => {
     });
     expect(http.requests).toHaveLength(2);
   });
+
+  test('fails an attempt that gets no answer after the request timeout instead of hanging', async () => {
+    // GIVEN a server that accepts requests and never answers
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    const { port } = silent.address() as AddressInfo;
+    process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = `http://127.0.0.1:${port}`;
+    try {
+      const { secretsManager } = createClients({ ...base, maxAttempts: 1 });
+      const started = Date.now();
+
+      // WHEN a call is made
+      const call = secretsManager.send(new DescribeSecretCommand({ SecretId: 's' }));
+
+      // THEN it fails with the SDK's TimeoutError once the request timeout has passed
+      await expect(call).rejects.toMatchObject({ name: 'TimeoutError' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 20_000);
 
   test('paces every API Gateway call by operation, once per call, not per retry', async () => {
     const pacer = new ApiGatewayPacer();

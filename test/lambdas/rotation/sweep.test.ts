@@ -251,6 +251,32 @@ describe('sweep', () => {
     expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
   });
 
+  test('reports a current version edited into something that is not keyplane JSON, without its text, and touches no key', async () => {
+    // GIVEN a consumer whose AWSCURRENT was overwritten by hand with broken JSON
+    version('vold');
+    key('kold', { version: 'vold', plans: ['plangold'] });
+    version('vedit', ['AWSCURRENT']);
+    secret.versions.get('vedit')!.value = '{"value": "handTypedSecret1234567890';
+
+    // WHEN
+    const result = await sweep(testRuntime());
+
+    // THEN a failure names the secret, the text is never written, no key is changed
+    expectCounts(result.counts, { keysExamined: 1, skipped: 1, failures: 1 });
+    expect(logLines(stdout)).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/not keyplane JSON/),
+        secretArn: secret.arn,
+      })
+    );
+    expect(stdout.text()).not.toContain('handTypedSecret');
+    expect(fake.keys.get('kold')).toMatchObject({
+      enabled: true,
+      tags: originTagsFor(secret, 'vold'),
+    });
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+  });
+
   test('counts a current key whose secret has invalid tags as a failure', async () => {
     secret.tags[SecretTag.USAGE_PLANS] = 'not/valid';
     version('vcur', ['AWSCURRENT']);
@@ -292,6 +318,7 @@ describe('sweep', () => {
 
   test('starts no work when too little time is left, and says where to resume', async () => {
     version('vcur', ['AWSCURRENT']);
+    key('kcur', { version: 'vcur', plans: ['planbulk', 'plangold'] });
     key('kdue', { version: 'vold', tags: { [KeyTag.RETIRE_AFTER]: at(-1) } });
 
     const result = await sweep(testRuntime(), { remainingTimeMs: 10_000 });
@@ -300,7 +327,7 @@ describe('sweep', () => {
     expect(result.cursor).toEqual(expect.any(String));
     expect(fake.keys.get('kdue')?.enabled).toBe(true);
     const resumed = await sweep(testRuntime(), { cursor: result.cursor });
-    expectCounts(resumed.counts, { keysExamined: 1, retired: 1 });
+    expectCounts(resumed.counts, { keysExamined: 2, retired: 1 });
   });
 
   test('fails for a cursor it did not make', async () => {

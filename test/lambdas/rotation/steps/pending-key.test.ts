@@ -55,6 +55,30 @@ describe('findPendingKey', () => {
     });
   });
 
+  test('with deleteDuplicates, deletes the keys the version does not name', async () => {
+    fake.addKey({ id: 'ka', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
+    fake.addKey({ id: 'kb', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
+    writePending('kb');
+    const ctx = await stepContext(testRuntime(), secret, TOKEN);
+
+    await expect(
+      findPendingKey(ctx, 'setSecret', { includeValues: false, deleteDuplicates: true })
+    ).resolves.toMatchObject({ id: 'kb' });
+    expect(fake.keys.has('ka')).toBe(false);
+    expect(fake.keys.has('kb')).toBe(true);
+  });
+
+  test('without deleteDuplicates, deletes nothing', async () => {
+    fake.addKey({ id: 'ka', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
+    fake.addKey({ id: 'kb', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
+    writePending('kb');
+    const ctx = await stepContext(testRuntime(), secret, TOKEN);
+
+    await findPendingKey(ctx, 'testSecret', { includeValues: false });
+
+    expect(fake.keys.has('ka')).toBe(true);
+  });
+
   test('fails when the version names a key that is not among them', async () => {
     fake.addKey({ id: 'ka', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
     fake.addKey({ id: 'kb', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
