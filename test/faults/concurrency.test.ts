@@ -8,28 +8,11 @@ import { createSteadyConsumer } from '../../bench/rotation-fixture';
 import { KeyTag } from '../../contract';
 import { ROTATION_STEPS } from '../../lambdas/rotation/events';
 import { invariantViolations, viewSecret } from '../e2e/support/aws';
-import { captureStdout, type CapturedStdout } from '../lambdas/rotation/support/stdout';
 import { deliver, driveRotation, settle, strayKeys, sweepAll } from './support/rotation-driver';
-import { keysOf, newContainer, stageRotation, startWorld, type World } from './support/world';
+import { keysOf, newContainer, stageRotation, useWorld, type World } from './support/world';
 
 let world: World;
-let stdout: CapturedStdout;
-
-beforeAll(async () => {
-  world = await startWorld(2);
-}, 300_000);
-
-afterAll(async () => {
-  await world?.close();
-});
-
-beforeEach(() => {
-  stdout = captureStdout();
-});
-
-afterEach(() => {
-  stdout.restore();
-});
+useWorld(2, (ready) => (world = ready));
 
 async function expectSettledAndWhole(secretArn: string, token: string): Promise<void> {
   expect((await viewSecret(secretArn, world.clients)).currentVersion).toBe(token);

@@ -14,28 +14,11 @@ import { createSteadyConsumer, createUsagePlans } from '../../bench/rotation-fix
 import { PLAN_ID_SEPARATOR, SecretTag } from '../../contract';
 import { ROTATION_STEPS } from '../../lambdas/rotation/events';
 import { invariantViolations, planMembers, viewKey, viewSecret } from '../e2e/support/aws';
-import { captureStdout, type CapturedStdout } from '../lambdas/rotation/support/stdout';
 import { deliver, driveRotation, settle, strayKeys, sweepAll } from './support/rotation-driver';
-import { keysOf, newContainer, stageRotation, startWorld, type World } from './support/world';
+import { keysOf, newContainer, stageRotation, useWorld, type World } from './support/world';
 
 let world: World;
-let stdout: CapturedStdout;
-
-beforeAll(async () => {
-  world = await startWorld(2);
-}, 300_000);
-
-afterAll(async () => {
-  await world?.close();
-});
-
-beforeEach(() => {
-  stdout = captureStdout();
-});
-
-afterEach(() => {
-  stdout.restore();
-});
+const { stdout } = useWorld(2, (ready) => (world = ready));
 
 /** A consumer with an issued key; returns the secret and that key's id and value. */
 async function steadyConsumer(name: string, planIds: readonly string[] = world.planIds) {
@@ -68,7 +51,7 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
     const counts = await sweepAll();
     expect(counts.failures).toBeGreaterThanOrEqual(1);
     await expectWorking(keyId, world.planIds);
-    expect(stdout.text()).toContain('not keyplane JSON');
+    expect(stdout().text()).toContain('not keyplane JSON');
 
     const token = await stageRotation(world, secretArn);
     const run = await driveRotation(world, newContainer(), secretArn, token, false);
@@ -79,7 +62,7 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
     await settle(world);
     await expectWorking(keyId, world.planIds);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
-    expect(stdout.text()).not.toContain(broken.slice(30));
+    expect(stdout().text()).not.toContain(broken.slice(30));
   });
 });
 

@@ -27,6 +27,7 @@ import {
 import { KeyTag, LambdaEnv } from '../../../contract';
 import { KEYPLANE_DIR, startLocalAws, type LocalAws } from '../../../scripts/local-aws';
 import { startAwsProxy, type AwsProxy } from '../../../scripts/local-aws/aws-proxy';
+import { captureStdout, type CapturedStdout } from '../../lambdas/rotation/support/stdout';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ROTATION_BUNDLE = path.join(ROOT, 'dist', 'lambda-bundles', 'rotation', 'index.js');
@@ -159,4 +160,26 @@ export async function managedKeys(world: World): Promise<KeyView[]> {
 /** Keys tagged as made for `secretArn`, by id. */
 export async function keysOf(world: World, secretArn: string): Promise<KeyView[]> {
   return (await managedKeys(world)).filter((key) => key.tags[KeyTag.SECRET_ARN] === secretArn);
+}
+
+/**
+ * The per-file set-up of a faults suite: a world of `planCount` plans for the whole file, and
+ * the function's stdout captured around each test (read it through `stdout()`).
+ */
+export function useWorld(
+  planCount: number,
+  onReady: (world: World) => void
+): { stdout: () => CapturedStdout } {
+  let world: World | undefined;
+  let captured: CapturedStdout;
+  beforeAll(async () => {
+    world = await startWorld(planCount);
+    onReady(world);
+  }, 300_000);
+  afterAll(async () => world?.close());
+  beforeEach(() => {
+    captured = captureStdout();
+  });
+  afterEach(() => captured.restore());
+  return { stdout: () => captured };
 }
