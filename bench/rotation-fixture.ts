@@ -10,10 +10,8 @@
  *   tagged and in its plan, AWSCURRENT holding the issued-key JSON), written directly, so a
  *   sweep over 1,000 keys needs no 1,000 rotations first.
  */
-import { execFileSync } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
-import * as path from 'path';
 import {
   APIGatewayClient,
   CreateApiKeyCommand,
@@ -27,10 +25,10 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { lambdaBundleZip } from '../constructs/lambda-bundle';
 import { LambdaEnv } from '../contract/events';
 import { bootstrapValue, SECRET_FORMAT, type IssuedKeyValue } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
-import { PROJECT_LAMBDA_BUNDLE, RESULTS_DIR } from './paths';
 
 export const SERVICE = 'bench';
 export const SECRET_PREFIX = 'bench/keys/';
@@ -78,10 +76,8 @@ export async function createRotationFunction(
   clients: FixtureClients,
   callEndpoint: string
 ): Promise<string> {
-  const zip = path.join(RESULTS_DIR, 'work', 'rotation-cost', 'rotation.zip');
-  fs.mkdirSync(path.dirname(zip), { recursive: true });
-  fs.rmSync(zip, { force: true });
-  execFileSync('zip', ['-q', '-X', zip, 'index.js'], { cwd: PROJECT_LAMBDA_BUNDLE });
+  // The zip `npm run build:lambda` makes, byte for byte what RotationService deploys.
+  const zip = lambdaBundleZip('rotation');
   const role = await clients.iam.send(
     new CreateRoleCommand({
       RoleName: 'bench-rotation',
