@@ -70,31 +70,9 @@ export function findDrift(
 
   for (const s of statuses) {
     const about = { service: s.service, consumer: s.consumer, secretArn: s.secretArn };
-    switch (s.health.state) {
-      case 'failing':
-        findings.push({
-          kind: s.pending !== undefined ? 'pending-stuck' : 'rotation-failed',
-          ...about,
-          message: `${s.consumer}: ${s.health.reason}`,
-        });
-        break;
-      case 'broken':
-        findings.push({
-          kind: 'current-key-broken',
-          ...about,
-          message: `${s.consumer}: ${s.health.reason}`,
-        });
-        break;
-      case 'no-key':
-        findings.push({
-          kind: 'no-key-yet',
-          ...about,
-          message: `${s.consumer}: ${s.health.reason}`,
-        });
-        break;
-      default:
-        break;
-    }
+    const kind = healthFinding(s);
+    if (kind !== undefined)
+      findings.push({ kind, ...about, message: `${s.consumer}: ${s.health.reason}` });
     if (s.current === undefined) continue;
     const actual = plansOf(s.current.keyId);
     const missing = s.planIds.filter((id) => !actual.includes(id));
@@ -120,4 +98,18 @@ export function findDrift(
 /** A disabled key with a delete-after time: the sweep has retired it and will delete it. */
 function cleanupUnderway(key: ApiKey): boolean {
   return !key.enabled && key.tags?.[KeyTag.DELETE_AFTER] !== undefined;
+}
+
+/** The finding an unhealthy consumer's health state makes; undefined when it makes none. */
+function healthFinding(s: ConsumerStatus): FindingKind | undefined {
+  switch (s.health.state) {
+    case 'failing':
+      return s.pending !== undefined ? 'pending-stuck' : 'rotation-failed';
+    case 'broken':
+      return 'current-key-broken';
+    case 'no-key':
+      return 'no-key-yet';
+    default:
+      return undefined;
+  }
 }
