@@ -2,6 +2,7 @@ import * as path from 'path';
 import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provider';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { AWS_ENDPOINT_KEYWORD } from '../cli/aws-target';
 import { Duration } from '../constructs/duration';
 import { ManagedApiKey } from '../constructs/managed-api-key';
 import { RotationSchedule } from '../constructs/rotation-schedule';
@@ -25,13 +26,22 @@ export const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
   'sts',
 ];
 
+/** The emulator endpoint to use, or undefined for AWS itself (unset, empty or `aws`). */
+export function emulatorEndpoint(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  if (!trimmed || trimmed.toLowerCase() === AWS_ENDPOINT_KEYWORD) return undefined;
+  return trimmed;
+}
+
 /** Properties of a {@link PlatformStack}. */
 export interface PlatformStackProps {
   /** The environment's validated configuration. */
   readonly config: EnvironmentConfig;
   /**
    * An AWS API emulator (moto, LocalStack) every service endpoint points at; credential
-   * checks are skipped.
+   * checks are skipped. Credentials are never written into the provider block: Terraform takes
+   * them from its environment (AWS_ACCESS_KEY_ID, set by the local AWS harness). The keyword
+   * `aws` (any case) means AWS itself, as it does for the CLI.
    * @default - real AWS
    */
   readonly awsEndpoint?: string;
@@ -41,14 +51,13 @@ export interface PlatformStackProps {
 export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, environment: string, props: PlatformStackProps) {
     super(scope, environment);
-    const { config, awsEndpoint } = props;
+    const { config } = props;
+    const awsEndpoint = emulatorEndpoint(props.awsEndpoint);
     new AwsProvider(this, 'aws', {
       region: config.region,
       defaultTags: [{ tags: { 'keyplane:environment': environment, ...config.tags } }],
       ...(awsEndpoint && {
         endpoints: [Object.fromEntries(EMULATED_SERVICES.map((service) => [service, awsEndpoint]))],
-        accessKey: process.env.AWS_ACCESS_KEY_ID ?? 'test',
-        secretKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
         skipCredentialsValidation: true,
         skipMetadataApiCheck: 'true',
         skipRequestingAccountId: false,

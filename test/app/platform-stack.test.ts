@@ -105,6 +105,34 @@ describe('PlatformStack (the example app)', () => {
     expect(new Set(Object.values(endpoints))).toEqual(new Set(['http://127.0.0.1:5123']));
   });
 
+  test('never writes credentials into the synthesized provider, whatever the environment holds', () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIAPLANTEDEXAMPLE1';
+    process.env.AWS_SECRET_ACCESS_KEY = 'planted-secret-access-key';
+    try {
+      const text = JSON.stringify(synth(exampleEnv, 'http://127.0.0.1:5123').json);
+      expect(text).not.toContain('AKIAPLANTEDEXAMPLE1');
+      expect(text).not.toContain('planted-secret-access-key');
+      expect(text).not.toMatch(/access_key|secret_key/);
+    } finally {
+      process.env.AWS_ACCESS_KEY_ID = saved.id;
+      process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    }
+  });
+
+  test.each(['aws', 'AWS', ' aws '])(
+    'treats the endpoint %j as AWS itself: no endpoints',
+    (value) => {
+      const provider = synth(exampleEnv, value).json.provider.aws[0];
+      expect(provider).toEqual({
+        region: 'us-east-1',
+        default_tags: [{ tags: { 'keyplane:environment': 'local', team: 'platform' } }],
+      });
+    }
+  );
+
   test('subscribes the alarm e-mails and sets the overdue margin from the rotation settings', () => {
     const config = parseConfig(
       {
