@@ -62,10 +62,15 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
     );
   program
     .command('revoke')
-    .description('rotate now and disable the outgoing key at once (a leaked key)')
+    .description('rotate now and disable every other enabled key at once (a leaked key)')
     .argument('<consumer>', 'consumer name (or its secret name)')
     .option('-y, --yes', 'do not ask for confirmation (needed without a terminal)')
-    .action(run((s, name: string, options: { yes?: boolean }) => revokeCommand(s, name, options)));
+    .option('--key <id>', 'revoke this key id only (rotating first if it is the current key)')
+    .action(
+      run((s, name: string, options: { yes?: boolean; key?: string }) =>
+        revokeCommand(s, name, options)
+      )
+    );
   program
     .command('get')
     .description("the consumer's current key id; the key value only with --show")

@@ -9,22 +9,33 @@ export interface SweepEvent {
   readonly cursor?: string;
 }
 
-/** Rotates one consumer now and disables its outgoing key at once (a leaked key). */
+/**
+ * A leaked key. Without `keyId`: rotates the consumer now and disables every other enabled key
+ * of the consumer at once, grace-period keys included. With `keyId`: disables that one key of
+ * the consumer only, rotating first when it is the current key.
+ */
 export interface RevokeEvent {
   readonly action: 'revoke';
   /** Secret ARN or name of the consumer to revoke. */
   readonly secretId: string;
+  /** One key id of the consumer to revoke instead of all of them. */
+  readonly keyId?: string;
 }
 
 /** What the rotation Lambda answers to a {@link RevokeEvent}. */
 export interface RevokeResult {
   readonly secretArn: string;
-  /** The new AWSCURRENT version. */
-  readonly versionId: string;
-  /** The key the consumer must use from now on. */
-  readonly keyId: string;
-  /** The key that was disabled; absent when the consumer had no key yet or it was gone. */
-  readonly revokedKeyId?: string;
+  /** The new AWSCURRENT version; absent when a named non-current key was revoked alone. */
+  readonly versionId?: string;
+  /** The key the consumer must use from now on; absent with `versionId`. */
+  readonly keyId?: string;
+  /** Every key this revoke disabled and took out of its plans, in id order. */
+  readonly revokedKeyIds: readonly string[];
+  /**
+   * Enabled keys tagged as the consumer's that the function cannot prove it made, so left
+   * alone (reported in its log and metrics); someone else's to look into.
+   */
+  readonly unprovenKeyIds: readonly string[];
 }
 
 /**
@@ -61,6 +72,11 @@ export const LambdaEnv = {
    * the consumer as overdue (metric OverdueConsumers).
    */
   OVERDUE_MARGIN_SECONDS: 'KEYPLANE_OVERDUE_MARGIN_SECONDS',
+  /**
+   * Id of the service's KMS HMAC key (HMAC_256, GENERATE_VERIFY_MAC), usable by the function's
+   * role alone: the function proves with it that it made a key (docs/trust.md).
+   */
+  OWNERSHIP_KEY_ID: 'KEYPLANE_OWNERSHIP_KEY_ID',
 } as const;
 
 /**

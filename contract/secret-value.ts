@@ -16,6 +16,12 @@ export interface IssuedKeyValue {
   readonly usagePlanIds: readonly string[];
   /** ISO-8601 instant the key was created. */
   readonly createdAt: string;
+  /**
+   * The key's ownership proof (the same MAC as its keyplane:proof tag), binding the key id to
+   * this secret and version. The function acts on the key a version names only when it holds.
+   * Absent in values written before keyplane 0.2, whose keys are then reported, not touched.
+   */
+  readonly proof?: string;
 }
 
 /** The first version of every secret, written by Terraform: it holds no key. */

@@ -32,6 +32,12 @@ export const KeyTag = {
   RETIRE_AFTER: 'keyplane:retire-after',
   /** ISO-8601 instant after which the sweep deletes the disabled key. */
   DELETE_AFTER: 'keyplane:delete-after',
+  /**
+   * Base64 HMAC-SHA-256, made with the service's KMS HMAC key, over the key id and the three
+   * origin tags: the proof that the function made the key (docs/trust.md). A copy of the other
+   * tags without it proves nothing.
+   */
+  PROOF: 'keyplane:proof',
 } as const;
 
 /**

@@ -1,7 +1,10 @@
 /**
- * `keyplane revoke <consumer>`: for a leaked key. The rotation function issues a new key and
- * disables the outgoing one at once (contract/events.ts RevokeEvent). Asks for confirmation
- * (the consumer's name typed back) unless --yes; without a terminal it refuses unless --yes.
+ * `keyplane revoke <consumer> [--key <id>]`: for a leaked key. The rotation function issues a
+ * new key and disables every other enabled key of the consumer at once, grace-period keys
+ * included; with --key it disables that one key only (contract/events.ts RevokeEvent). Asks for
+ * confirmation (the consumer's name typed back) unless --yes; without a terminal it refuses
+ * unless --yes. Exits 1 when a key tagged as the consumer's is still enabled because the
+ * function cannot prove it made it (someone else's: the output names it).
  */
 import type { RevokeEvent, RevokeResult } from '../../contract/events';
 import { findConsumer } from '../consumer-lookup';
@@ -14,6 +17,8 @@ import { functionName } from './rotate';
 export interface RevokeOptions {
   /** Revoke without asking. @default false */
   readonly yes?: boolean;
+  /** Revoke this key id only. @default - every enabled key of the consumer */
+  readonly key?: string;
 }
 
 export async function revokeCommand(
@@ -26,11 +31,12 @@ export async function revokeCommand(
   if (!options.yes) {
     if (!io.interactive)
       throw usageError(
-        'revoke disables a key at once and needs confirmation: run it in a terminal, or pass --yes'
+        'revoke disables keys at once and needs confirmation: run it in a terminal, or pass --yes'
       );
+    const what = options.key === undefined ? 'every enabled key' : `key ${options.key}`;
     const answer = await io.ask(
-      `Revoke ${status.consumer}'s key ${status.current?.keyId ?? '(none)'} now? Callers still ` +
-        `using it are refused at once. Type "${status.consumer}" to confirm: `
+      `Revoke ${what} of ${status.consumer} now? Callers still using it are refused at once. ` +
+        `Type "${status.consumer}" to confirm: `
     );
     if (answer.trim() !== status.consumer)
       throw new CliError('not confirmed; nothing was revoked', ExitCode.FAILURE, 'not-confirmed');
@@ -42,7 +48,11 @@ export async function revokeCommand(
       'no-rotation-function'
     );
   io.err(`revoking ${status.consumer} through ${functionName(status.rotationFunction)}...`);
-  const event: RevokeEvent = { action: 'revoke', secretId: status.secretArn };
+  const event: RevokeEvent = {
+    action: 'revoke',
+    secretId: status.secretArn,
+    ...(options.key === undefined ? {} : { keyId: options.key }),
+  };
   const result = await invokeRotationFunction<RevokeResult>(
     clients.lambda,
     status.rotationFunction,
@@ -52,14 +62,28 @@ export async function revokeCommand(
     consumer: status.consumer,
     service: status.service,
     secretName: status.secretName,
-    revokedKeyId: result.revokedKeyId ?? null,
-    keyId: result.keyId,
-    versionId: result.versionId,
+    revokedKeyIds: result.revokedKeyIds,
+    unprovenKeyIds: result.unprovenKeyIds,
+    keyId: result.keyId ?? null,
+    versionId: result.versionId ?? null,
   };
-  session.print(json, () =>
-    result.revokedKeyId
-      ? `${status.consumer}: key ${result.revokedKeyId} disabled and out of its plans; new key ${result.keyId}`
-      : `${status.consumer}: had no key to disable; new key ${result.keyId}`
-  );
+  session.print(json, () => describeRevoke(status.consumer, result));
+  if (result.unprovenKeyIds.length > 0) {
+    io.err(
+      `${status.consumer}: still enabled, not provably keyplane's, left alone: ` +
+        `${result.unprovenKeyIds.join(', ')}; whoever created them must disable them`
+    );
+    return ExitCode.FAILURE;
+  }
   return ExitCode.OK;
+}
+
+function describeRevoke(consumer: string, result: RevokeResult): string {
+  const disabled =
+    result.revokedKeyIds.length === 0
+      ? 'no key to disable'
+      : `${result.revokedKeyIds.length === 1 ? 'key' : 'keys'} ${result.revokedKeyIds.join(', ')} disabled and out of their plans`;
+  return result.keyId === undefined
+    ? `${consumer}: ${disabled}`
+    : `${consumer}: ${disabled}; new key ${result.keyId}`;
 }

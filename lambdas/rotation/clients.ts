@@ -1,5 +1,5 @@
 /**
- * The AWS SDK v3 clients, made once per container. Both use the SDK's own adaptive retry
+ * The AWS SDK v3 clients, made once per container. All use the SDK's own adaptive retry
  * (exponential backoff with jitter plus client-side rate limiting after throttling) instead of
  * a hand-written loop. Endpoints come from the SDK's standard configuration, so AWS_ENDPOINT_URL
  * points them at a local emulator in tests. API Gateway calls pass through the pacer first.
@@ -9,6 +9,7 @@
  * timeouts turn a hung call into a TimeoutError the retry strategy repeats.
  */
 import { APIGatewayClient, type APIGatewayClientConfig } from '@aws-sdk/client-api-gateway';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ApiGatewayPacer, operationName } from './pacing';
 
@@ -23,6 +24,8 @@ export const REQUEST_TIMEOUT_MS = 5_000;
 export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
   readonly apiGateway: APIGatewayClient;
+  /** For the ownership proof (GenerateMac, VerifyMac). */
+  readonly kms: KMSClient;
 }
 
 /** Settings tests may override: where calls go, with which credentials, how many attempts. */
@@ -55,5 +58,9 @@ export function createClients(
     },
     { step: 'initialize', name: 'keyplanePacing' }
   );
-  return { secretsManager: new SecretsManagerClient(common), apiGateway };
+  return {
+    secretsManager: new SecretsManagerClient(common),
+    apiGateway,
+    kms: new KMSClient(common),
+  };
 }

@@ -25,6 +25,8 @@ export interface RotationEnv {
   readonly overdueMarginSeconds: number;
   /** AWS region the function runs in (AWS_REGION, set by the Lambda runtime). */
   readonly region: string;
+  /** Id or ARN of the KMS HMAC key that proves the function made a key (ownership.ts). */
+  readonly ownershipKeyId: string;
 }
 
 /** Seven days, the period that lets a mistaken retirement be undone. */
@@ -37,6 +39,8 @@ export const MAX_PERIOD_SECONDS = 10 * 365 * 24 * 60 * 60;
 const SERVICE_PATTERN = /^[A-Za-z0-9_.:/=+@-]{1,128}$/;
 /** Characters valid in a Secrets Manager secret name. */
 const SECRET_PREFIX_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,256}$/;
+/** A KMS key id (a UUID, or mrk-...) or its ARN. */
+const KMS_KEY_PATTERN = /^(arn:[a-z-]+:kms:[a-z0-9-]+:\d{12}:key\/)?(mrk-)?[A-Za-z0-9-]{1,64}$/;
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** Reads and validates the environment; throws a ConfigurationError naming the variable. */
@@ -62,6 +66,10 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
   if (!REGION_PATTERN.test(region)) {
     throw invalidVariable('AWS_REGION', 'an AWS region name such as eu-west-1');
   }
+  const ownershipKeyId = required(source, LambdaEnv.OWNERSHIP_KEY_ID);
+  if (!KMS_KEY_PATTERN.test(ownershipKeyId)) {
+    throw invalidVariable(LambdaEnv.OWNERSHIP_KEY_ID, 'a KMS key id or key ARN');
+  }
   return {
     service,
     secretPrefix,
@@ -76,6 +84,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
       DEFAULT_OVERDUE_MARGIN_SECONDS
     ),
     region,
+    ownershipKeyId,
   };
 }
 

@@ -159,6 +159,24 @@ export function teardownIncomplete(service: string, remaining: number): Rotation
 
 // ---- keys --------------------------------------------------------------------------------
 
+export function keyNotOfConsumer(secretId: string, keyId: string): RotationError {
+  return new RotationError(
+    secretId,
+    'revoke',
+    `keyId ${keyId} is not a key of this consumer (no API key tagged with this secret has that ` +
+      "id); list the consumer's keys with `keyplane status`"
+  );
+}
+
+export function keyNotProven(secretId: string, keyId: string): RotationError {
+  return new RotationError(
+    secretId,
+    'revoke',
+    `key ${keyId} carries this consumer's tags but no valid ownership proof, so the function ` +
+      'did not make it and leaves it alone; whoever created it must disable it'
+  );
+}
+
 export function noKeyForVersion(
   secretId: string,
   step: RotationStep,

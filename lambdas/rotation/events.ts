@@ -50,7 +50,7 @@ export type ParsedEvent =
       readonly step: RotationStep;
     }
   | { readonly kind: 'sweep'; readonly cursor?: string }
-  | { readonly kind: 'revoke'; readonly secretId: string }
+  | { readonly kind: 'revoke'; readonly secretId: string; readonly keyId?: string }
   | { readonly kind: 'teardown'; readonly terraformAction?: TerraformAction };
 
 /** The lifecycle action Terraform's aws_lambda_invocation (lifecycle_scope CRUD) passes. */
@@ -83,6 +83,7 @@ const sweepSchema = strictObject({
 const revokeSchema = strictObject({
   action: literal('revoke'),
   secretId,
+  keyId: optional(string().check(regex(/^[A-Za-z0-9]{1,128}$/))),
 }) satisfies ZodMiniType<RevokeEvent>;
 
 /**
@@ -112,7 +113,9 @@ export function parseEvent(event: unknown): ParsedEvent {
     }
     if (event.action === 'revoke') {
       const parsed = check('revoke', revokeSchema, event);
-      return { kind: 'revoke', secretId: parsed.secretId };
+      return parsed.keyId === undefined
+        ? { kind: 'revoke', secretId: parsed.secretId }
+        : { kind: 'revoke', secretId: parsed.secretId, keyId: parsed.keyId };
     }
     if (event.action === 'teardown') {
       const parsed = check('teardown', teardownSchema, event);

@@ -4,8 +4,8 @@
  * - Secrets Manager rotation `{SecretId, ClientRequestToken, Step}` -> `undefined`;
  * - sweep `{action: 'sweep', cursor?}` (hourly schedule) -> `SweepResult`
  *   `{complete, cursor?, counts}`; re-invoke with `cursor` while `complete` is false;
- * - revoke `{action: 'revoke', secretId}` -> `RevokeResult`
- *   `{secretArn, versionId, keyId, revokedKeyId?}`;
+ * - revoke `{action: 'revoke', secretId, keyId?}` -> `RevokeResult`
+ *   `{secretArn, versionId?, keyId?, revokedKeyIds, unprovenKeyIds}`;
  * - teardown `{action: 'teardown', tf?: {action}}` (Terraform, on create, update and destroy)
  *   -> `TeardownResult` `{terraformAction, deleted}`.
  *
@@ -57,6 +57,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     log.error('invocation failed', { operation, error });
     throw error;
   } finally {
+    metrics.add('UnprovenKeys', runtime?.ownership.endInvocation().length ?? 0);
     metrics.add('DurationMs', Date.now() - started);
     metrics.publish(runtime?.env.service ?? 'unconfigured', operation);
   }
@@ -95,9 +96,13 @@ async function dispatch(
       return result;
     }
     case 'revoke': {
-      const result = await revoke(rt, event.secretId);
-      metrics.add('Rotations');
-      if (result.revokedKeyId !== undefined) metrics.add('Retirements');
+      const result = await revoke(
+        rt,
+        event.secretId,
+        event.keyId === undefined ? {} : { keyId: event.keyId }
+      );
+      if (result.keyId !== undefined) metrics.add('Rotations');
+      metrics.add('Retirements', result.revokedKeyIds.length);
       return result;
     }
     case 'teardown': {

@@ -4,6 +4,7 @@
  */
 import type { ApiKey } from '@aws-sdk/client-api-gateway';
 import { KeyTag } from '../../contract';
+import type { ProofSubject } from './ownership';
 
 export interface ManagedKey {
   readonly id: string;
@@ -16,6 +17,8 @@ export interface ManagedKey {
   readonly secretVersion?: string;
   readonly retireAfter?: Date;
   readonly deleteAfter?: Date;
+  /** Value of keyplane:proof, when present (ownership.ts). */
+  readonly proof?: string;
   /** The key value; only present when it was asked for. Never log it. */
   readonly value?: string;
 }
@@ -50,6 +53,19 @@ export function isMadeFor(key: ManagedKey, origin: KeyOrigin): boolean {
   );
 }
 
+/** What a key's proof must bind, from its tags; undefined when an origin tag is missing. */
+export function proofSubjectOf(key: ManagedKey): ProofSubject | undefined {
+  if (key.service === undefined || key.secretArn === undefined || key.secretVersion === undefined) {
+    return undefined;
+  }
+  return {
+    service: key.service,
+    secretArn: key.secretArn,
+    versionId: key.secretVersion,
+    keyId: key.id,
+  };
+}
+
 /** The ARN TagResource takes for an API key. */
 export function apiKeyArn(region: string, keyId: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}::/apikeys/${keyId}`;
@@ -72,6 +88,7 @@ export function toManagedKey(item: ApiKey): ManagedKey {
     secretVersion: tags[KeyTag.SECRET_VERSION],
     retireAfter: parseInstant(tags[KeyTag.RETIRE_AFTER]),
     deleteAfter: parseInstant(tags[KeyTag.DELETE_AFTER]),
+    proof: tags[KeyTag.PROOF],
     ...(item.value === undefined ? {} : { value: item.value }),
   };
 }

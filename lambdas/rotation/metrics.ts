@@ -19,6 +19,11 @@ export const METRIC_UNITS = {
   RotationFailures: 'Count',
   /** A sweep that failed, or a key or consumer a sweep could not bring in line. */
   SweepFailures: 'Count',
+  /**
+   * Keys the function was about to act on but could not prove it made (ownership.ts): left
+   * alone and reported. Anything above zero means someone planted or edited something.
+   */
+  UnprovenKeys: 'Count',
   DurationMs: 'Milliseconds',
 } as const;
 

@@ -1,28 +1,52 @@
 /**
- * Revoke: for a leaked key. Rotates the consumer now (in-process, grace 0), then takes the
- * outgoing key out of its plans and disables it at once; the sweep deletes it after the delete
- * period, so a mistaken revoke can still be undone.
+ * Revoke: for a leaked key, which may be any key the consumer still has enabled — the current
+ * one or one in its grace period. Without a key id it rotates the consumer now (in-process,
+ * grace 0), then takes every other enabled key of the consumer out of its plans and disables it
+ * at once. With a key id it disables that one key, rotating first when it is the current key.
+ * The sweep deletes revoked keys after the delete period, so a mistaken revoke can be undone.
  *
- * A rotation already in progress (a version staged AWSPENDING) fails the revoke with a clear
- * message instead of racing Secrets Manager for the same version: finish or cancel it first.
- * Rotation need not be enabled on the secret: a leak is handled regardless of the schedule.
- * Each revoke rotates again, so repeat one only to issue yet another key.
+ * Only keys the function can prove it made are touched (ownership.ts); an enabled key tagged
+ * as the consumer's that fails the proof is reported in the answer and left alone. A rotation
+ * already in progress (a version staged AWSPENDING) fails the revoke with a clear message
+ * instead of racing Secrets Manager for the same version. Rotation need not be enabled on the
+ * secret: a leak is handled regardless of the schedule.
  */
 import type { RevokeResult } from '../../contract/events';
 import { readConsumerPolicy } from './consumer-policy';
-import { RotationError, rotationAlreadyRunning, secretNotFound, stepFailed } from './errors';
+import {
+  keyNotOfConsumer,
+  keyNotProven,
+  RotationError,
+  rotationAlreadyRunning,
+  secretNotFound,
+  stepFailed,
+} from './errors';
 import { createLogger } from './log';
+import type { ManagedKey } from './managed-key';
 import { assertManaged } from './managed-secret';
 import { retireKey } from './retire';
 import { rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
-import { rotationInProgress } from './secret-store';
+import { rotationInProgress, Stage, versionStagedAs } from './secret-store';
 
 const log = createLogger('revoke');
 
 export type { RevokeResult } from '../../contract/events';
 
-export async function revoke(runtime: Runtime, secretId: string): Promise<RevokeResult> {
+export interface RevokeOptions {
+  /**
+   * Revoke this one key of the consumer only.
+   *
+   * @default - every enabled key of the consumer, after issuing a new one
+   */
+  readonly keyId?: string;
+}
+
+export async function revoke(
+  runtime: Runtime,
+  secretId: string,
+  options: RevokeOptions = {}
+): Promise<RevokeResult> {
   try {
     const secret = await runtime.secrets.describe(secretId);
     if (secret === undefined) throw secretNotFound(secretId, 'revoke');
@@ -30,29 +54,45 @@ export async function revoke(runtime: Runtime, secretId: string): Promise<Revoke
     const inProgress = rotationInProgress(secret);
     if (inProgress !== undefined) throw rotationAlreadyRunning(secretId, inProgress);
     const policy = readConsumerPolicy(secret.arn, secret.tags);
-    const rotation = await rotateNow(runtime, secret, policy, 0);
+    const { keys, ownership, env } = runtime;
+    const tagged = (await keys.listAll()).filter(
+      (key) => key.secretArn === secret.arn && key.service === env.service
+    );
+
+    let targets: ManagedKey[];
+    let unproven: ManagedKey[] = [];
+    let rotation: { versionId: string; keyId: string } | undefined;
+    if (options.keyId !== undefined) {
+      const named = tagged.find((key) => key.id === options.keyId);
+      if (named === undefined) throw keyNotOfConsumer(secret.arn, options.keyId);
+      if (!(await ownership.ownsKey(named, 'revoke'))) throw keyNotProven(secret.arn, named.id);
+      if (named.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
+        rotation = await rotateNow(runtime, secret, policy, 0);
+      }
+      targets = named.enabled ? [named] : [];
+    } else {
+      rotation = await rotateNow(runtime, secret, policy, 0);
+      const enabled = tagged.filter((key) => key.enabled && key.id !== rotation?.keyId);
+      targets = await ownership.ownedOnly(enabled, 'revoke');
+      unproven = enabled.filter((key) => !targets.includes(key));
+    }
+
+    const revokedKeyIds: string[] = [];
+    const deleteAfter = new Date(runtime.now().getTime() + env.deleteAfterSeconds * 1000);
+    for (const key of [...targets].sort((a, b) => a.id.localeCompare(b.id))) {
+      const planIds = await keys.plansOf(key.id);
+      if (await retireKey(keys, { keyId: key.id, planIds, deleteAfter })) {
+        revokedKeyIds.push(key.id);
+      }
+    }
     const result: RevokeResult = {
       secretArn: secret.arn,
-      versionId: rotation.versionId,
-      keyId: rotation.keyId,
+      ...(rotation === undefined ? {} : { versionId: rotation.versionId, keyId: rotation.keyId }),
+      revokedKeyIds,
+      unprovenKeyIds: unproven.map((key) => key.id).sort(),
     };
-    if (rotation.outgoingKeyId === undefined) {
-      log.info('revoked: the consumer had no key to disable', { ...result });
-      return result;
-    }
-    const { keys, now, env } = runtime;
-    const revokedKeyId = rotation.outgoingKeyId;
-    const retired = await retireKey(keys, {
-      keyId: revokedKeyId,
-      planIds: await keys.plansOf(revokedKeyId),
-      deleteAfter: new Date(now().getTime() + env.deleteAfterSeconds * 1000),
-    });
-    if (!retired) {
-      log.warn('revoked: the outgoing key disappeared before it was disabled', { ...result });
-      return result;
-    }
-    log.info('revoked: new key issued, outgoing key disabled', { ...result, revokedKeyId });
-    return { ...result, revokedKeyId };
+    log.info('revoked', { ...result });
+    return result;
   } catch (error) {
     throw error instanceof RotationError ? error : stepFailed(secretId, 'revoke', error);
   }

@@ -1,10 +1,11 @@
 /**
  * What the rotation code needs from the outside world, built once per container: the
- * configuration, the two stores, a clock and an HTTP client. Tests build their own.
+ * configuration, the two stores, the ownership proof, a clock and an HTTP client. Tests build their own.
  */
 import { ApiKeyStore } from './api-key-store';
 import type { AwsClients } from './clients';
 import type { RotationEnv } from './env';
+import { KeyOwnership } from './ownership';
 import { SecretStore } from './secret-store';
 
 /** The subset of fetch the health check uses. */
@@ -17,6 +18,8 @@ export interface Runtime {
   readonly env: RotationEnv;
   readonly secrets: SecretStore;
   readonly keys: ApiKeyStore;
+  /** Proves and checks that the function made a key; nothing changes a key without it. */
+  readonly ownership: KeyOwnership;
   readonly now: () => Date;
   readonly httpGet: HttpGet;
 }
@@ -30,6 +33,7 @@ export function createRuntime(
     env,
     secrets: new SecretStore(clients.secretsManager),
     keys: new ApiKeyStore(clients.apiGateway, env.region),
+    ownership: new KeyOwnership(clients.kms, env.ownershipKeyId, env.service),
     now: overrides.now ?? (() => new Date()),
     httpGet: overrides.httpGet ?? ((url, init) => fetch(url, init)),
   };

@@ -8,6 +8,7 @@ import {
   maxLength,
   minLength,
   object,
+  optional,
   regex,
   string,
   type ZodMiniType,
@@ -22,6 +23,7 @@ const issuedSchema = object({
   consumer: string().check(minLength(1)),
   usagePlanIds: array(string()),
   createdAt: string(),
+  proof: optional(string().check(maxLength(256))),
 }) satisfies ZodMiniType<IssuedKeyValue>;
 
 const bootstrapSchema = object({
@@ -64,6 +66,7 @@ export function serializeIssuedKey(value: IssuedKeyValue): string {
     consumer: value.consumer,
     usagePlanIds: [...value.usagePlanIds],
     createdAt: value.createdAt,
+    ...(value.proof === undefined ? {} : { proof: value.proof }),
   };
   return JSON.stringify(ordered);
 }

@@ -11,6 +11,8 @@
  * Work is bounded: a budget of mutating calls and a deadline. Keys are processed in id order;
  * when either runs out the sweep returns a cursor to resume after the last finished key. A
  * fresh sweep also makes progress, because keys already in their target state cost nothing.
+ * Before it changes a key it verifies the key's ownership proof (ownership.ts): a key that
+ * only carries this service's tags is counted as unproven and left alone.
  * It also counts the consumers whose current key is overdue (older than its rotation schedule
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
@@ -62,6 +64,8 @@ export interface SweepCounts {
   healed: number;
   /** Keys and secrets left alone because they could not be traced or changed under the sweep. */
   skipped: number;
+  /** Keys tagged as this service's that fail the ownership proof: reported, never touched. */
+  unproven: number;
   failures: number;
 }
 
@@ -131,6 +135,7 @@ export function emptySweepCounts(): SweepCounts {
     deleted: 0,
     healed: 0,
     skipped: 0,
+    unproven: 0,
     failures: 0,
   };
 }
@@ -279,11 +284,23 @@ class SweepRun {
     const cost = actionCost(action);
     if (cost > 0 && !this.budget.canAfford(cost)) return true;
     this.counts.keysExamined++;
+    if (cost > 0 && !(await this.owns(key, action))) return false;
     this.budget.spend(cost);
     try {
       await this.apply(key, action);
     } catch (error) {
       this.fail(`could not ${action.kind} a key`, key, error);
+    }
+    return false;
+  }
+
+  /** Whether the key carries a valid ownership proof; a key without one is counted, untouched. */
+  private async owns(key: ManagedKey, action: KeyAction): Promise<boolean> {
+    try {
+      if (await this.runtime.ownership.ownsKey(key, `sweep ${action.kind}`)) return true;
+      this.counts.unproven++;
+    } catch (error) {
+      this.fail('could not verify the ownership proof of a key', key, error);
     }
     return false;
   }

@@ -3,7 +3,8 @@
  * destroyed (aws_lambda_invocation, lifecycle scope CRUD). Create and update do nothing. On
  * delete, which Terraform runs after every consumer's secret is destroyed, the keys whose
  * secret is gone or scheduled for deletion are deleted at once, because no sweep will run
- * after the stack is gone. Keys of secrets that still exist are never touched. An invocation
+ * after the stack is gone. Keys of secrets that still exist are never touched, nor keys that
+ * fail the ownership proof (ownership.ts). An invocation
  * without Terraform's action (an operator's) does the delete work.
  */
 import { teardownIncomplete } from './errors';
@@ -65,6 +66,7 @@ export async function teardown(
       }
       gone.add(arn);
     }
+    if (!(await runtime.ownership.ownsKey(key, 'teardown'))) continue;
     if (await keys.delete(key.id)) deleted++;
   }
   log.info('teardown summary', { terraformAction: action, deleted });

@@ -7,20 +7,22 @@ beforeEach(resetMocks);
 const payload = (json: string) =>
   Object.assign(Buffer.from(json), { transformToString: () => json });
 
-const revoked = () =>
+const revoked = (answer: Record<string, unknown> = {}) =>
   lambda.on(InvokeCommand).resolves({
     Payload: payload(
       JSON.stringify({
         secretArn: arnOf('acme'),
         versionId: 'acme-v3',
         keyId: 'key-acme-3',
-        revokedKeyId: 'key-acme-2',
+        revokedKeyIds: ['key-acme-1', 'key-acme-2'],
+        unprovenKeyIds: [],
+        ...answer,
       })
     ),
   });
 
 describe('keyplane revoke', () => {
-  test('--yes invokes the rotation function with a revoke event and reports both keys', async () => {
+  test('--yes invokes the rotation function with a revoke event and reports every key', async () => {
     healthyWorld();
     revoked();
     const run = await cli('revoke acme --yes');
@@ -29,7 +31,31 @@ describe('keyplane revoke', () => {
     const payload = lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload;
     expect(JSON.parse(String(payload))).toEqual({ action: 'revoke', secretId: arnOf('acme') });
     expect(run.stdout).toBe(
-      'acme: key key-acme-2 disabled and out of its plans; new key key-acme-3'
+      'acme: keys key-acme-1, key-acme-2 disabled and out of their plans; new key key-acme-3'
+    );
+  });
+
+  test('--key sends that key id and reports it alone when no new key was issued', async () => {
+    healthyWorld();
+    revoked({ versionId: undefined, keyId: undefined, revokedKeyIds: ['key-acme-1'] });
+    const run = await cli('revoke acme --yes --key key-acme-1');
+    expect(run.code).toBe(0);
+    const payload = lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload;
+    expect(JSON.parse(String(payload))).toEqual({
+      action: 'revoke',
+      secretId: arnOf('acme'),
+      keyId: 'key-acme-1',
+    });
+    expect(run.stdout).toBe('acme: key key-acme-1 disabled and out of their plans');
+  });
+
+  test('exits 1 and names keys still enabled that keyplane cannot prove it made', async () => {
+    healthyWorld();
+    revoked({ unprovenKeyIds: ['planted1'] });
+    const run = await cli('revoke acme --yes');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /acme: still enabled, not provably keyplane's, left alone: planted1; whoever created them must disable them/
     );
   });
 
@@ -47,7 +73,7 @@ describe('keyplane revoke', () => {
     const declined = await cli('revoke acme', { interactive: true, answer: 'yes' });
     expect(declined.code).toBe(1);
     expect(declined.stderr).toMatch(
-      /Revoke acme's key key-acme-2 now\?[\s\S]*not confirmed; nothing was revoked/
+      /Revoke every enabled key of acme now\?[\s\S]*not confirmed; nothing was revoked/
     );
     expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
 
@@ -57,7 +83,8 @@ describe('keyplane revoke', () => {
       consumer: 'acme',
       service: 'keyplane-prod',
       secretName: 'keyplane/prod/acme',
-      revokedKeyId: 'key-acme-2',
+      revokedKeyIds: ['key-acme-1', 'key-acme-2'],
+      unprovenKeyIds: [],
       keyId: 'key-acme-3',
       versionId: 'acme-v3',
     });

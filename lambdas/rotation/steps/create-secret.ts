@@ -1,13 +1,16 @@
 /**
  * createSecret: make the version being rotated in hold a fresh API key.
  *
- * Safe after a crash at any point. The key is created with its tags in one call, so a run that
- * crashed after CreateApiKey and before PutSecretValue left a traceable key; the next run finds
- * it by its tags and writes that one instead of making a second. A version that already holds
- * its key is left alone. Keys a concurrent run made and lost the race with are deleted at once
- * (no one was ever given them).
+ * Safe after a crash at any point. The key is created with its origin tags in one call, then
+ * given its ownership proof (ownership.ts), then written into the version. A run that crashed
+ * after the proof and before PutSecretValue left a traceable, provable key; the next run finds
+ * it by its tags, verifies the proof and writes that one instead of making a second. A key that
+ * carries the tags without a valid proof (a crash before the proof, or one planted by someone
+ * else with a token they chose) is never adopted: it is reported and left alone, and a fresh
+ * key is made. A version that already holds its key is left alone. Provable keys a concurrent
+ * run made and lost the race with are deleted at once (no one was ever given them).
  */
-import { SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
+import { KeyTag, SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
 import { unexpectedVersionValue, versionHoldsUnknownKey } from '../errors';
 import { generateKeyValue } from '../key-value';
 import { createLogger } from '../log';
@@ -28,7 +31,10 @@ export interface CreateSecretResult {
 export async function createSecret(ctx: StepContext): Promise<CreateSecretResult> {
   const { keys } = ctx.runtime;
   const origin = originOf(ctx);
-  const found = await keys.findMadeFor(origin, ctx.policy.consumer, { includeValues: true });
+  const found = await ctx.runtime.ownership.ownedOnly(
+    await keys.findMadeFor(origin, ctx.policy.consumer, { includeValues: true }),
+    'adopt in createSecret'
+  );
   if (found.length > 0) {
     return adoptExistingKey(ctx, found);
   }
@@ -40,10 +46,12 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
     description: `keyplane ${ctx.runtime.env.service}: ${ctx.policy.consumer}, version ${ctx.token}`,
     tags: originTags(origin),
   });
+  const proof = await ctx.runtime.ownership.prove({ ...origin, keyId: key.id });
+  await keys.tag(key.id, { [KeyTag.PROOF]: proof });
   const written = await ctx.runtime.secrets.putPending(
     ctx.secret.arn,
     ctx.token,
-    issuedValue(ctx, key, value)
+    issuedValue(ctx, key, value, proof)
   );
   if (written === 'exists') {
     // The version got a value after our lookup: a concurrent run won. Ours was never handed out.
@@ -75,13 +83,13 @@ async function adoptExistingKey(
   }
   // A run crashed between CreateApiKey and PutSecretValue: finish its work with its key.
   const [chosen] = [...found].sort(oldestFirst);
-  if (chosen.value === undefined) {
+  if (chosen.value === undefined || chosen.proof === undefined) {
     throw unexpectedVersionValue(ctx.secret.arn, STEP, ctx.token, 'a key without a readable value');
   }
   const written = await secrets.putPending(
     ctx.secret.arn,
     ctx.token,
-    issuedValue(ctx, chosen, chosen.value)
+    issuedValue(ctx, chosen, chosen.value, chosen.proof)
   );
   if (written === 'exists') return confirmHeldKey(ctx);
   await deleteSurplus(ctx, found, chosen.id);
@@ -96,7 +104,11 @@ async function confirmHeldKey(ctx: StepContext): Promise<CreateSecretResult> {
     throw unexpectedVersionValue(ctx.secret.arn, STEP, ctx.token, describeContent(pending));
   }
   const held = await ctx.runtime.keys.get(pending.value.keyId);
-  if (held === undefined || !isMadeFor(held, originOf(ctx))) {
+  if (
+    held === undefined ||
+    !isMadeFor(held, originOf(ctx)) ||
+    !(await ctx.runtime.ownership.ownsKey(held, 'confirm in createSecret'))
+  ) {
     throw versionHoldsUnknownKey(ctx.secret.arn, STEP, ctx.token, pending.value.keyId);
   }
   log.info('a concurrent run wrote the version first; using its key', logFields(ctx, held.id));
@@ -116,7 +128,12 @@ async function deleteSurplus(
   }
 }
 
-function issuedValue(ctx: StepContext, key: ManagedKey, value: string): IssuedKeyValue {
+function issuedValue(
+  ctx: StepContext,
+  key: ManagedKey,
+  value: string,
+  proof: string
+): IssuedKeyValue {
   return {
     format: SECRET_FORMAT,
     keyId: key.id,
@@ -125,6 +142,7 @@ function issuedValue(ctx: StepContext, key: ManagedKey, value: string): IssuedKe
     usagePlanIds: ctx.policy.usagePlanIds,
     // The key's own creation time, so a re-run writes byte-identical JSON.
     createdAt: (key.createdDate ?? ctx.runtime.now()).toISOString(),
+    proof,
   };
 }
 

@@ -6,13 +6,15 @@
  * the new version. AWSPENDING stays on the new version, as AWS's templates leave it: with
  * AWSCURRENT beside it no rotation looks in progress, and the next rotation moves it. A re-run
  * after the move finds the token AWSCURRENT and stops in the preconditions. When the outgoing
- * version is the bootstrap placeholder there is no key to retire.
+ * version is the bootstrap placeholder there is no key to retire; when it names a key whose
+ * ownership proof fails (a value edited to name someone else's key), the key is reported and
+ * not touched.
  */
 import { KeyTag } from '../../../contract';
 import { createLogger } from '../log';
 import { instantTag } from '../managed-key';
 import { Stage, versionStagedAs } from '../secret-store';
-import type { StepContext } from './step-context';
+import { originOf, type StepContext } from './step-context';
 
 const log = createLogger('finishSecret');
 const STEP = 'finishSecret';
@@ -52,9 +54,12 @@ export async function finishSecret(
       const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
       const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
       const keyId = outgoing.value.keyId;
-      if (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) })) {
+      const subject = { ...originOf(ctx), versionId: current, keyId };
+      // A key the function cannot prove it made is reported (by holds) and not touched.
+      const owned = await ctx.runtime.ownership.holds(subject, outgoing.value.proof, STEP);
+      if (owned && (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) }))) {
         result = { outgoingKeyId: keyId, retireAfter };
-      } else {
+      } else if (owned) {
         log.warn('the outgoing key no longer exists; nothing to retire', { ...fields, keyId });
       }
     } else {

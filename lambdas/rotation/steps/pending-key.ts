@@ -1,6 +1,6 @@
 /**
  * Finding the key of the version being rotated in, for setSecret and testSecret: the key
- * tagged with the secret ARN and the token. One lookup call; in the rare case a crash left two
+ * tagged with the secret ARN and the token whose ownership proof holds. One lookup call; in the rare case a crash left two
  * keys for one version, the pending secret value decides which one is real, and with
  * `deleteDuplicates` the others are deleted: no one was handed them, and left in place a
  * duplicate would look to the sweep like the current key once the version is current.
@@ -19,7 +19,11 @@ export async function findPendingKey(
   options: { readonly includeValues: boolean; readonly deleteDuplicates?: boolean }
 ): Promise<ManagedKey> {
   const { keys, secrets } = ctx.runtime;
-  const found = await keys.findMadeFor(originOf(ctx), ctx.policy.consumer, options);
+  // Only keys the function can prove it made: a planted copy of the tags is reported, unused.
+  const found = await ctx.runtime.ownership.ownedOnly(
+    await keys.findMadeFor(originOf(ctx), ctx.policy.consumer, options),
+    step
+  );
   if (found.length === 1) return found[0];
   if (found.length === 0) throw noKeyForVersion(ctx.secret.arn, step, ctx.token);
   const pending = await secrets.read(ctx.secret.arn, ctx.token, Stage.PENDING);

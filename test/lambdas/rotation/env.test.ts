@@ -8,6 +8,7 @@ const valid = {
   KEYPLANE_DELETE_AFTER_SECONDS: '86400',
   KEYPLANE_OVERDUE_MARGIN_SECONDS: '3600',
   AWS_REGION: 'eu-west-1',
+  KEYPLANE_OWNERSHIP_KEY_ID: '1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 
 describe('readEnv', () => {
@@ -18,7 +19,17 @@ describe('readEnv', () => {
       deleteAfterSeconds: 86400,
       overdueMarginSeconds: 3600,
       region: 'eu-west-1',
+      ownershipKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
     });
+  });
+
+  test('fails when the ownership key is missing or not a KMS key id', () => {
+    expect(() => readEnv({ ...valid, KEYPLANE_OWNERSHIP_KEY_ID: undefined })).toThrow(
+      /KEYPLANE_OWNERSHIP_KEY_ID must be set/
+    );
+    expect(() => readEnv({ ...valid, KEYPLANE_OWNERSHIP_KEY_ID: 'alias/x y' })).toThrow(
+      /KEYPLANE_OWNERSHIP_KEY_ID must be a KMS key id or key ARN/
+    );
   });
 
   test('defaults the overdue margin to 2 days', () => {

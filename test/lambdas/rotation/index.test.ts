@@ -7,7 +7,7 @@ import {
 import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { handler, verifyKeyValue } from '../../../lambdas/rotation/index';
 import type { SweepResult } from '../../../lambdas/rotation/sweep';
-import { FakeAws, REGION, type FakeSecret } from './support/fake-aws';
+import { FakeAws, REGION, type FakeSecret, OWNERSHIP_KEY_ID } from './support/fake-aws';
 import { PREFIX, SERVICE, seedConsumer, TOKEN, TOKEN_2 } from './support/fixtures';
 import { captureStdout, logLines, metricLines, type CapturedStdout } from './support/stdout';
 
@@ -20,6 +20,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SERVICE] = SERVICE;
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
+  process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
 });
 
 beforeEach(() => {
@@ -46,7 +47,7 @@ function total(counts: Record<string, number>): number {
 
 describe('handler', () => {
   describe('API calls of one full rotation (four invocations)', () => {
-    test('first rotation, one plan: 13 calls', async () => {
+    test('first rotation, one plan: 17 calls (7 to API Gateway, 3 to KMS)', async () => {
       secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
 
       await rotateThroughHandler(TOKEN);
@@ -56,16 +57,19 @@ describe('handler', () => {
         DescribeSecret: 4, // the preconditions of each step
         GetApiKeys: 3, // createSecret's crash-recovery lookup; setSecret and testSecret find the key
         CreateApiKey: 1,
+        GenerateMac: 1, // the new key's ownership proof
+        TagResource: 1, // ... written on the key
+        VerifyMac: 2, // setSecret and testSecret (separate invocations) prove the pending key
         PutSecretValue: 1,
         CreateUsagePlanKey: 1, // one per declared plan
         GetUsagePlans: 1, // testSecret: the key's plans
         GetSecretValue: 1, // finishSecret: what the outgoing version holds (the placeholder)
         UpdateSecretVersionStage: 1,
       });
-      expect(total(counts)).toBe(13);
+      expect(total(counts)).toBe(17);
     });
 
-    test('later rotation, one plan: 14 calls (tagging the outgoing key)', async () => {
+    test('later rotation, one plan: 19 calls (proving and tagging the outgoing key)', async () => {
       secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
       await rotateThroughHandler(TOKEN);
       fake.clearCalls();
@@ -73,8 +77,9 @@ describe('handler', () => {
       await rotateThroughHandler(TOKEN_2);
 
       const counts = fake.callCounts();
-      expect(counts.TagResource).toBe(1);
-      expect(total(counts)).toBe(14);
+      expect(counts.TagResource).toBe(2);
+      expect(counts.VerifyMac).toBe(3);
+      expect(total(counts)).toBe(19);
     });
 
     test('each further plan adds one call', async () => {
@@ -84,7 +89,7 @@ describe('handler', () => {
       await rotateThroughHandler(TOKEN_2);
 
       expect(fake.callCounts().CreateUsagePlanKey).toBe(2);
-      expect(total(fake.callCounts())).toBe(15);
+      expect(total(fake.callCounts())).toBe(20);
     });
   });
 
@@ -148,7 +153,8 @@ describe('handler', () => {
       secretArn: secret.arn,
       versionId: expect.any(String),
       keyId: fake.currentValue(secret).keyId,
-      revokedKeyId: leaked,
+      unprovenKeyIds: [],
+      revokedKeyIds: [leaked],
     });
     expect(fake.keys.get(leaked)?.enabled).toBe(false);
     expect(metricLines(stdout).at(-1)).toMatchObject({

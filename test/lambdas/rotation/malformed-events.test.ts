@@ -6,7 +6,7 @@
 import { LambdaEnv } from '../../../contract';
 import { InvalidEventError } from '../../../lambdas/rotation/errors';
 import { handler } from '../../../lambdas/rotation/index';
-import { FakeAws, REGION } from './support/fake-aws';
+import { FakeAws, REGION, OWNERSHIP_KEY_ID } from './support/fake-aws';
 import { PREFIX, SERVICE, TOKEN } from './support/fixtures';
 import { captureStdout, type CapturedStdout } from './support/stdout';
 
@@ -34,6 +34,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SERVICE] = SERVICE;
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
+  process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
 });
 
 beforeEach(() => {

@@ -30,6 +30,7 @@ describe('InvocationMetrics', () => {
               { Name: 'Failures', Unit: 'Count' },
               { Name: 'RotationFailures', Unit: 'Count' },
               { Name: 'SweepFailures', Unit: 'Count' },
+              { Name: 'UnprovenKeys', Unit: 'Count' },
               { Name: 'DurationMs', Unit: 'Milliseconds' },
             ],
           },
@@ -43,6 +44,7 @@ describe('InvocationMetrics', () => {
       Failures: 0,
       RotationFailures: 0,
       SweepFailures: 0,
+      UnprovenKeys: 0,
       DurationMs: 125,
     });
     expect(METRICS_NAMESPACE).toBe('Keyplane');

@@ -46,7 +46,11 @@ describe('rotate', () => {
     expect(verifyKeyValue(String(current.value), 'ordK')).toBe(true);
     expect(fake.keys.get(keyId)?.enabled).toBe(true);
     expect(fake.plansOf(keyId).sort()).toEqual(['planbulk', 'plangold']);
-    expect(fake.apiGateway).not.toHaveReceivedCommand(TagResourceCommand);
+    // The one tag written is the new key's ownership proof: no outgoing key to retire.
+    expect(fake.apiGateway).toHaveReceivedCommandTimes(TagResourceCommand, 1);
+    expect(fake.apiGateway).toHaveReceivedCommandWith(TagResourceCommand, {
+      tags: { [KeyTag.PROOF]: expect.any(String) },
+    });
   });
 
   test('a second rotation issues a new key and schedules the old one for retirement', async () => {

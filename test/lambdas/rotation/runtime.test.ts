@@ -1,6 +1,8 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ApiKeyStore } from '../../../lambdas/rotation/api-key-store';
+import { KeyOwnership } from '../../../lambdas/rotation/ownership';
 import { createRuntime } from '../../../lambdas/rotation/runtime';
 import { SecretStore } from '../../../lambdas/rotation/secret-store';
 import { ENV } from './support/fixtures';
@@ -9,6 +11,7 @@ describe('createRuntime', () => {
   const clients = {
     secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
     apiGateway: new APIGatewayClient({ region: 'eu-west-1' }),
+    kms: new KMSClient({ region: 'eu-west-1' }),
   };
 
   test('wires the stores to the clients, with the real clock by default', () => {
@@ -16,6 +19,7 @@ describe('createRuntime', () => {
     expect(runtime.env).toBe(ENV);
     expect(runtime.secrets).toBeInstanceOf(SecretStore);
     expect(runtime.keys).toBeInstanceOf(ApiKeyStore);
+    expect(runtime.ownership).toBeInstanceOf(KeyOwnership);
     expect(Math.abs(runtime.now().getTime() - Date.now())).toBeLessThan(1000);
   });
 

@@ -1,10 +1,17 @@
 import { CreateApiKeyCommand, DeleteApiKeyCommand } from '@aws-sdk/client-api-gateway';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { SECRET_FORMAT } from '../../../../contract';
+import { KeyTag, SECRET_FORMAT } from '../../../../contract';
 import { verifyKeyValue } from '../../../../lambdas/rotation/key-value';
 import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
-import { FakeAws, type FakeSecret } from '../support/fake-aws';
-import { originTagsFor, seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
+import { FakeAws, proofFor, type FakeSecret } from '../support/fake-aws';
+import {
+  originTagsFor,
+  SERVICE,
+  seedConsumer,
+  stepContext,
+  testRuntime,
+  TOKEN,
+} from '../support/fixtures';
 import { captureStdout } from '../support/stdout';
 
 const fake = new FakeAws();
@@ -15,6 +22,8 @@ beforeEach(() => {
   secret = seedConsumer(fake);
   fake.startRotation(secret, TOKEN);
 });
+
+const origin = (s: FakeSecret) => ({ service: SERVICE, secretArn: s.arn, versionId: TOKEN });
 
 function pendingValue(): Record<string, unknown> {
   const value = secret.versions.get(TOKEN)?.value;
@@ -39,7 +48,10 @@ describe('createSecret', () => {
     });
     expect(result).toEqual({ keyId: expect.any(String), outcome: 'created' });
     const key = fake.keys.get(result.keyId);
-    expect(key?.tags).toEqual(originTagsFor(secret, TOKEN));
+    expect(key?.tags).toEqual({
+      ...originTagsFor(secret, TOKEN),
+      [KeyTag.PROOF]: proofFor({ ...origin(secret), keyId: result.keyId }),
+    });
     // AND the pending version names it, staged AWSPENDING
     expect(fake.secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
       SecretId: secret.arn,
@@ -53,6 +65,7 @@ describe('createSecret', () => {
       consumer: 'checkout',
       usagePlanIds: ['plangold', 'planbulk'],
       createdAt: '2025-06-01T12:00:00.000Z',
+      proof: key?.tags[KeyTag.PROOF],
     });
     expect(secret.versions.get(TOKEN)?.stages).toEqual(['AWSPENDING']);
   });
@@ -161,6 +174,49 @@ describe('createSecret', () => {
     await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
       /createSecret: version .* holds a value that is not keyplane JSON; expected no value yet/
     );
+  });
+
+  test('never adopts a key planted with the tags of the rotation token: makes its own', async () => {
+    // GIVEN someone who chose the token (RotateSecret lets the caller pick it) planted a key
+    // with that version's tags and a value they know, but could not compute its proof
+    const runtime = testRuntime();
+    const planted = fake.addKey(
+      { id: 'kplanted', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) },
+      { forged: true }
+    );
+
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    // THEN the version holds a fresh key, and the planted one is left exactly as it was
+    expect(result.outcome).toBe('created');
+    expect(result.keyId).not.toBe('kplanted');
+    expect(pendingValue()).toMatchObject({ keyId: result.keyId });
+    expect(pendingValue().value).not.toBe(planted.value);
+    expect(fake.keys.get('kplanted')).toEqual(planted);
+    expect(runtime.ownership.endInvocation()).toEqual([
+      expect.objectContaining({ keyId: 'kplanted', reason: 'it carries no ownership proof' }),
+    ]);
+  });
+
+  test('never adopts a key whose proof was copied from another key', async () => {
+    const runtime = testRuntime();
+    const copied = proofFor({ ...origin(secret), keyId: 'kreal' });
+    fake.addKey(
+      {
+        id: 'kcopy',
+        name: 'checkout-0a1b2c3d',
+        tags: { ...originTagsFor(secret, TOKEN), [KeyTag.PROOF]: copied },
+      },
+      { forged: true }
+    );
+
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    expect(result.keyId).not.toBe('kcopy');
+    expect(fake.keys.get('kcopy')?.enabled).toBe(true);
+    expect(runtime.ownership.endInvocation()).toEqual([
+      expect.objectContaining({ keyId: 'kcopy', reason: 'its ownership proof is not valid' }),
+    ]);
   });
 
   test('never writes the key value to the log', async () => {

@@ -35,11 +35,22 @@ import {
   UpdateSecretVersionStageCommand,
   type Filter,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  GenerateMacCommand,
+  KMSClient,
+  KMSInvalidMacException,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { bootstrapValue, SecretTag } from '../../../../contract';
+import { createHmac, timingSafeEqual } from 'crypto';
+import { bootstrapValue, KeyTag, SecretTag } from '../../../../contract';
+import { proofMessage, type ProofSubject } from '../../../../lambdas/rotation/ownership';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
+/** The service's KMS HMAC key, as the fake knows it: its id and its (secret) key material. */
+export const OWNERSHIP_KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const OWNERSHIP_KEY_MATERIAL = Buffer.from('fake-kms-hmac-256-key-material-0');
 
 export interface FakeVersion {
   value?: string;
@@ -68,7 +79,7 @@ export interface FakeKey {
 }
 
 export interface CallRecord {
-  readonly service: 'secretsmanager' | 'apigateway';
+  readonly service: 'secretsmanager' | 'apigateway' | 'kms';
   readonly command: string;
 }
 
@@ -77,6 +88,7 @@ type Failure = { error: Error; remaining: number };
 export class FakeAws {
   readonly secretsManager = mockClient(SecretsManagerClient);
   readonly apiGateway = mockClient(APIGatewayClient);
+  readonly kms = mockClient(KMSClient);
   readonly secrets = new Map<string, FakeSecret>();
   readonly keys = new Map<string, FakeKey>();
   readonly plans = new Map<string, Set<string>>();
@@ -94,6 +106,7 @@ export class FakeAws {
   reset(): void {
     this.secretsManager.reset();
     this.apiGateway.reset();
+    this.kms.reset();
     this.secrets.clear();
     this.keys.clear();
     this.plans.clear();
@@ -114,6 +127,7 @@ export class FakeAws {
       ...this.apiGateway
         .calls()
         .map((call) => ({ service: 'apigateway' as const, command: name(call.args[0]) })),
+      ...this.kms.calls().map((call) => ({ service: 'kms' as const, command: name(call.args[0]) })),
     ];
   }
 
@@ -127,6 +141,7 @@ export class FakeAws {
   clearCalls(): void {
     this.secretsManager.resetHistory();
     this.apiGateway.resetHistory();
+    this.kms.resetHistory();
   }
 
   /** The next `times` calls of a command fail with `error` (after recording the call). */
@@ -178,7 +193,14 @@ export class FakeAws {
     secret.versions.set(token, { stages: ['AWSPENDING'] });
   }
 
-  addKey(key: Partial<FakeKey> & { id: string; tags: Record<string, string> }): FakeKey {
+  /**
+   * A key as the function would have made it: with origin tags it also gets a valid ownership
+   * proof, unless `forged` (the tags copied by someone without the HMAC key) or it has one.
+   */
+  addKey(
+    key: Partial<FakeKey> & { id: string; tags: Record<string, string> },
+    options: { forged?: boolean } = {}
+  ): FakeKey {
     const full: FakeKey = {
       name: key.id,
       value: `value${key.id}`.padEnd(40, 'x'),
@@ -186,6 +208,19 @@ export class FakeAws {
       createdDate: new Date('2025-01-01T00:00:00.000Z'),
       ...key,
     };
+    const { tags } = full;
+    const origin = [tags[KeyTag.SERVICE], tags[KeyTag.SECRET_ARN], tags[KeyTag.SECRET_VERSION]];
+    if (
+      options.forged !== true &&
+      tags[KeyTag.PROOF] === undefined &&
+      origin.every((tag) => tag !== undefined)
+    ) {
+      const [service, secretArn, versionId] = origin as string[];
+      full.tags = {
+        ...tags,
+        [KeyTag.PROOF]: proofFor({ service, secretArn, versionId, keyId: full.id }),
+      };
+    }
     this.keys.set(full.id, full);
     return full;
   }
@@ -333,6 +368,24 @@ export class FakeAws {
       })
     );
 
+    this.kms.on(GenerateMacCommand).callsFake((input) =>
+      this.run('GenerateMac', () => {
+        this.checkMacKey(input.KeyId);
+        return { KeyId: input.KeyId, MacAlgorithm: input.MacAlgorithm, Mac: hmac(input.Message) };
+      })
+    );
+    this.kms.on(VerifyMacCommand).callsFake((input) =>
+      this.run('VerifyMac', () => {
+        this.checkMacKey(input.KeyId);
+        const expected = hmac(input.Message);
+        const given = Buffer.from(input.Mac ?? new Uint8Array());
+        if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+          throw new KMSInvalidMacException({ message: 'invalid MAC', $metadata: {} });
+        }
+        return { KeyId: input.KeyId, MacAlgorithm: input.MacAlgorithm, MacValid: true };
+      })
+    );
+
     const api = this.apiGateway;
     api.on(GetApiKeysCommand).callsFake((input) =>
       this.run('GetApiKeys', () => {
@@ -455,6 +508,10 @@ export class FakeAws {
     }
   }
 
+  private checkMacKey(keyId: string | undefined): void {
+    if (keyId !== OWNERSHIP_KEY_ID) throw new Error(`unexpected KMS key ${keyId}`);
+  }
+
   private findSecret(id: string | undefined): FakeSecret {
     const secret = [...this.secrets.values()].find((s) => s.arn === id || s.name === id);
     if (secret === undefined) throw notFound("Secrets Manager can't find the specified secret.");
@@ -495,6 +552,17 @@ export class FakeAws {
       if (id !== to) version.stages = version.stages.filter((s) => s !== stage);
     }
   }
+}
+
+function hmac(message: Uint8Array | undefined): Buffer {
+  return createHmac('sha256', OWNERSHIP_KEY_MATERIAL)
+    .update(message ?? new Uint8Array())
+    .digest();
+}
+
+/** The proof the function would compute for a key (base64 MAC), for seeding owned keys. */
+export function proofFor(subject: ProofSubject): string {
+  return hmac(proofMessage(subject)).toString('base64');
 }
 
 function paginate<T>(

@@ -3,6 +3,7 @@
  * runtime wired to mocked clients.
  */
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SecretTag } from '../../../../contract';
 import { readConsumerPolicy } from '../../../../lambdas/rotation/consumer-policy';
@@ -10,7 +11,7 @@ import type { RotationEnv } from '../../../../lambdas/rotation/env';
 import { createRuntime, type HttpGet, type Runtime } from '../../../../lambdas/rotation/runtime';
 import type { SecretState } from '../../../../lambdas/rotation/secret-store';
 import type { StepContext } from '../../../../lambdas/rotation/steps/step-context';
-import { REGION, type FakeAws, type FakeSecret } from './fake-aws';
+import { OWNERSHIP_KEY_ID, REGION, type FakeAws, type FakeSecret } from './fake-aws';
 
 export const SERVICE = 'orders-api';
 export const PREFIX = 'keyplane/orders-api/';
@@ -24,6 +25,7 @@ export const ENV: RotationEnv = {
   deleteAfterSeconds: 7 * 24 * 3600,
   overdueMarginSeconds: 2 * 24 * 3600,
   region: REGION,
+  ownershipKeyId: OWNERSHIP_KEY_ID,
 };
 
 /** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
@@ -65,6 +67,7 @@ export function testRuntime(
     {
       secretsManager: new SecretsManagerClient({ region: REGION }),
       apiGateway: new APIGatewayClient({ region: REGION }),
+      kms: new KMSClient({ region: REGION }),
     },
     {
       now: () => clock.now,
