@@ -6,6 +6,7 @@
  * Tests use it for multi-step flows and to count calls; single-call tests stub commands
  * directly with `.on(Command).resolves(...)`.
  */
+import { createHmac, timingSafeEqual } from 'crypto';
 import {
   APIGatewayClient,
   ConflictException,
@@ -23,6 +24,12 @@ import {
   type ApiKey,
 } from '@aws-sdk/client-api-gateway';
 import {
+  GenerateMacCommand,
+  KMSClient,
+  KMSInvalidMacException,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
+import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   InvalidParameterException,
@@ -35,14 +42,7 @@ import {
   UpdateSecretVersionStageCommand,
   type Filter,
 } from '@aws-sdk/client-secrets-manager';
-import {
-  GenerateMacCommand,
-  KMSClient,
-  KMSInvalidMacException,
-  VerifyMacCommand,
-} from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createHmac, timingSafeEqual } from 'crypto';
 import { bootstrapValue, KeyTag, SecretTag } from '../../../../contract';
 import { proofMessage, type ProofSubject } from '../../../../lambdas/rotation/ownership';
 
