@@ -4,6 +4,7 @@
  * listing consumers: its size is the same for 1 or 1,000 consumers, far under the 10,240
  * characters an inline role policy may hold.
  */
+import { PROOF_MAC_ALGORITHM } from '../contract/tags';
 
 /** The ARNs and names the policy is scoped to; each may be a token. */
 export interface RotationPolicyScope {
@@ -13,6 +14,8 @@ export interface RotationPolicyScope {
   /** Every secret this service manages has a name starting with this prefix. */
   readonly secretPrefix: string;
   readonly kmsKeyArn: string;
+  /** The HMAC key whose MACs prove which API keys the function made. */
+  readonly ownershipKeyArn: string;
   readonly logGroupArn: string;
   readonly deadLetterQueueArn: string;
 }
@@ -65,6 +68,13 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         Effect: 'Allow',
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [scope.kmsKeyArn],
+      },
+      {
+        Sid: 'ProveKeyOwnership',
+        Effect: 'Allow',
+        Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+        Resource: [scope.ownershipKeyArn],
+        Condition: { StringEquals: { 'kms:MacAlgorithm': PROOF_MAC_ALGORITHM } },
       },
       {
         Sid: 'ReadApiKeysPlansAndMembership',

@@ -24,6 +24,7 @@ import {
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
 import { lambdaBundleZip } from './lambda-bundle';
+import { OwnershipKey } from './ownership-key';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
 import { suppressScannerCheck } from './scanner-suppression';
@@ -281,6 +282,12 @@ export class RotationService extends Construct {
       }),
     });
     this.roleArn = role.arn;
+    const ownershipKey = new OwnershipKey(this, 'OwnershipKey', {
+      serviceName: this.serviceName,
+      functionRoleArn: role.arn,
+      partition,
+      account,
+    });
     const policy = new IamRolePolicy(this, 'RolePolicy', {
       name: 'rotate-api-keys',
       role: role.id,
@@ -291,6 +298,7 @@ export class RotationService extends Construct {
           account,
           secretPrefix: this.secretPrefix,
           kmsKeyArn: key.arn,
+          ownershipKeyArn: ownershipKey.keyArn,
           logGroupArn: logGroup.arn,
           deadLetterQueueArn: deadLetterQueue.arn,
         })
@@ -323,6 +331,7 @@ export class RotationService extends Construct {
           [LambdaEnv.SECRET_PREFIX]: this.secretPrefix,
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(deleteRetiredAfter.toSeconds()),
           [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(overdueMargin.toSeconds()),
+          [LambdaEnv.OWNERSHIP_KEY_ID]: ownershipKey.keyId,
           NODE_OPTIONS: '--enable-source-maps',
         },
       },

@@ -45,3 +45,9 @@ export const KeyTag = {
  * the few characters Secrets Manager allows in tag values and never occurs in a plan id.
  */
 export const PLAN_ID_SEPARATOR = ' ';
+
+/**
+ * The MAC algorithm of {@link KeyTag.PROOF}: the service's KMS HMAC_256 key's. The key policy
+ * allows no other, so the rotation function and the construct must agree on it.
+ */
+export const PROOF_MAC_ALGORITHM = 'HMAC_SHA_256';

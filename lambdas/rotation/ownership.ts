@@ -11,14 +11,13 @@
  * key it acts on, and the steps of an in-process rotation verify a key once.
  */
 import { GenerateMacCommand, VerifyMacCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { PROOF_MAC_ALGORITHM } from '../../contract';
 import { isAwsError } from './aws-errors';
 import { createLogger } from './log';
 import { proofSubjectOf, type KeyOrigin, type ManagedKey } from './managed-key';
 
 const log = createLogger('ownership');
 
-/** The MAC algorithm of an HMAC_256 key. */
-export const MAC_ALGORITHM = 'HMAC_SHA_256';
 /** Version of the MAC's message layout, part of the message. */
 const MESSAGE_VERSION = 'keyplane-key-ownership/v1';
 
@@ -59,7 +58,7 @@ export class KeyOwnership {
     const out = await this.kms.send(
       new GenerateMacCommand({
         KeyId: this.macKeyId,
-        MacAlgorithm: MAC_ALGORITHM,
+        MacAlgorithm: PROOF_MAC_ALGORITHM,
         Message: proofMessage(subject),
       })
     );
@@ -126,7 +125,7 @@ export class KeyOwnership {
         const out = await this.kms.send(
           new VerifyMacCommand({
             KeyId: this.macKeyId,
-            MacAlgorithm: MAC_ALGORITHM,
+            MacAlgorithm: PROOF_MAC_ALGORITHM,
             Message: proofMessage(subject),
             Mac: mac,
           })

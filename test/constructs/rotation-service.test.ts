@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import {
   ManagedApiKey,
   RotationService,
@@ -56,8 +57,46 @@ describe('RotationService', () => {
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
 
+  test('makes an HMAC key whose MACs only the function role may make or check', () => {
+    const hmacKey = resourcesOf(json, 'aws_kms_key').find(
+      (key) => key.key_usage === 'GENERATE_VERIFY_MAC'
+    );
+    expect(hmacKey).toMatchObject({ customer_master_key_spec: 'HMAC_256' });
+    const statements = JSON.parse(String(hmacKey?.policy)).Statement;
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Sid: 'AccountAdministersKeyWithoutUsingIt',
+        Principal: {
+          AWS: expect.stringMatching(
+            /^arn:\$\{data\.aws_partition\..*:iam::\$\{data\.aws_caller_identity\..*:root$/
+          ),
+        },
+      }),
+      {
+        Sid: 'RotationFunctionProvesKeyOwnership',
+        Effect: 'Allow',
+        Principal: {
+          AWS: expect.stringMatching(/^\$\{aws_iam_role\.Rotation_Role_[A-Z0-9]+\.arn\}$/),
+        },
+        Action: ['kms:GenerateMac', 'kms:VerifyMac'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+      },
+    ]);
+    const adminActions: string[] = statements[0].Action;
+    expect(adminActions.filter((action) => /Mac|\*|Encrypt|Decrypt/.test(action))).toEqual([]);
+    const fn = only(json, 'aws_lambda_function') as {
+      environment: { variables: Record<string, string> };
+    };
+    expect(fn.environment.variables.KEYPLANE_OWNERSHIP_KEY_ID).toMatch(
+      /^\$\{aws_kms_key\.Rotation_OwnershipKey_[A-Z0-9]+\.key_id\}$/
+    );
+  });
+
   test('makes a KMS key with rotation on and an explicit policy', () => {
-    const key = only(json, 'aws_kms_key');
+    const key = resourcesOf(json, 'aws_kms_key').find(
+      (candidate) => candidate.key_usage === undefined
+    ) as Record<string, unknown>;
     expect(key.enable_key_rotation).toBe(true);
     const statements = JSON.parse(key.policy as string).Statement;
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual([
@@ -163,6 +202,8 @@ describe('RotationService', () => {
       'secretsmanager:ListSecrets': ['*'],
       'kms:Decrypt': ['<t>'],
       'kms:GenerateDataKey': ['<t>'],
+      'kms:GenerateMac': ['<t>'],
+      'kms:VerifyMac': ['<t>'],
       'apigateway:GET': [
         apigw('/apikeys'),
         apigw('/apikeys/*'),
@@ -180,11 +221,16 @@ describe('RotationService', () => {
       'xray:PutTelemetryRecords': ['*'],
     };
 
+    /** The only conditions a grant may carry, by statement. */
+    const DOCUMENTED_CONDITIONS: Record<string, unknown> = {
+      ProveKeyOwnership: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+    };
+
     /** What the policy grants beyond the table: wildcard or undocumented actions, wider resources. */
     function violations(policy: string): string[] {
       const found: string[] = [];
       for (const s of JSON.parse(policy).Statement as PolicyStatement[]) {
-        if (s.Effect !== 'Allow' || s.Condition !== undefined)
+        if (s.Effect !== 'Allow' || !isDeepStrictEqual(s.Condition, DOCUMENTED_CONDITIONS[s.Sid]))
           found.push(`${s.Sid}: expected a plain Allow`);
         for (const action of s.Action) {
           const documented = DOCUMENTED_GRANTS[action];
@@ -262,7 +308,10 @@ describe('RotationService', () => {
       const reader = 'arn:aws:iam::111122223333:role/acme-client';
       new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: [gold], readers: [reader] });
       const withReaders = synthJson(stack);
-      const statements = JSON.parse(only(withReaders, 'aws_kms_key').policy as string).Statement;
+      const encryptionKey = resourcesOf(withReaders, 'aws_kms_key').find(
+        (key) => key.key_usage === undefined
+      );
+      const statements = JSON.parse(String(encryptionKey?.policy)).Statement;
       expect(
         statements.map((s: PolicyStatement & { Principal: unknown }) => ({
           principal: JSON.parse(shape(JSON.stringify(s.Principal))),
