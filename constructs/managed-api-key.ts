@@ -3,6 +3,7 @@ import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { healthCheckUrlProblem } from '../contract/health-check-url';
 import {
   KEY_BODY_LENGTH,
   KEY_CHECKSUM_LENGTH,
@@ -99,8 +100,8 @@ export interface ManagedApiKeyProps {
    */
   readonly replicaRegions?: string[];
   /**
-   * A URL testSecret calls with the new key in `x-api-key` before it goes live; any answer
-   * but 403 passes.
+   * An https URL testSecret calls with the new key in `x-api-key` before it goes live; any
+   * answer but 403 passes. Plain http is accepted only for localhost (a local emulator).
    * @default - no health check
    */
   readonly healthCheckUrl?: string;
@@ -241,7 +242,6 @@ export class ManagedApiKey extends Construct {
         'be an IAM principal ARN (arn:aws:iam::<account>:...)'
       )
     );
-    service.addReaders(readers);
 
     this.secretName = `${service.secretPrefix}${secretSuffix}`;
     if (this.secretName.length > MAX_SECRET_NAME_LENGTH) {
@@ -252,6 +252,7 @@ export class ManagedApiKey extends Construct {
         `keep the full secret name within Secrets Manager's ${MAX_SECRET_NAME_LENGTH} characters (with prefix ${service.secretPrefix} it is ${this.secretName.length})`
       );
     }
+    service.addReaders(this.secretName, readers);
     const secret = new SecretsmanagerSecret(this, 'Secret', {
       name: this.secretName,
       description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
@@ -359,15 +360,8 @@ function validateKeyPrefix(path: string, prefix: string): void {
 
 function validateHealthCheckUrl(path: string, url: string): void {
   if (Token.isUnresolved(url)) return;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['https:', 'http:'].includes(parsed.protocol)) {
-    throw invalidValue(path, 'healthCheckUrl', url, 'be an http(s) URL');
-  }
+  const problem = healthCheckUrlProblem(url);
+  if (problem !== undefined) throw invalidValue(path, 'healthCheckUrl', url, problem);
   requirePattern(
     path,
     'healthCheckUrl',
@@ -442,6 +436,10 @@ function stageConflicts(path: string, plans: readonly UsagePlan[]): string[] {
   return errors;
 }
 
+/**
+ * The secret's resource policy: the declared readers may read it; nobody may change its value,
+ * stages or policy through this policy (it grants nothing else). Resource `*` means this secret.
+ */
 function readersPolicy(readers: readonly string[]): string {
   return JSON.stringify({
     Version: '2012-10-17',

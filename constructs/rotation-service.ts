@@ -148,7 +148,8 @@ export class RotationService extends Construct {
   readonly dashboardName: string;
 
   private readonly consumers = new Set<string>();
-  private readonly readers = new Set<string>();
+  /** Reader principals by the name of the secret they may read. */
+  private readonly readers = new Map<string, readonly string[]>();
   /** The permission Secrets Manager needs before a rotation can be turned on. */
   readonly invokePermission: LambdaPermission;
   /**
@@ -246,7 +247,9 @@ export class RotationService extends Construct {
               region,
               account,
               logGroupName,
-              readers: [...this.readers].sort(),
+              readers: [...this.readers]
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([secretName, principals]) => ({ secretName, principals })),
               services: monitoring.keyPolicyStatements,
             })
           ),
@@ -413,9 +416,13 @@ export class RotationService extends Construct {
     this.consumers.add(consumer);
   }
 
-  /** Lets these principals decrypt the service's secrets through Secrets Manager. */
-  addReaders(principalArns: readonly string[]): void {
-    for (const arn of principalArns) this.readers.add(arn);
+  /**
+   * Lets these principals decrypt one secret of the service, through Secrets Manager only: the
+   * key policy grants them kms:Decrypt under that secret's encryption context alone.
+   */
+  addReaders(secretName: string, principalArns: readonly string[]): void {
+    if (principalArns.length === 0) return;
+    this.readers.set(secretName, [...new Set(principalArns)].sort());
   }
 }
 
@@ -424,7 +431,11 @@ interface KeyPolicyScope {
   readonly region: string;
   readonly account: string;
   readonly logGroupName: string;
-  readonly readers: readonly string[];
+  /** Each readable secret's name and the principals that may read it. */
+  readonly readers: readonly {
+    readonly secretName: string;
+    readonly principals: readonly string[];
+  }[];
   /** Statements for AWS services that use the key (CloudWatch, for the alarm topic). */
   readonly services: readonly object[];
 }
@@ -462,17 +473,22 @@ function keyPolicy(scope: KeyPolicyScope) {
     },
     ...scope.services,
   ];
-  if (scope.readers.length > 0) {
+  // One statement per readable secret: a reader decrypts its own secret's values only
+  // (Secrets Manager passes the secret's ARN as encryption context; its name ends in -??????).
+  scope.readers.forEach(({ secretName, principals }, index) => {
     statements.push({
-      Sid: 'ReadersDecryptSecretsThroughSecretsManager',
+      Sid: `Reader${index}DecryptsOneSecretThroughSecretsManager`,
       Effect: 'Allow',
-      Principal: { AWS: scope.readers },
-      Action: ['kms:Decrypt', 'kms:DescribeKey'],
+      Principal: { AWS: [...principals] },
+      Action: 'kms:Decrypt',
       Resource: '*',
       Condition: {
         StringEquals: { 'kms:ViaService': `secretsmanager.${scope.region}.amazonaws.com` },
+        StringLike: {
+          'kms:EncryptionContext:SecretARN': `arn:${scope.partition}:secretsmanager:${scope.region}:${scope.account}:secret:${secretName}-??????`,
+        },
       },
     });
-  }
+  });
   return { Version: '2012-10-17', Statement: statements };
 }

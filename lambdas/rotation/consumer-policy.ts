@@ -3,7 +3,7 @@
  * Changing the tags and deploying is how a platform team changes a consumer; this module is the
  * one place that reads them.
  */
-import { PLAN_ID_SEPARATOR, SecretTag } from '../../contract';
+import { healthCheckUrlProblem, PLAN_ID_SEPARATOR, SecretTag } from '../../contract';
 import { SecretPolicyError } from './errors';
 import { isValidKeyPrefix, MAX_KEY_PREFIX_LENGTH } from './key-value';
 
@@ -67,8 +67,10 @@ export function readConsumerPolicy(
     );
   }
   const healthCheckUrl = tags[SecretTag.HEALTH_CHECK_URL];
-  if (healthCheckUrl !== undefined && !isHttpUrl(healthCheckUrl)) {
-    throw new SecretPolicyError(secretId, SecretTag.HEALTH_CHECK_URL, 'must be an http(s) URL');
+  const urlProblem =
+    healthCheckUrl === undefined ? undefined : healthCheckUrlProblem(healthCheckUrl);
+  if (urlProblem !== undefined) {
+    throw new SecretPolicyError(secretId, SecretTag.HEALTH_CHECK_URL, `must ${urlProblem}`);
   }
   return {
     consumer,
@@ -89,13 +91,4 @@ function readGracePeriod(secretId: string, raw: string | undefined): number {
     );
   }
   return Number(raw);
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -116,12 +116,45 @@ describe('ManagedApiKey', () => {
         },
       ],
     });
-    const [kms] = resourcesOf(json, 'aws_kms_key');
-    const readerStatement = JSON.parse(kms.policy as string).Statement.find(
-      (s: { Sid: string }) => s.Sid === 'ReadersDecryptSecretsThroughSecretsManager'
+    const kms = resourcesOf(json, 'aws_kms_key').find((k) => k.key_usage === undefined);
+    const readerStatement = JSON.parse(String(kms?.policy)).Statement.find(
+      (s: { Sid: string }) => s.Sid === 'Reader0DecryptsOneSecretThroughSecretsManager'
     );
     expect(readerStatement.Principal.AWS).toEqual([...readers].sort());
-    expect(readerStatement.Action).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(readerStatement.Action).toBe('kms:Decrypt');
+  });
+
+  test("readers of one consumer get no KMS permission for another consumer's secret", () => {
+    const stack = newStack();
+    const plan = new UsagePlan(stack, 'Gold', {
+      name: 'gold',
+      apiStages: [{ api: 'a', stage: 'v1' }],
+    });
+    const acmeReader = 'arn:aws:iam::111122223333:role/acme-client';
+    const globexReader = 'arn:aws:iam::111122223333:role/globex-client';
+    new ManagedApiKey(stack, 'Acme', {
+      consumer: 'acme',
+      usagePlans: [plan],
+      readers: [acmeReader],
+    });
+    new ManagedApiKey(stack, 'Globex', {
+      consumer: 'globex',
+      usagePlans: [plan],
+      readers: [globexReader],
+    });
+    const kms = resourcesOf(synthJson(stack), 'aws_kms_key').find((k) => k.key_usage === undefined);
+    const statements: {
+      Principal: { AWS?: string[] };
+      Condition?: Record<string, Record<string, string>>;
+    }[] = JSON.parse(String(kms?.policy)).Statement;
+    const secretsReadableBy = (principal: string) =>
+      statements
+        .filter((s) => s.Principal.AWS?.includes(principal))
+        .map(
+          (s) => s.Condition?.StringLike['kms:EncryptionContext:SecretARN'].split(':secret:')[1]
+        );
+    expect(secretsReadableBy(acmeReader)).toEqual(['keyplane/test/acme-??????']);
+    expect(secretsReadableBy(globexReader)).toEqual(['keyplane/test/globex-??????']);
   });
 
   test('has no resource policy when no readers are declared', () => {
@@ -319,7 +352,12 @@ describe('ManagedApiKey', () => {
       [
         'the health check URL is not http(s)',
         { healthCheckUrl: 'ftp://example.com' },
-        /healthCheckUrl must be an http\(s\) URL, got "ftp:\/\/example.com"/,
+        /healthCheckUrl must be an https URL, got "ftp:\/\/example.com"/,
+      ],
+      [
+        'the health check URL is plain http to another host',
+        { healthCheckUrl: 'http://example.com/health' },
+        /test\/Acme: healthCheckUrl must be an https URL \(plain http only to localhost\), got "http:\/\/example.com\/health"/,
       ],
       [
         'the health check URL has a query',

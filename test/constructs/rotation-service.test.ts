@@ -356,10 +356,17 @@ describe('RotationService', () => {
           },
         },
         {
+          // Per readable secret: decrypt through Secrets Manager under that secret's ARN only.
           principal: { AWS: [reader] },
-          actions: ['kms:Decrypt', 'kms:DescribeKey'],
+          actions: 'kms:Decrypt',
           resource: '*',
-          condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.<t>.amazonaws.com' } },
+          condition: {
+            StringEquals: { 'kms:ViaService': 'secretsmanager.<t>.amazonaws.com' },
+            StringLike: {
+              'kms:EncryptionContext:SecretARN':
+                'arn:<t>:secretsmanager:<t>:<t>:secret:keyplane/test/acme-??????',
+            },
+          },
         },
       ]);
       const [secret] = resourcesOf(withReaders, 'aws_secretsmanager_secret');

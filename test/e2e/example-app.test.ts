@@ -45,6 +45,7 @@ import {
   viewSecret,
 } from './support/aws';
 import { cliTests } from './support/cli';
+import { coTenantAttacks } from './support/co-tenant';
 import { cdktf, cdktfOutputs, leaks } from './support/deploy';
 
 jest.setTimeout(600_000);
@@ -255,8 +256,14 @@ describe('the example app on the local AWS', () => {
 
   test('a sweep inside the grace period changes nothing', async () => {
     await sweep(FUNCTION);
-    for (const keyId of Object.values(outgoing).flat())
-      expect((await viewKey(keyId))?.enabled).toBe(true);
+    // globex was revoked by the CLI tests: a revoke disables its grace-period keys too.
+    for (const [consumer, keyIds] of Object.entries(outgoing))
+      for (const keyId of keyIds)
+        expect({ consumer, keyId, enabled: (await viewKey(keyId))?.enabled }).toEqual({
+          consumer,
+          keyId,
+          enabled: consumer !== 'globex',
+        });
   });
 
   test('a sweep past grace disables retired keys and takes them out of their plans; past the second period it deletes them', async () => {
@@ -312,18 +319,31 @@ describe('the example app on the local AWS', () => {
     ).toEqual([]);
   });
 
-  test('revoke issues a new key and disables the old one at once', async () => {
+  test('revoke issues a new key and disables every other key at once, grace keys included', async () => {
     const before = await viewSecret(secretId('acme'));
-    const result = await invoke<{ keyId: string; revokedKeyId: string }>(FUNCTION, {
+    const result = await invoke<{ keyId: string; revokedKeyIds: string[] }>(FUNCTION, {
       action: 'revoke',
       secretId: secretId('acme'),
     });
-    expect(result.revokedKeyId).toBe(before.currentKeyId);
+    expect(result.revokedKeyIds).toContain(before.currentKeyId);
+    for (const keyId of outgoing.acme) expect((await viewKey(keyId))?.enabled).toBe(false);
+    const enabled = (await serviceKeys()).filter(
+      (k) => k.enabled && k.tags?.[KeyTag.SECRET_ARN] === before.arn
+    );
+    expect(enabled.map((k) => k.id)).toEqual([result.keyId]);
     expect((await viewKey(before.currentKeyId!))?.enabled).toBe(false);
     const after = await viewSecret(secretId('acme'));
     expect(after.currentKeyId).toBe(result.keyId);
     expect(await invariantViolations(secretId('acme'))).toEqual([]);
   });
+
+  describe("a co-tenant's attacks (issue #11) on this deployment", () =>
+    coTenantAttacks({
+      service: SERVICE,
+      functionName: FUNCTION,
+      secretId,
+      victim: 'globex',
+    }));
 
   test('terraform plan of the deployed app shows no key value, and a bad event echoes none', async () => {
     cdktf('diff', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });

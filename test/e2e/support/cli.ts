@@ -118,7 +118,8 @@ export function cliTests(stack: CliTestStack): void {
     expect(run.code).toBe(0);
     const after = await viewSecret(secretId('globex'));
     expect(json(run)).toMatchObject({
-      revokedKeyId: before.currentKeyId,
+      revokedKeyIds: expect.arrayContaining([before.currentKeyId]),
+      unprovenKeyIds: [],
       keyId: after.currentKeyId,
     });
     expect((await viewKey(before.currentKeyId!))?.enabled).toBe(false);

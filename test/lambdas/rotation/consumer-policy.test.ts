@@ -40,11 +40,28 @@ describe('readConsumerPolicy', () => {
     [SecretTag.USAGE_PLANS, 'p1,p2', /keyplane:usage-plans must be usage plan ids/],
     [SecretTag.GRACE_PERIOD_SECONDS, '1h', /keyplane:grace-period-seconds must be a whole number/],
     [SecretTag.KEY_PREFIX, 'ord_', /keyplane:key-prefix must be at most 90 letters and digits/],
-    [SecretTag.HEALTH_CHECK_URL, 'ftp://x', /keyplane:health-check-url must be an http\(s\) URL/],
+    [SecretTag.HEALTH_CHECK_URL, 'ftp://x', /keyplane:health-check-url must be an https URL/],
+    [
+      SecretTag.HEALTH_CHECK_URL,
+      'http://collector.example.net/steal',
+      /keyplane:health-check-url must be an https URL \(plain http only to localhost\)/,
+    ],
   ])('fails naming the secret and the tag when %s is %p', (tag, value, message) => {
     const read = () => readConsumerPolicy('keyplane/x', consumerTags({ [tag]: value }));
     expect(read).toThrow(SecretPolicyError);
     expect(read).toThrow(message);
     expect(read).toThrow(/^keyplane\/x: /);
   });
+});
+
+describe('health-check URLs', () => {
+  test.each(['https://api.example.com/health', 'http://127.0.0.1:8080/h', 'http://localhost/h'])(
+    'accepts %s',
+    (url) => {
+      expect(
+        readConsumerPolicy('keyplane/x', consumerTags({ [SecretTag.HEALTH_CHECK_URL]: url }))
+          .healthCheckUrl
+      ).toBe(url);
+    }
+  );
 });

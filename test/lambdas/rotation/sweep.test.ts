@@ -45,15 +45,20 @@ function key(
     tags?: Record<string, string>;
     plans?: string[];
     created?: Date;
+    /** Planted by someone else: the tags without a valid ownership proof. */
+    forged?: boolean;
   }
 ): FakeKey {
-  const made = fake.addKey({
-    id,
-    name: `checkout-${id}`,
-    enabled: options.enabled ?? true,
-    createdDate: options.created ?? OLD,
-    tags: { ...originTagsFor(options.of ?? secret, options.version), ...options.tags },
-  });
+  const made = fake.addKey(
+    {
+      id,
+      name: `checkout-${id}`,
+      enabled: options.enabled ?? true,
+      createdDate: options.created ?? OLD,
+      tags: { ...originTagsFor(options.of ?? secret, options.version), ...options.tags },
+    },
+    { forged: options.forged === true }
+  );
   for (const plan of options.plans ?? []) fake.addMember(plan, id);
   return made;
 }
@@ -63,6 +68,44 @@ function expectCounts(counts: SweepCounts, expected: Partial<SweepCounts>): void
 }
 
 describe('sweep', () => {
+  test("leaves keys planted with this service's tags alone, whatever they claim", async () => {
+    // GIVEN planted keys: one "due for retirement", one "deleted after", one "current" outside
+    // its plans, one of a made-up secret under the prefix (an orphan), none with a valid proof
+    version('vcur', ['AWSCURRENT']);
+    key('kcur', { version: 'vcur', plans: ['plangold', 'planbulk'] });
+    key('kfdue', { version: 'vold', forged: true, tags: { [KeyTag.RETIRE_AFTER]: at(-1) } });
+    key('kfdel', {
+      version: 'vold',
+      forged: true,
+      enabled: false,
+      tags: { [KeyTag.DELETE_AFTER]: at(-1) },
+    });
+    key('kfcur', { version: 'vcur', forged: true });
+    fake.addKey(
+      {
+        id: 'kforphan',
+        tags: {
+          [KeyTag.SERVICE]: 'orders-api',
+          [KeyTag.SECRET_ARN]: `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${PREFIX}made-up-Zz`,
+          [KeyTag.SECRET_VERSION]: 'v1',
+        },
+      },
+      { forged: true }
+    );
+    const before = JSON.stringify([...fake.keys.entries()]);
+
+    const result = await sweep(testRuntime());
+
+    // THEN no planted key was changed, added to a plan, tagged or deleted; each was reported
+    expect(JSON.stringify([...fake.keys.entries()])).toBe(before);
+    for (const id of ['kfdue', 'kfdel', 'kfcur', 'kforphan']) expect(fake.plansOf(id)).toEqual([]);
+    expect(result.counts.unproven).toBe(4);
+    expect(result.counts.deleted + result.counts.retired + result.counts.orphansRetired).toBe(0);
+    expect(
+      logLines(stdout).filter((line) => String(line.message).startsWith('refused to act'))
+    ).toHaveLength(4);
+  });
+
   test('retires outgoing keys past retire-after and keeps those in their grace period', async () => {
     version('vcur', ['AWSCURRENT']);
     key('kcur', { version: 'vcur', plans: ['plangold', 'planbulk'] });

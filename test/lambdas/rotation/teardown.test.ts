@@ -49,6 +49,26 @@ describe('teardown', () => {
     expect(fake.apiGateway).toHaveReceivedCommandTimes(DeleteApiKeyCommand, 2);
   });
 
+  test("never deletes a key planted with this service's tags and a made-up secret ARN", async () => {
+    fake.addKey(
+      {
+        id: 'kplanted',
+        tags: {
+          [KeyTag.SERVICE]: 'orders-api',
+          [KeyTag.SECRET_ARN]:
+            'arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyplane/orders-api/made-up-Zz',
+          [KeyTag.SECRET_VERSION]: 'v1',
+        },
+      },
+      { forged: true }
+    );
+
+    const result = await teardown(testRuntime(), 'delete');
+
+    expect(result.deleted).toBe(2);
+    expect(fake.keys.get('kplanted')?.enabled).toBe(true);
+  });
+
   test('repeated, deletes nothing more', async () => {
     await teardown(testRuntime(), 'delete');
     await expect(teardown(testRuntime(), 'delete')).resolves.toEqual({
