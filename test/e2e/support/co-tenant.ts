@@ -12,8 +12,12 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanCommand,
+  DeleteUsagePlanKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
+  type CreateApiKeyCommandInput,
 } from '@aws-sdk/client-api-gateway';
 import {
   DescribeSecretCommand,
@@ -32,6 +36,15 @@ export interface CoTenantContext {
   readonly secretId: (consumer: string) => string;
   /** Consumer whose secret the attacks edit (revoked at the end, left healthy). */
   readonly victim: string;
+}
+
+/** What the co-tenant made, removed by the co-tenant at the end: keyplane never touches it. */
+const planted = { keys: [] as string[], plans: [] as { planId: string; keyId: string }[] };
+
+async function plantKey(input: CreateApiKeyCommandInput) {
+  const key = await apiGateway.send(new CreateApiKeyCommand(input));
+  planted.keys.push(key.id!);
+  return key;
 }
 
 /** A key and a plan of another team: no keyplane tag, in their own plan. */
@@ -84,22 +97,29 @@ async function waitForCurrent(secretId: string, notVersion: string): Promise<str
 export function coTenantAttacks(ctx: CoTenantContext): void {
   const victimId = () => ctx.secretId(ctx.victim);
 
+  afterAll(async () => {
+    for (const { planId, keyId } of planted.plans) {
+      await apiGateway.send(new DeleteUsagePlanKeyCommand({ usagePlanId: planId, keyId }));
+      await apiGateway.send(new DeleteUsagePlanCommand({ usagePlanId: planId }));
+    }
+    for (const keyId of planted.keys)
+      await apiGateway.send(new DeleteApiKeyCommand({ apiKey: keyId }));
+  });
+
   test('a key planted with the tags of a rotation token the planter chose is never adopted', async () => {
     const before = await viewSecret(victimId());
     const token = 'c0ffee00-1111-4222-8333-444455556666';
     const plantedValue = 'plantedByACoTenantWhoKnowsThisValue0123';
-    const planted = await apiGateway.send(
-      new CreateApiKeyCommand({
-        name: `${ctx.victim}-c0ffee00`,
-        value: plantedValue,
-        enabled: true,
-        tags: {
-          [KeyTag.SERVICE]: ctx.service,
-          [KeyTag.SECRET_ARN]: before.arn,
-          [KeyTag.SECRET_VERSION]: token,
-        },
-      })
-    );
+    const plantedKey = await plantKey({
+      name: `${ctx.victim}-c0ffee00`,
+      value: plantedValue,
+      enabled: true,
+      tags: {
+        [KeyTag.SERVICE]: ctx.service,
+        [KeyTag.SECRET_ARN]: before.arn,
+        [KeyTag.SECRET_VERSION]: token,
+      },
+    });
 
     await secretsManager.send(
       new RotateSecretCommand({
@@ -111,10 +131,10 @@ export function coTenantAttacks(ctx: CoTenantContext): void {
     await waitForCurrent(victimId(), before.currentVersion);
 
     const after = await viewSecret(victimId());
-    expect(after.currentKeyId).not.toBe(planted.id);
-    const plantedKey = await viewKey(planted.id!);
-    expect(plantedKey?.enabled).toBe(true);
-    expect(plantedKey?.tags[KeyTag.PROOF]).toBeUndefined();
+    expect(after.currentKeyId).not.toBe(plantedKey.id);
+    const seen = await viewKey(plantedKey.id!);
+    expect(seen?.enabled).toBe(true);
+    expect(seen?.tags[KeyTag.PROOF]).toBeUndefined();
     expect(after.planIds.length).toBeGreaterThan(0);
   });
 
@@ -153,23 +173,21 @@ export function coTenantAttacks(ctx: CoTenantContext): void {
     const { arn } = await viewSecret(victimId());
     const madeUpArn = arn.replace(`/${ctx.victim}-`, '/made-up-');
     const due = new Date(Date.now() - 60_000).toISOString();
-    const planted = await apiGateway.send(
-      new CreateApiKeyCommand({
-        name: 'planted-orphan',
-        enabled: true,
-        tags: {
-          [KeyTag.SERVICE]: ctx.service,
-          [KeyTag.SECRET_ARN]: madeUpArn,
-          [KeyTag.SECRET_VERSION]: 'v1',
-          [KeyTag.RETIRE_AFTER]: due,
-          [KeyTag.DELETE_AFTER]: due,
-        },
-      })
-    );
+    const orphan = await plantKey({
+      name: 'planted-orphan',
+      enabled: true,
+      tags: {
+        [KeyTag.SERVICE]: ctx.service,
+        [KeyTag.SECRET_ARN]: madeUpArn,
+        [KeyTag.SECRET_VERSION]: 'v1',
+        [KeyTag.RETIRE_AFTER]: due,
+        [KeyTag.DELETE_AFTER]: due,
+      },
+    });
 
     const counts = await sweep(ctx.functionName);
 
-    await expectUntouched(planted.id!);
+    await expectUntouched(orphan.id!);
     expect(counts.unproven).toBeGreaterThanOrEqual(1);
   });
 
