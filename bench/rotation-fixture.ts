@@ -17,8 +17,10 @@ import {
   CreateApiKeyCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateSecretCommand,
@@ -28,7 +30,8 @@ import {
 import { lambdaBundleZip } from '../constructs/lambda-bundle';
 import { LambdaEnv } from '../contract/events';
 import { bootstrapValue, SECRET_FORMAT, type IssuedKeyValue } from '../contract/secret-value';
-import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
+import { KeyTag, PLAN_ID_SEPARATOR, PROOF_MAC_ALGORITHM, SecretTag } from '../contract/tags';
+import { proofMessage, type ProofSubject } from '../lambdas/rotation/ownership';
 
 export const SERVICE = 'bench';
 export const SECRET_PREFIX = 'bench/keys/';
@@ -39,6 +42,7 @@ export interface FixtureClients {
   readonly secretsManager: SecretsManagerClient;
   readonly lambda: LambdaClient;
   readonly iam: IAMClient;
+  readonly kms: KMSClient;
 }
 
 /** Clients that talk to the emulator directly (their calls are not counted). */
@@ -53,7 +57,38 @@ export function fixtureClients(endpoint: string, region: string): FixtureClients
     secretsManager: new SecretsManagerClient(config),
     lambda: new LambdaClient(config),
     iam: new IAMClient(config),
+    kms: new KMSClient(config),
   };
+}
+
+const ownershipKeys = new WeakMap<FixtureClients, Promise<string>>();
+
+/**
+ * The emulator's HMAC key that stands for the stack's ownership key (constructs/ownership-key.ts),
+ * made once per set of clients: the function proves keys with it, steady consumers are seeded
+ * with its proofs.
+ */
+export function ownershipKeyId(clients: FixtureClients): Promise<string> {
+  let keyId = ownershipKeys.get(clients);
+  if (keyId === undefined) {
+    keyId = clients.kms
+      .send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }))
+      .then((out) => out.KeyMetadata!.KeyId!);
+    ownershipKeys.set(clients, keyId);
+  }
+  return keyId;
+}
+
+/** The proof the function would have written for a key it made. */
+async function proofOf(clients: FixtureClients, subject: ProofSubject): Promise<string> {
+  const out = await clients.kms.send(
+    new GenerateMacCommand({
+      KeyId: await ownershipKeyId(clients),
+      MacAlgorithm: PROOF_MAC_ALGORITHM,
+      Message: proofMessage(subject),
+    })
+  );
+  return Buffer.from(out.Mac!).toString('base64');
 }
 
 export async function createUsagePlans(clients: FixtureClients, count: number): Promise<string[]> {
@@ -106,6 +141,7 @@ export async function createRotationFunction(
         Variables: {
           [LambdaEnv.SERVICE]: SERVICE,
           [LambdaEnv.SECRET_PREFIX]: SECRET_PREFIX,
+          [LambdaEnv.OWNERSHIP_KEY_ID]: await ownershipKeyId(clients),
           AWS_ENDPOINT_URL_SECRETS_MANAGER: callEndpoint,
           AWS_ENDPOINT_URL_API_GATEWAY: callEndpoint,
         },
@@ -166,6 +202,18 @@ export async function createSteadyConsumer(
       },
     })
   );
+  const proof = await proofOf(clients, {
+    service: SERVICE,
+    secretArn: secret.ARN!,
+    versionId,
+    keyId: key.id!,
+  });
+  await clients.apiGateway.send(
+    new TagResourceCommand({
+      resourceArn: `arn:aws:apigateway:${await clients.apiGateway.config.region()}::/apikeys/${key.id}`,
+      tags: { [KeyTag.PROOF]: proof },
+    })
+  );
   for (const planId of planIds) {
     await clients.apiGateway.send(
       new CreateUsagePlanKeyCommand({ usagePlanId: planId, keyId: key.id!, keyType: 'API_KEY' })
@@ -178,6 +226,7 @@ export async function createSteadyConsumer(
     consumer,
     usagePlanIds: [...planIds],
     createdAt: new Date().toISOString(),
+    proof,
   };
   await clients.secretsManager.send(
     new PutSecretValueCommand({

@@ -20,6 +20,7 @@ import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import {
   createUsagePlans,
   fixtureClients,
+  ownershipKeyId,
   SECRET_PREFIX,
   SERVICE,
   type FixtureClients,
@@ -51,6 +52,7 @@ export interface World {
 export async function startWorld(planCount: number): Promise<World> {
   const aws = await startLocalAws({ isolated: true });
   const proxy = await startAwsProxy(aws.endpoint);
+  const clients = fixtureClients(aws.endpoint, aws.region);
   Object.assign(process.env, {
     AWS_REGION: aws.region,
     AWS_ACCESS_KEY_ID: 'testing',
@@ -61,8 +63,11 @@ export async function startWorld(planCount: number): Promise<World> {
     AWS_ENDPOINT_URL_API_GATEWAY: proxy.endpoint,
     [LambdaEnv.SERVICE]: SERVICE,
     [LambdaEnv.SECRET_PREFIX]: SECRET_PREFIX,
+    // KMS (the ownership proof) directly: the proxy counts and faults API Gateway and Secrets
+    // Manager calls only.
+    AWS_ENDPOINT_URL_KMS: aws.endpoint,
+    [LambdaEnv.OWNERSHIP_KEY_ID]: await ownershipKeyId(clients),
   });
-  const clients = fixtureClients(aws.endpoint, aws.region);
   const planIds = await createUsagePlans(clients, planCount);
   const stubArn = await createStepStub(clients);
   return {
