@@ -10,6 +10,7 @@ import type { Inventory } from './inventory';
 import type { ConsumerStatus } from './status';
 
 export type FindingKind =
+  | 'unproven-key'
   | 'orphan-key'
   | 'wrong-plans'
   | 'rotation-failed'
@@ -42,6 +43,21 @@ export function findDrift(
     const secretArn = key.tags?.[KeyTag.SECRET_ARN];
     const service = key.tags?.[KeyTag.SERVICE] ?? '';
     const keyId = key.id ?? '';
+    if (key.tags?.[KeyTag.PROOF] === undefined) {
+      // The function never touches a key it cannot prove it made (docs/trust.md). The doctor
+      // cannot check a MAC (only the function's role may), so it names keys with none at all.
+      findings.push({
+        kind: 'unproven-key',
+        service,
+        keyId,
+        ...(secretArn === undefined ? {} : { secretArn }),
+        message:
+          `key ${keyId} (${key.enabled ? 'enabled' : 'disabled'}) carries ${service}'s tags but no ` +
+          'ownership proof: keyplane did not make it and will never change or delete it; ' +
+          'whoever created it must',
+      });
+      continue;
+    }
     if (secretArn === undefined || !liveSecrets.has(secretArn)) {
       if (!cleanupUnderway(key))
         findings.push({

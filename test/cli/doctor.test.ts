@@ -1,3 +1,4 @@
+import type { ApiKey } from '@aws-sdk/client-api-gateway';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
 import {
   cli,
@@ -12,6 +13,12 @@ import {
 } from './fixture';
 
 beforeEach(resetMocks);
+
+/** A key someone else tagged as the service's: the tags without the function's proof. */
+function withoutProof(made: ApiKey): ApiKey {
+  const { 'keyplane:proof': _proof, ...tags } = made.tags ?? {};
+  return { ...made, tags };
+}
 
 describe('keyplane doctor', () => {
   test('exits 0 on a clean deployment', async () => {
@@ -36,6 +43,8 @@ describe('keyplane doctor', () => {
         key('key-acme-2', 'acme', 'acme-v2'),
         key('key-globex-2', 'globex', 'globex-v2'),
         key('key-gone-1', 'umbrella', 'umbrella-v1'),
+        // Tagged as the service's by someone else: no proof, so never touched by keyplane.
+        withoutProof(key('key-planted', 'acme', 'acme-v9')),
         // The sweep already retired this orphan; it waits for deletion: not a finding.
         key('key-gone-0', 'umbrella', 'umbrella-v0', {
           enabled: false,
@@ -60,11 +69,15 @@ describe('keyplane doctor', () => {
       ])
     ).toEqual([
       ['orphan-key', 'key-gone-1'],
+      ['unproven-key', 'key-planted'],
       ['wrong-plans', 'key-acme-2'],
       ['pending-stuck', 'globex'],
       ['no-key-yet', 'initech'],
     ]);
-    expect(report.findings[1].message).toBe(
+    expect(report.findings[1].message).toMatch(
+      /key key-planted \(enabled\) carries .* tags but no ownership proof: keyplane did not make it and will never change or delete it/
+    );
+    expect(report.findings[2].message).toBe(
       `acme: current key key-acme-2 is missing from plan(s) ${SERVICE}-gold and is in undeclared plan(s) ${SERVICE}-free; the next sweep reconciles it`
     );
   });

@@ -81,6 +81,8 @@ export function key(
       'keyplane:secret-arn': arnOf(consumer),
       'keyplane:secret-version': version,
       'keyplane:service': SERVICE,
+      // The function's MAC in real life; the doctor only checks that one is there.
+      'keyplane:proof': `proof-of-${id}`,
       ...extra.tags,
     },
   };

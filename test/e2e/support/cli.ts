@@ -172,7 +172,7 @@ export function cliTests(stack: CliTestStack): void {
     });
   });
 
-  test('doctor names an orphan key created by hand (exit 1)', async () => {
+  test("doctor names a key created by hand with the service's tags as unproven (exit 1)", async () => {
     const acme = await viewSecret(secretId('acme'));
     const goneArn = acme.arn.replace('/acme-', '/deleted-');
     const orphan = await apiGateway.send(
@@ -190,11 +190,11 @@ export function cliTests(stack: CliTestStack): void {
       const run = keyplane('doctor');
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(
-        `[orphan-key] ${service}: key ${orphan.id} (enabled) belongs to secret ${goneArn}`
+        `[unproven-key] ${service}: key ${orphan.id} (enabled) carries ${service}'s tags but no ownership proof`
       );
       const report = json(keyplane('doctor --json'));
       expect(report.findings).toEqual([
-        expect.objectContaining({ kind: 'orphan-key', keyId: orphan.id, secretArn: goneArn }),
+        expect.objectContaining({ kind: 'unproven-key', keyId: orphan.id, secretArn: goneArn }),
       ]);
     } finally {
       await apiGateway.send(new DeleteApiKeyCommand({ apiKey: orphan.id }));
