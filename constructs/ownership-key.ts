@@ -9,7 +9,9 @@ export interface OwnershipKeyProps {
   readonly serviceName: string;
   /** ARN of the rotation function's role: the one principal that may make and check MACs. */
   readonly functionRoleArn: string;
+  /** AWS partition of the stack (aws, aws-cn, aws-us-gov); may be a token. */
   readonly partition: string;
+  /** Account id of the stack, whose IAM administers the key; may be a token. */
   readonly account: string;
 }
 
