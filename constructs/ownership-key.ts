@@ -1,7 +1,6 @@
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { PROOF_MAC_ALGORITHM } from '../contract/tags';
-import { suppressScannerCheck } from './scanner-suppression';
 
 /** Properties of an {@link OwnershipKey}. */
 export interface OwnershipKeyProps {
@@ -54,11 +53,6 @@ export class OwnershipKey extends Construct {
       deletionWindowInDays: 30,
       policy: JSON.stringify(ownershipKeyPolicy(props)),
     });
-    suppressScannerCheck(
-      key,
-      'CKV_AWS_7',
-      'KMS rotates symmetric encryption keys only; an HMAC key cannot have automatic rotation, and a new key would invalidate every proof already written.'
-    );
     this.keyId = key.keyId;
     this.keyArn = key.arn;
   }
