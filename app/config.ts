@@ -1,8 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../constructs/duration';
 import { Period } from '../constructs/usage-plan';
+import { AWS_REGIONS } from '../contract/aws-limits';
+import { DURATION_PATTERN, DURATION_RULE } from '../contract/durations';
+import { formatSeconds } from '../contract/durations';
+import { MAX_KEY_PREFIX_LENGTH } from '../contract/key-format';
+import {
+  CONSUMER_NAME_PATTERN,
+  CONSUMER_NAME_RULE,
+  DEFAULT_DELETE_AFTER_SECONDS,
+  DEFAULT_GRACE_PERIOD_SECONDS,
+  DEFAULT_KEY_PREFIX_LENGTH,
+  DEFAULT_OVERDUE_MARGIN_SECONDS,
+  DEFAULT_ROTATION_SCHEDULE,
+} from '../contract/policy-rules';
+import { SCHEDULE_RULE } from '../contract/rotation-schedule';
 
 /**
  * The platform app's declarative configuration (keyplane.config.json), checked by zod so a
@@ -10,15 +23,8 @@ import { Period } from '../constructs/usage-plan';
  * span fields (schedule intervals, key lengths, plan conflicts) are checked by the constructs.
  */
 
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
-    'must be 1-64 letters, digits, "-" or "_", starting with a letter or digit'
-  );
-const duration = z
-  .string()
-  .regex(DURATION_PATTERN, 'must be a whole number followed by m, h or d (e.g. "24h")');
+const name = z.string().regex(CONSUMER_NAME_PATTERN, `must ${CONSUMER_NAME_RULE}`);
+const duration = z.string().regex(DURATION_PATTERN, `must ${DURATION_RULE}`);
 const tags = z.record(z.string(), z.string());
 
 const throttle = z.strictObject({
@@ -96,7 +102,7 @@ const consumer = z.strictObject({
     .string()
     .optional()
     .describe(
-      'When the key rotates: rate(N hours|days) or cron(0 h dom mon dow *), at least 4 h apart. Default: "rate(30 days)".'
+      `When the key rotates; it must ${SCHEDULE_RULE}, at least 4h apart. Default: "${DEFAULT_ROTATION_SCHEDULE}".`
     ),
   rotationWindow: duration
     .optional()
@@ -106,13 +112,13 @@ const consumer = z.strictObject({
   gracePeriod: duration
     .optional()
     .describe(
-      'How long the outgoing key keeps working after a rotation; shorter than the schedule. Default: "24h".'
+      `How long the outgoing key keeps working after a rotation; shorter than the schedule. Default: "${formatSeconds(DEFAULT_GRACE_PERIOD_SECONDS)}".`
     ),
   keyPrefix: z
     .string()
     .optional()
     .describe(
-      "Letters and digits that start each key value (at most 90). Default: the consumer name's letters and digits."
+      `Letters and digits that start each key value (at most ${MAX_KEY_PREFIX_LENGTH}). Default: the consumer name's letters and digits, at most ${DEFAULT_KEY_PREFIX_LENGTH}.`
     ),
   readers: z
     .array(z.string())
@@ -161,7 +167,7 @@ const rotation = z.strictObject({
   deleteRetiredAfter: duration
     .optional()
     .describe(
-      'How long a retired (disabled) key is kept before the sweep deletes it. Default: "7d".'
+      `How long a retired (disabled) key is kept before the sweep deletes it. Default: "${formatSeconds(DEFAULT_DELETE_AFTER_SECONDS)}".`
     ),
   logRetentionDays: z
     .number()
@@ -195,14 +201,14 @@ const rotation = z.strictObject({
   overdueMargin: duration
     .optional()
     .describe(
-      'How long a key may outlive its rotation schedule before the overdue-consumers alarm fires. Default: "2d".'
+      `How long a key may outlive its rotation schedule before the overdue-consumers alarm fires. Default: "${formatSeconds(DEFAULT_OVERDUE_MARGIN_SECONDS)}".`
     ),
 });
 
 const environment = z.strictObject({
   region: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"')
+    .refine((region) => AWS_REGIONS.includes(region), 'must be an AWS region such as "us-east-1"')
     .describe('AWS region of the stack.'),
   backend: z
     .union(

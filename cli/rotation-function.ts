@@ -4,6 +4,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SweepEvent } from '../contract/events';
+import type { SweepCounts, SweepResult } from '../contract/sweep-result';
 
 /** The most re-invocations one sweep may need before it is reported as stuck. */
 const MAX_SWEEP_ROUNDS = 50;
@@ -27,14 +28,10 @@ export async function invokeRotationFunction<T>(
 export async function sweepToCompletion(
   lambda: LambdaClient,
   functionName: string
-): Promise<Record<string, number>> {
+): Promise<SweepCounts> {
   let event: SweepEvent = { action: 'sweep' };
   for (let round = 0; round < MAX_SWEEP_ROUNDS; round++) {
-    const result = await invokeRotationFunction<{
-      complete: boolean;
-      cursor?: string;
-      counts: Record<string, number>;
-    }>(lambda, functionName, event);
+    const result = await invokeRotationFunction<SweepResult>(lambda, functionName, event);
     if (result.complete) return result.counts;
     event = { action: 'sweep', cursor: result.cursor };
   }

@@ -6,12 +6,13 @@ import {
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { SECONDS_PER } from '../contract/durations';
 import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../contract/metrics';
 import { dashboardBody, DashboardMetric, DashboardWidget } from './dashboard-body';
 import { conflict } from './errors';
-import { UsagePlan } from './usage-plan';
+import type { UsagePlan } from './usage-plan';
 import { requirePattern } from './validation';
 
 /** What {@link RotationMonitoring} watches and where it sends alarms. */
@@ -43,16 +44,17 @@ export interface RotationMonitoringProps {
   readonly alarmTopicArn?: string;
   /** Further ARNs notified on every alarm and recovery. */
   readonly extraAlarmActions: readonly string[];
+  /** The usage plans of the service's consumers, whose traffic the dashboard shows. */
+  readonly usagePlans: () => readonly UsagePlan[];
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
-const UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3_600, day: 86_400 };
 /** Periods of the failure alarms: short, so a failure is reported within minutes. */
 const FAILURE_PERIOD_SECONDS = 300;
 /** CloudWatch accepts at most 7 days of evaluation; three periods of 2 days fit. */
-const MAX_SWEEP_PERIOD_SECONDS = 2 * 86_400;
+const MAX_SWEEP_PERIOD_SECONDS = 2 * SECONDS_PER.day;
 
 /**
  * The rotation service's monitoring: an alarm topic (KMS-encrypted, publishable only by this
@@ -229,12 +231,14 @@ export class RotationMonitoring extends Construct {
     );
 
     this.dashboardName = props.serviceName;
-    const stack = TerraformStack.of(this);
     new CloudwatchDashboard(this, 'Dashboard', {
       dashboardName: this.dashboardName,
       dashboardBody: Lazy.stringValue({
         produce: () =>
-          dashboardBody(props.region, serviceWidgets(props, sweepPeriod, usagePlansOf(stack))),
+          dashboardBody(
+            props.region,
+            serviceWidgets(props, sweepPeriod, [...new Set(props.usagePlans())])
+          ),
       }),
     });
   }
@@ -263,12 +267,9 @@ function validateEmails(path: string, emails: readonly string[]): void {
  */
 export function sweepPeriodSeconds(schedule: string): number {
   const rate = RATE.exec(schedule);
-  const seconds = rate ? Number(rate[1]) * UNIT_SECONDS[rate[2].replace(/s$/, '')] : 86_400;
+  const unit = rate?.[2].replace(/s$/, '') as keyof typeof SECONDS_PER | undefined;
+  const seconds = rate && unit ? Number(rate[1]) * SECONDS_PER[unit] : SECONDS_PER.day;
   return Math.min(Math.max(seconds, FAILURE_PERIOD_SECONDS), MAX_SWEEP_PERIOD_SECONDS);
-}
-
-function usagePlansOf(stack: TerraformStack): UsagePlan[] {
-  return stack.node.findAll().filter((c): c is UsagePlan => c instanceof UsagePlan);
 }
 
 /** The dashboard: what the service did, what failed, and the traffic of the plans' stages. */

@@ -17,7 +17,7 @@ import {
 import { configPath, loadConfig } from '../app/config';
 import { sweepToCompletion } from '../cli/rotation-function';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
-import { defaultServiceName } from '../constructs/rotation-service';
+import { defaultServiceName } from '../constructs/rotation-service-settings';
 import { localAwsEnv, startLocalAws } from './local-aws';
 import { cdktfMirrorFlags, terraformEnv } from './terraform-mirror';
 
