@@ -70,23 +70,29 @@ function tryKey(props: {
 describe('the policy contract', () => {
   test('every policy the constructs accept is one the rotation function accepts', () => {
     fc.assert(
-      fc.property(consumer, schedule, graceMinutes, keyPrefix, (name, expression, grace, prefix) => {
-        const tags = tryKey({
-          consumer: name,
-          schedule: expression,
-          graceMinutes: grace,
-          keyPrefix: prefix,
-        });
-        if (tags === undefined) return;
-        // Terraform fills in the plan ids; any real id stands in for the expression.
-        const policy = readConsumerPolicyTags({ ...tags, [SecretTag.USAGE_PLANS]: 'abc123' });
-        expect(isPolicyTagProblem(policy)).toBe(false);
-        const spec = parseRotationSchedule(expression);
-        expect(isScheduleProblem(spec)).toBe(false);
-        if (!isScheduleProblem(spec)) {
-          expect(nextRotationAfter(spec, new Date(Date.UTC(2027, 5, 1)))).toBeInstanceOf(Date);
+      fc.property(
+        consumer,
+        schedule,
+        graceMinutes,
+        keyPrefix,
+        (name, expression, grace, prefix) => {
+          const tags = tryKey({
+            consumer: name,
+            schedule: expression,
+            graceMinutes: grace,
+            keyPrefix: prefix,
+          });
+          if (tags === undefined) return;
+          // Terraform fills in the plan ids; any real id stands in for the expression.
+          const policy = readConsumerPolicyTags({ ...tags, [SecretTag.USAGE_PLANS]: 'abc123' });
+          expect(isPolicyTagProblem(policy)).toBe(false);
+          const spec = parseRotationSchedule(expression);
+          expect(isScheduleProblem(spec)).toBe(false);
+          if (!isScheduleProblem(spec)) {
+            expect(nextRotationAfter(spec, new Date(Date.UTC(2027, 5, 1)))).toBeInstanceOf(Date);
+          }
         }
-      }),
+      ),
       { numRuns: 150 }
     );
   });
