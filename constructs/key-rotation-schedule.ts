@@ -1,11 +1,5 @@
-import {
-  isScheduleProblem,
-  parseRotationSchedule,
-  rateExpression,
-  type RotationScheduleSpec,
-} from '../contract/rotation-schedule';
-import { Duration } from './duration';
-import { invalidValue } from './errors';
+import { rateExpression } from '../contract/rotation-schedule';
+import type { Duration } from './duration';
 
 /**
  * When Secrets Manager rotates a consumer's key. (Not aws-cdk's `RotationSchedule` construct:
@@ -30,20 +24,4 @@ export class KeyRotationSchedule {
     /** The schedule expression handed to Secrets Manager. */
     readonly expressionString: string
   ) {}
-}
-
-/**
- * Checks a schedule against Secrets Manager's rules; `path` and `field` name it in errors.
- * Internal to the constructs (not exported from the package).
- */
-export function checkSchedule(
-  schedule: KeyRotationSchedule,
-  path: string,
-  field: string
-): RotationScheduleSpec {
-  const spec = parseRotationSchedule(schedule.expressionString);
-  if (isScheduleProblem(spec)) {
-    throw invalidValue(path, field, schedule.expressionString, spec.rule);
-  }
-  return spec;
 }

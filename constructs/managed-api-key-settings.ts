@@ -26,6 +26,8 @@ import {
   MAX_GRACE_PERIOD_SECONDS,
 } from '../contract/policy-rules';
 import {
+  isScheduleProblem,
+  parseRotationSchedule,
   rotationWindowProblem,
   shortestRotationGapSeconds,
   type RotationScheduleSpec,
@@ -33,7 +35,7 @@ import {
 import { SecretTag } from '../contract/tags';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
-import { checkSchedule, KeyRotationSchedule } from './key-rotation-schedule';
+import { KeyRotationSchedule } from './key-rotation-schedule';
 import type { ManagedApiKeyProps } from './managed-api-key';
 import type { RotationService } from './rotation-service';
 import { registerConsumer } from './service-wiring';
@@ -283,4 +285,17 @@ function validateTags(path: string, tags: Readonly<Record<string, string>>): voi
       );
     }
   }
+}
+
+/** Checks a schedule against Secrets Manager's rules; `path` and `field` name it in errors. */
+export function checkSchedule(
+  schedule: KeyRotationSchedule,
+  path: string,
+  field: string
+): RotationScheduleSpec {
+  const spec = parseRotationSchedule(schedule.expressionString);
+  if (isScheduleProblem(spec)) {
+    throw invalidValue(path, field, schedule.expressionString, spec.rule);
+  }
+  return spec;
 }

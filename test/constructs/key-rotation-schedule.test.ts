@@ -1,5 +1,5 @@
 import { Duration, KeyRotationSchedule } from '../../constructs';
-import { checkSchedule } from '../../constructs/key-rotation-schedule';
+import { checkSchedule } from '../../constructs/managed-api-key-settings';
 import { formatSeconds, shortestRotationGapSeconds } from '../../contract';
 
 describe('KeyRotationSchedule', () => {
