@@ -5,14 +5,9 @@
 import { Token } from 'cdktf';
 import {
   AWS_REGIONS,
-  AWS_RESERVED_TAG_PREFIX,
   IAM_PRINCIPAL_ARN,
   MAX_SECRET_NAME_LENGTH,
-  MAX_TAG_KEY_LENGTH,
-  MAX_TAG_VALUE_LENGTH,
-  MAX_TAGS_PER_RESOURCE,
   SECRET_NAME_PATTERN,
-  TAG_CHARACTERS,
   USAGE_PLANS_PER_KEY,
 } from '../contract/aws-limits';
 import { formatSeconds, SECONDS_PER } from '../contract/durations';
@@ -41,7 +36,7 @@ import type { RotationService } from './rotation-service';
 import { registerConsumer } from './service-wiring';
 import { stageConflicts } from './stage-conflicts';
 import type { UsagePlan } from './usage-plan';
-import { requirePattern } from './validation';
+import { requirePattern, validateTags } from './validation';
 
 /** The props of a key, checked and with defaults applied. */
 export interface KeySettings {
@@ -77,7 +72,7 @@ export function resolveKeySettings(
   const secretName = resolveSecretName(path, service, props);
   if (props.healthCheckUrl !== undefined) validateHealthCheckUrl(path, props.healthCheckUrl);
   validateReplicaRegions(path, props.replicaRegions ?? []);
-  validateTags(path, props.tags ?? {});
+  validateTags(path, props.tags ?? {}, Object.keys(SecretTag).length, 'keyplane:');
   validatePlans(path, plans);
   const readers = props.readers ?? [];
   readers.forEach((arn, i) => validateReader(path, i, arn));
@@ -240,51 +235,6 @@ function validateReader(path: string, index: number, arn: string): void {
     IAM_PRINCIPAL_ARN,
     'be an IAM principal ARN: arn:aws:iam::<12-digit account>:root, :user/<name> or :role/<name>, or arn:aws:sts::<account>:assumed-role/<role>/<session>'
   );
-}
-
-/** Tags AWS refuses: reserved prefixes, lengths, characters, too many. */
-function validateTags(path: string, tags: Readonly<Record<string, string>>): void {
-  const keys = Object.keys(tags);
-  const keyplaneTags = Object.keys(SecretTag).length;
-  if (keys.length + keyplaneTags > MAX_TAGS_PER_RESOURCE) {
-    throw invalidValue(
-      path,
-      'tags',
-      `${keys.length} tags`,
-      `hold at most ${MAX_TAGS_PER_RESOURCE - keyplaneTags} tags (a secret takes ${MAX_TAGS_PER_RESOURCE}, keyplane writes ${keyplaneTags})`
-    );
-  }
-  for (const key of keys) {
-    if (Token.isUnresolved(key)) continue;
-    for (const reserved of [AWS_RESERVED_TAG_PREFIX, 'keyplane:']) {
-      if (key.toLowerCase().startsWith(reserved)) {
-        throw invalidValue(
-          path,
-          'tags key',
-          key,
-          `not start with "${reserved}" (${reserved === 'keyplane:' ? "keyplane writes those tags: the consumer's policy" : 'AWS reserves it'})`
-        );
-      }
-    }
-    if (key.length < 1 || key.length > MAX_TAG_KEY_LENGTH || !TAG_CHARACTERS.test(key)) {
-      throw invalidValue(
-        path,
-        'tags key',
-        key,
-        `be 1-${MAX_TAG_KEY_LENGTH} letters, digits, spaces or _.:/=+-@`
-      );
-    }
-    const value = tags[key];
-    if (Token.isUnresolved(value)) continue;
-    if (value.length > MAX_TAG_VALUE_LENGTH || !TAG_CHARACTERS.test(value)) {
-      throw invalidValue(
-        path,
-        `tags["${key}"]`,
-        value,
-        `be at most ${MAX_TAG_VALUE_LENGTH} letters, digits, spaces or _.:/=+-@`
-      );
-    }
-  }
 }
 
 /** Checks a schedule against Secrets Manager's rules; `path` and `field` name it in errors. */

@@ -10,6 +10,7 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
 import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../contract/metrics';
+import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { dashboardBody, DashboardMetric, DashboardWidget } from './dashboard-body';
 import { conflict } from './errors';
 import type { UsagePlan } from './usage-plan';
@@ -50,7 +51,6 @@ export interface RotationMonitoringProps {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
 /** Periods of the failure alarms: short, so a failure is reported within minutes. */
 const FAILURE_PERIOD_SECONDS = 300;
 /** CloudWatch accepts at most 7 days of evaluation; three periods of 2 days fit. */
@@ -266,9 +266,7 @@ function validateEmails(path: string, emails: readonly string[]): void {
  * `cron(...)` schedule is taken as daily.
  */
 export function sweepPeriodSeconds(schedule: string): number {
-  const rate = RATE.exec(schedule);
-  const unit = rate?.[2].replace(/s$/, '') as keyof typeof SECONDS_PER | undefined;
-  const seconds = rate && unit ? Number(rate[1]) * SECONDS_PER[unit] : SECONDS_PER.day;
+  const seconds = sweepIntervalSeconds(schedule);
   return Math.min(Math.max(seconds, FAILURE_PERIOD_SECONDS), MAX_SWEEP_PERIOD_SECONDS);
 }
 

@@ -9,6 +9,11 @@ import {
   MAX_PERIOD_SECONDS,
   MIN_DELETE_AFTER_SECONDS,
 } from '../contract/policy-rules';
+import {
+  DEFAULT_SWEEP_SCHEDULE,
+  EVENTBRIDGE_SCHEDULE,
+  EVENTBRIDGE_SCHEDULE_RULE,
+} from '../contract/sweep-schedule';
 import { Duration } from './duration';
 import { invalidValue } from './errors';
 import type { RotationServiceProps } from './rotation-service';
@@ -33,9 +38,6 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
   3653,
 ];
-/** An EventBridge schedule: rate(1 minute|N minutes|hours|days) or a 6-field cron(). */
-const EVENTBRIDGE_SCHEDULE =
-  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 
 /** The service name a stack's rotation service gets unless one is given: `keyplane-<stack>`. */
@@ -80,13 +82,13 @@ export function resolveServiceSettings(
   const overdueMargin =
     props.overdueMargin ?? Duration.minutes(DEFAULT_OVERDUE_MARGIN_SECONDS / SECONDS_PER.minute);
   requirePeriod(path, 'overdueMargin', overdueMargin, 0);
-  const sweepSchedule = props.sweepSchedule ?? 'rate(1 hour)';
+  const sweepSchedule = props.sweepSchedule ?? DEFAULT_SWEEP_SCHEDULE;
   requirePattern(
     path,
     'sweepSchedule',
     sweepSchedule,
     EVENTBRIDGE_SCHEDULE,
-    'be an EventBridge schedule: rate(1 minute|hour|day), rate(N minutes|hours|days) or cron() with six fields'
+    EVENTBRIDGE_SCHEDULE_RULE
   );
   (props.alarmActions ?? []).forEach((arn, i) =>
     requirePattern(

@@ -16,12 +16,13 @@ import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
 import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
+import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { capacityProblems } from './capacity';
 import { Duration } from './duration';
 import { conflict } from './errors';
 import { lambdaBundleZip } from './lambda-bundle';
 import { serviceNameCollisions } from './name-collisions';
-import { RotationMonitoring, sweepPeriodSeconds } from './rotation-monitoring';
+import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
 import { resolveServiceSettings, type ServiceSettings } from './rotation-service-settings';
 import { suppressScannerCheck } from './scanner-suppression';
@@ -338,7 +339,7 @@ export class RotationService extends Construct {
     });
     return {
       retentionSeconds: this.settings.deleteRetiredAfter.toSeconds(),
-      sweepPeriodSeconds: sweepPeriodSeconds(this.settings.sweepSchedule),
+      sweepPeriodSeconds: sweepIntervalSeconds(this.settings.sweepSchedule),
       consumers: new Map(),
       secretNames: new Map(),
       readers: new Set(),

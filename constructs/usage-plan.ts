@@ -13,6 +13,7 @@ import {
   requirePattern,
   requirePositiveInteger,
   requirePositiveNumber,
+  validateTags,
 } from './validation';
 
 /** The period a quota counts requests over. */
@@ -146,6 +147,7 @@ export class UsagePlan extends Construct {
     }
     if (props.quota) validateQuota(path, 'quota', props.quota);
     if (props.throttle) validateThrottle(path, 'throttle', props.throttle);
+    validateTags(path, props.tags ?? {}, 0);
 
     this.planName = props.name;
     this.resource = new ApiGatewayUsagePlan(this, 'Resource', {

@@ -9,3 +9,4 @@ export * from './consumer-policy';
 export * from './rotation-schedule';
 export * from './sweep-result';
 export * from './aws-limits';
+export * from './sweep-schedule';
