@@ -48,24 +48,27 @@ export interface ManagedApiKeyProps {
    */
   readonly dedicatedPlan?: DedicatedPlanOptions;
   /**
-   * When the key is rotated.
+   * When the key is rotated: `rate(N hours)` with N from 4 to 23, `rate(N days)` with N from 1
+   * to 1000, or a six-field `cron(0 ...)` whose rotations are at least 4 hours apart.
    * @default KeyRotationSchedule.every(Duration.days(30))
    */
   readonly schedule?: KeyRotationSchedule;
   /**
-   * How long Secrets Manager may take to start a scheduled rotation: at least 1h, at most 24h,
-   * and shorter than the time between rotations.
+   * How long Secrets Manager may take to start a scheduled rotation: whole hours from 1h to
+   * 24h, no longer than the time between rotations, and for a cron schedule not past the end of
+   * the UTC day.
    * @default - Secrets Manager's default window
    */
   readonly rotationWindow?: Duration;
   /**
    * How long the outgoing key keeps working after a rotation, for consumers to re-read the
-   * secret. Shorter than the time between rotations.
+   * secret. Shorter than the time between rotations, and at most 365 days.
    * @default Duration.hours(24)
    */
   readonly gracePeriod?: Duration;
   /**
-   * Letters and digits that start every key value, so a leaked key names its consumer.
+   * Letters and digits (at most 90) that start every key value, so a leaked key names its
+   * consumer.
    * @default - the consumer's letters and digits, at most 24
    */
   readonly keyPrefix?: string;
