@@ -6,14 +6,14 @@
  * `1 + ceil((grace + retention + sweep period) / gap)` keys at once. Over a quota is an error;
  * over {@link QUOTA_WARNING_SHARE} of it a warning.
  */
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Annotations, TerraformStack, Token } from 'cdktf';
+import { Annotations, TerraformStack } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
 import {
   API_KEYS_PER_REGION,
   QUOTA_WARNING_SHARE,
   USAGE_PLANS_PER_REGION,
 } from '../contract/aws-limits';
+import { providerRegion } from './provider-region';
 import { isWiredService, wiringOf, type ConsumerRecord } from './service-wiring';
 import { UsagePlan } from './usage-plan';
 
@@ -100,8 +100,5 @@ function keysOf(service: IConstruct): number {
 
 /** The region of a construct's stack: its AWS provider's, or the stack when unknown. */
 function regionOf(construct: IConstruct): string {
-  const stack = TerraformStack.of(construct);
-  const provider = stack.node.children.find((c): c is AwsProvider => c instanceof AwsProvider);
-  const region = provider?.region;
-  return region !== undefined && !Token.isUnresolved(region) ? region : `stack:${stack.node.path}`;
+  return providerRegion(construct) ?? `stack:${TerraformStack.of(construct).node.path}`;
 }

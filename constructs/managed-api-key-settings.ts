@@ -32,6 +32,7 @@ import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import type { ManagedApiKeyProps } from './managed-api-key';
+import { providerRegion } from './provider-region';
 import type { RotationService } from './rotation-service';
 import { registerConsumer } from './service-wiring';
 import { stageConflicts } from './stage-conflicts';
@@ -71,7 +72,7 @@ export function resolveKeySettings(
   validateRecoveryWindow(path, recoveryWindowInDays);
   const secretName = resolveSecretName(path, service, props);
   if (props.healthCheckUrl !== undefined) validateHealthCheckUrl(path, props.healthCheckUrl);
-  validateReplicaRegions(path, props.replicaRegions ?? []);
+  validateReplicaRegions(path, props.replicaRegions ?? [], providerRegion(service));
   validateTags(path, props.tags ?? {}, Object.keys(SecretTag).length, 'keyplane:');
   validatePlans(path, plans);
   const readers = props.readers ?? [];
@@ -181,7 +182,11 @@ function validateHealthCheckUrl(path: string, url: string): void {
   );
 }
 
-function validateReplicaRegions(path: string, regions: readonly string[]): void {
+function validateReplicaRegions(
+  path: string,
+  regions: readonly string[],
+  primary: string | undefined
+): void {
   regions.forEach((region, i) => {
     requirePattern(
       path,
@@ -190,6 +195,14 @@ function validateReplicaRegions(path: string, regions: readonly string[]): void 
       new RegExp(`^(${AWS_REGIONS.join('|')})$`),
       'be an AWS region such as "eu-west-1"'
     );
+    if (region === primary) {
+      throw invalidValue(
+        path,
+        `replicaRegions[${i}]`,
+        region,
+        "not be the stack's own region, where the secret already is"
+      );
+    }
     if (regions.indexOf(region) !== i) {
       throw invalidValue(
         path,

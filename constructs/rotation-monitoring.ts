@@ -92,6 +92,37 @@ export class RotationMonitoring extends Construct {
       );
     }
 
+    const topic = this.createTopic(props);
+    this.alarmTopicArn = topic.arn;
+    this.keyPolicyStatements = topic.keyPolicyStatements;
+    for (const email of props.alarmEmails) {
+      new SnsTopicSubscription(this, `Email-${email}`, {
+        topicArn: this.alarmTopicArn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    }
+    this.createAlarms(props);
+    this.dashboardName = props.serviceName;
+    new CloudwatchDashboard(this, 'Dashboard', {
+      dashboardName: this.dashboardName,
+      dashboardBody: Lazy.stringValue({
+        produce: () =>
+          dashboardBody(
+            props.region,
+            serviceWidgets(props, sweepPeriodSeconds(props.sweepSchedule), [
+              ...new Set(props.usagePlans()),
+            ])
+          ),
+      }),
+    });
+  }
+
+  /** The alarm topic (unless one is given) and the key policy statements it needs. */
+  private createTopic(props: RotationMonitoringProps): {
+    arn: string;
+    keyPolicyStatements: readonly object[];
+  } {
     const alarmArns = `arn:${props.partition}:cloudwatch:${props.region}:${props.account}:alarm:*`;
     const fromThisAccountsAlarms = {
       StringEquals: { 'aws:SourceAccount': props.account },
@@ -119,9 +150,8 @@ export class RotationMonitoring extends Construct {
           ],
         }),
       });
-      this.alarmTopicArn = topic.arn;
       // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-      this.keyPolicyStatements = [
+      const keyPolicyStatements = [
         {
           Sid: 'CloudWatchAlarmsPublishToTheEncryptedAlarmTopic',
           Effect: 'Allow',
@@ -131,20 +161,15 @@ export class RotationMonitoring extends Construct {
           Condition: fromThisAccountsAlarms,
         },
       ];
-    } else {
-      this.alarmTopicArn = props.alarmTopicArn;
-      this.keyPolicyStatements = [];
+      return { arn: topic.arn, keyPolicyStatements };
     }
-    for (const email of props.alarmEmails) {
-      new SnsTopicSubscription(this, `Email-${email}`, {
-        topicArn: this.alarmTopicArn,
-        protocol: 'email',
-        endpoint: email,
-      });
-    }
+    return { arn: props.alarmTopicArn, keyPolicyStatements: [] };
+  }
 
-    const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
+  /** The five alarms, each notifying the topic and the extra actions on ALARM and on OK. */
+  private createAlarms(props: RotationMonitoringProps): void {
     const sweepPeriod = sweepPeriodSeconds(props.sweepSchedule);
+    const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
     const alarm = (
       id: string,
       name: string,
@@ -229,18 +254,6 @@ export class RotationMonitoring extends Construct {
         treatMissingData: 'breaching',
       }
     );
-
-    this.dashboardName = props.serviceName;
-    new CloudwatchDashboard(this, 'Dashboard', {
-      dashboardName: this.dashboardName,
-      dashboardBody: Lazy.stringValue({
-        produce: () =>
-          dashboardBody(
-            props.region,
-            serviceWidgets(props, sweepPeriod, [...new Set(props.usagePlans())])
-          ),
-      }),
-    });
   }
 }
 

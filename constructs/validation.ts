@@ -1,6 +1,7 @@
 import { Token } from 'cdktf';
 import {
   AWS_RESERVED_TAG_PREFIX,
+  MAX_INT32,
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS_PER_RESOURCE,
@@ -18,12 +19,21 @@ export function requirePositiveInteger(path: string, field: string, value: numbe
   if (!Number.isSafeInteger(value) || value < 1) {
     throw invalidValue(path, field, value, 'be a positive integer');
   }
+  requireInt32(path, field, value);
 }
 
 export function requireNonNegativeInteger(path: string, field: string, value: number): void {
   if (Token.isUnresolved(value)) return;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw invalidValue(path, field, value, 'be a non-negative integer');
+  }
+  requireInt32(path, field, value);
+}
+
+/** AWS APIs take these integers as 32-bit: larger values are refused at apply. */
+function requireInt32(path: string, field: string, value: number): void {
+  if (value > MAX_INT32) {
+    throw invalidValue(path, field, value, `be at most ${MAX_INT32} (AWS takes a 32-bit integer)`);
   }
 }
 

@@ -15,6 +15,9 @@ export const USAGE_PLANS_PER_KEY = 10;
 /** The share of a quota above which synth warns. */
 export const QUOTA_WARNING_SHARE = 0.8;
 
+/** The largest integer AWS APIs take for counts and limits (32-bit). */
+export const MAX_INT32 = 2_147_483_647;
+
 /** Secrets Manager's longest secret name. */
 export const MAX_SECRET_NAME_LENGTH = 512;
 /** Characters of a secret name (Secrets Manager CreateSecret). */

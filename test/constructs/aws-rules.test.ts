@@ -7,6 +7,7 @@ import {
   KeyRotationSchedule,
   ManagedApiKey,
   ManagedApiKeyProps,
+  Period,
   RotationService,
   UsagePlan,
 } from '../../constructs';
@@ -139,6 +140,31 @@ describe('AWS rules at synth', () => {
         })
     ).toThrow(
       /test\/Acme: usagePlans test\/Gold and test\/Acme\/DedicatedPlan both cover API test\/Api stage prod; API Gateway allows a key in one plan per API stage/
+    );
+  });
+
+  test("a replica region is not the stack's own", () => {
+    expect(keyWith({ replicaRegions: ['us-east-2'] })).not.toThrow();
+    expect(keyWith({ replicaRegions: ['us-east-1'] })).toThrow(
+      /replicaRegions\[0\] must not be the stack's own region, where the secret already is, got "us-east-1"/
+    );
+  });
+
+  test('quota limits fit the 32-bit integer API Gateway takes', () => {
+    const planWith = (limit: number) => () =>
+      new UsagePlan(newStack(), 'P', { name: 'p', quota: { limit, period: Period.DAY } });
+    expect(planWith(2_147_483_647)).not.toThrow();
+    expect(planWith(2_147_483_648)).toThrow(
+      /P: quota.limit must be at most 2147483647 \(AWS takes a 32-bit integer\), got 2147483648/
+    );
+  });
+
+  test('plan tags AWS does not reserve', () => {
+    const planWith = (tags: Record<string, string>) => () =>
+      new UsagePlan(newStack(), 'P', { name: 'p', tags });
+    expect(planWith({ team: 'x' })).not.toThrow();
+    expect(planWith({ 'AWS:team': 'x' })).toThrow(
+      /P: tags key must not start with "aws:" \(AWS reserves it\), got "AWS:team"/
     );
   });
 
