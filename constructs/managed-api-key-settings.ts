@@ -236,7 +236,7 @@ function validatePlans(path: string, plans: readonly UsagePlan[]): void {
     if (seen.has(plan)) throw conflict(path, `usagePlans names ${plan.node.path} twice`);
     seen.add(plan);
   }
-  const errors = stageConflicts(path, plans);
+  const errors = stageConflicts(plans);
   if (errors.length > 0) throw conflict(path, errors[0]);
 }
 

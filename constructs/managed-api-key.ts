@@ -152,7 +152,7 @@ export class ManagedApiKey extends Construct {
     const settings = resolveKeySettings(this.node.path, service, props, this.usagePlans);
     this.secretName = settings.secretName;
     // Plans may cover more stages after this key is made: check again at synth.
-    this.node.addValidation({ validate: () => stageConflicts(this.node.path, this.usagePlans) });
+    this.node.addValidation({ validate: () => stageConflicts(this.usagePlans) });
     this.secret = this.createSecret(service, props, settings);
     this.createRotation(service, settings);
   }

@@ -38,8 +38,11 @@ export function recordStage(plan: UsagePlan, key: string, shown: string): boolea
   return true;
 }
 
-/** One message per API stage that two of the plans cover. */
-export function stageConflicts(path: string, plans: readonly UsagePlan[]): string[] {
+/**
+ * One message per API stage that two of the plans cover, without the construct path (cdktf's
+ * validation report and `conflict` add it).
+ */
+export function stageConflicts(plans: readonly UsagePlan[]): string[] {
   const owner = new Map<string, UsagePlan>();
   const errors: string[] = [];
   for (const plan of plans) {
@@ -47,7 +50,7 @@ export function stageConflicts(path: string, plans: readonly UsagePlan[]): strin
       const other = owner.get(key);
       if (other && other !== plan) {
         errors.push(
-          `${path}: usagePlans ${other.node.path} and ${plan.node.path} both cover ${shown}; API Gateway allows a key in one plan per API stage, so drop one plan from the consumer or the stage from one plan`
+          `usagePlans ${other.node.path} and ${plan.node.path} both cover ${shown}; API Gateway allows a key in one plan per API stage, so drop one plan from the consumer or the stage from one plan`
         );
       }
       owner.set(key, plan);

@@ -40,7 +40,7 @@ describe('main.ts', () => {
     const { status, stderr } = synth(environment({ acme: { plans: ['free', 'gold'] } }));
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /dev\/consumers\/acme: usagePlans dev\/usagePlans\/free and dev\/usagePlans\/gold both cover API dev\/demoApi\/\S+ stage v1/
+      /^dev\/consumers\/acme: usagePlans dev\/usagePlans\/free and dev\/usagePlans\/gold both cover API dev\/demoApi\/\S+ stage v1/m
     );
     expect(stderr).not.toMatch(/^\s+at /m);
   });

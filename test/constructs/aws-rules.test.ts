@@ -139,7 +139,7 @@ describe('AWS rules at synth', () => {
           dedicatedPlan: { apiStages: [{ api, stage: 'prod' }] },
         })
     ).toThrow(
-      /test\/Acme: usagePlans test\/Gold and test\/Acme\/DedicatedPlan both cover API test\/Api stage prod; API Gateway allows a key in one plan per API stage/
+      /^test\/Acme: usagePlans test\/Gold and test\/Acme\/DedicatedPlan both cover API test\/Api stage prod; API Gateway allows a key in one plan per API stage/
     );
   });
 
