@@ -40,6 +40,12 @@ export interface StartOptions {
    * @default false
    */
   readonly isolated?: boolean;
+  /**
+   * Use the emulator KEYPLANE_AWS_ENDPOINT names, when it is set, instead of starting one.
+   * `keyplane local start` turns it off: it always starts (or reuses) the project's own.
+   * @default true
+   */
+  readonly useEndpointEnv?: boolean;
 }
 
 /** What state.json records about the running server. */
@@ -343,7 +349,7 @@ export async function startLocalAws(
     return handle(state.endpoint, region, true, true, logDir, () => killLauncher(state.pid));
   }
   const external = process.env.KEYPLANE_AWS_ENDPOINT;
-  if (external) {
+  if (external && options.useEndpointEnv !== false) {
     const endpoint = external.replace(/\/+$/, '');
     if (!(await reachable(endpoint))) {
       throw new Error(`KEYPLANE_AWS_ENDPOINT=${external} does not answer`);
