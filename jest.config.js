@@ -1,6 +1,7 @@
 /**
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
- * security (checkov), e2e (moto), faults (the rotation bundle in process behind a
+ * security (checkov), e2e (moto), package (what npm pack ships, and the packed tarball
+ * installed in a fresh project and used as the README says, on the e2e's moto), faults (the rotation bundle in process behind a
  * fault-injecting proxy, each file its own moto).
  */
 const base = {
@@ -39,6 +40,13 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/local-aws/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
+      globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'package',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
       globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
       globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
     },

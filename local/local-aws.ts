@@ -213,7 +213,12 @@ async function spawnLauncher(
       cwd: projectDir,
       detached: true, // own process group: survives the CLI, not killed by Ctrl-C of a test run
       stdio: ['ignore', logFd, logFd],
-      env: { ...process.env, PYTHONUNBUFFERED: '1', KEYPLANE_NODE: interpreters.node },
+      env: {
+        ...process.env,
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1', // no __pycache__ in the installed package's folder
+        KEYPLANE_NODE: interpreters.node,
+      },
     }
   );
   fs.closeSync(logFd);
