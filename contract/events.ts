@@ -18,12 +18,7 @@ export interface SweepEvent {
 /** One change a dry-run sweep would make (SweepEvent `dryRun`). */
 export interface SweepPlannedChange {
   readonly action:
-    | 'retire'
-    | 'delete'
-    | 'reconcile'
-    | 'schedule-retirement'
-    | 'schedule-deletion'
-    | 'heal';
+    'retire' | 'delete' | 'reconcile' | 'schedule-retirement' | 'schedule-deletion' | 'heal';
   /** The key acted on; for `heal`, the missing current key. */
   readonly keyId?: string;
   /** The secret (consumer) the key belongs to. */
