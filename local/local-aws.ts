@@ -88,7 +88,7 @@ const START_TIMEOUT_MS = Number(process.env.KEYPLANE_LOCAL_AWS_START_TIMEOUT_MS 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 /** KEYPLANE_AWS_REGION, else AWS_REGION, else us-east-1. */
-export function defaultRegion(): string {
+function defaultRegion(): string {
   return process.env.KEYPLANE_AWS_REGION ?? process.env.AWS_REGION ?? 'us-east-1';
 }
 
@@ -118,7 +118,7 @@ export function localAwsEnv(endpoint: string, region = defaultRegion()): Record<
  * Makes the project's .keyplane/venv hold exactly emulator/requirements.txt (moto), installed
  * on first use and again when that file changes. Returns the venv's Python.
  */
-export function ensureVenv(projectDir: string): Promise<string> {
+function ensureVenv(projectDir: string): Promise<string> {
   const paths = localAwsPaths(projectDir);
   return ensurePythonVenv({
     dir: paths.venvDir,

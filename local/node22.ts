@@ -11,10 +11,10 @@ import * as path from 'path';
 import { emulatorAsset } from './emulator-assets';
 
 /** The Node major of Lambda's nodejs22.x runtime. */
-export const LAMBDA_NODE_MAJOR = 22;
+const LAMBDA_NODE_MAJOR = 22;
 
 /** The pinned version (emulator/node.json), e.g. "22.23.5". */
-export function pinnedNodeVersion(): string {
+function pinnedNodeVersion(): string {
   const { version } = JSON.parse(fs.readFileSync(emulatorAsset('node.json'), 'utf8')) as {
     version: string;
   };
@@ -27,7 +27,7 @@ function nodePackage(): string {
 }
 
 /** Where the pinned Node is installed for the project in `projectDir`. */
-export function installedNodeBinary(projectDir: string): string {
+function installedNodeBinary(projectDir: string): string {
   const bin = process.platform === 'win32' ? 'node.exe' : path.join('bin', 'node');
   return path.join(projectDir, '.keyplane', 'node22', 'node_modules', nodePackage(), bin);
 }

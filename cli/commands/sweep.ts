@@ -21,7 +21,7 @@ export async function sweepCommand(
   session: Session,
   options: SweepOptions
 ): Promise<ExitCodeValue> {
-  const { clients, globals, io } = session;
+  const { clients, io } = session;
   const services = await selectedServices(session);
   if (services.length === 0) {
     io.err('keyplane: no keyplane consumers found, so no rotation function to sweep with');
@@ -59,7 +59,7 @@ export async function sweepCommand(
         )
         .join('\n')
   );
-  if (globals.service === undefined && failures > 0)
+  if (failures > 0)
     io.err(`keyplane: the sweep reported ${failures} failure(s); read the function's log`);
   return failures > 0 ? ExitCode.FAILURE : ExitCode.OK;
 }
