@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { KeyTag } from '../../contract/tags';
 import { localAwsPaths } from '../../local/local-aws';
+import { filesUnder } from '../support/files';
 import { readmeImportSample } from '../support/import-sample';
 
 jest.setTimeout(15 * 60_000);
@@ -265,14 +266,11 @@ describe('the README walkthrough, from the packed tarball, on a local AWS of its
 
   test('no key value issued is in any output, log, state or synth file', () => {
     expect(keyValues.size).toBe(CONSUMERS.length + 1); // and initrode's previous key
-    // Everything the walkthrough wrote, but the installed packages and tools and Terraform's
-    // provider binaries.
-    const skipped = /^(node_modules|\.keyplane\/(venv|node22))(\/|$)|(^|\/)\.terraform\//;
-    const files = fs
-      .readdirSync(work, { recursive: true, encoding: 'utf8' })
-      .filter((f) => !skipped.test(f))
-      .map((f) => path.join(work, f))
-      .filter((f) => fs.lstatSync(f).isFile());
+    // Everything the walkthrough wrote but the installed packages (linked caches and Terraform's
+    // provider folder are links, not followed).
+    const files = filesUnder(work).filter(
+      (f) => !path.relative(work, f).startsWith(`node_modules${path.sep}`)
+    );
     expect(files.some((f) => f.endsWith('.tfstate'))).toBe(true);
     const leaks = [
       ...files.filter((f) => [...keyValues].some((v) => fs.readFileSync(f, 'latin1').includes(v))),
