@@ -2,6 +2,7 @@
  * What the rotation Lambda answers to a sweep event. The CLI reads it (keyplane's own sweeps,
  * `doctor`), so the type lives here, beside the event.
  */
+import type { SweepPlannedChange } from './events';
 
 /** Counts of what one sweep invocation did. */
 export interface SweepCounts {
@@ -34,4 +35,6 @@ export interface SweepResult {
   readonly counts: SweepCounts;
   /** Consumers whose current key is older than their rotation schedule plus the margin. */
   readonly overdueConsumers: number;
+  /** With `dryRun`: what the sweep would change (it changed nothing). */
+  readonly planned?: readonly SweepPlannedChange[];
 }
