@@ -50,6 +50,14 @@ export function readmeImportSample(): string {
   return match[1];
 }
 
+/** The import lines of the README's cdktn example ("On CDK Terrain"). */
+export function readmeCdktnImports(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const match = /apart from its imports:\n\n```ts\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error('README.md has no ```ts block after "apart from its imports:"');
+  return match[1].trim().split('\n');
+}
+
 /**
  * Lays out another team's project in `dir`: keyplane installed from the tarball `npm pack`
  * makes (so only the published files are there), the README's sample in the given flavour as

@@ -11,7 +11,14 @@ import * as os from 'os';
 import * as path from 'path';
 import * as semver from 'semver';
 import { cdktnNode } from '../support/cdktn-node';
-import { buildImportSample, CDKTF, CDKTN, Flavour } from '../support/import-sample';
+import {
+  buildImportSample,
+  CDKTF,
+  CDKTN,
+  Flavour,
+  readmeCdktnImports,
+  readmeImportSample,
+} from '../support/import-sample';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const STACK = 'orders-keys';
@@ -100,6 +107,13 @@ describe('the CDK Terrain flavour', () => {
       version: '5.100.0',
     });
     expect(comparable(cdktn)).toEqual(comparable(cdktf));
+  });
+
+  test("the README's cdktn imports are the ones this sample was built with", () => {
+    const imports = readmeCdktnImports();
+    expect(imports).toHaveLength(3);
+    const sample = CDKTN.source(readmeImportSample()).split('\n');
+    for (const line of imports) expect(sample).toContain(line);
   });
 
   test('each flavour installs with its own framework: in range and the other one optional', () => {
