@@ -47,49 +47,27 @@ function aliased(specifier: string, aliases: readonly Alias[]): string {
   return specifier;
 }
 
-/** Rewrites module specifiers in imports, exports and `import("...")` types of a source file. */
+/** The module specifier of an import, an export or an `import("...")` type. */
+function specifierOf(node: ts.Node): ts.Node | undefined {
+  if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node.moduleSpecifier;
+  if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+    return node.argument.literal;
+  }
+  return undefined;
+}
+
+/** Rewrites the module specifiers an alias covers in a source or declaration file. */
 function rewriteSpecifiers<T extends ts.Node>(aliases: readonly Alias[]): ts.TransformerFactory<T> {
   return (context) => {
-    const { factory } = context;
-    const literal = (node: ts.Expression | undefined) =>
-      node && ts.isStringLiteral(node) && aliased(node.text, aliases) !== node.text
-        ? factory.createStringLiteral(aliased(node.text, aliases))
-        : undefined;
     const visit = (node: ts.Node): ts.Node => {
-      if (ts.isImportDeclaration(node)) {
-        const to = literal(node.moduleSpecifier);
-        if (to) {
-          return factory.updateImportDeclaration(
-            node,
-            node.modifiers,
-            node.importClause,
-            to,
-            node.attributes
-          );
-        }
-      } else if (ts.isExportDeclaration(node)) {
-        const to = literal(node.moduleSpecifier);
-        if (to) {
-          return factory.updateExportDeclaration(
-            node,
-            node.modifiers,
-            node.isTypeOnly,
-            node.exportClause,
-            to,
-            node.attributes
-          );
-        }
-      } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-        const to = literal(node.argument.literal as ts.Expression);
-        if (to) {
-          return factory.updateImportTypeNode(
-            node,
-            factory.updateLiteralTypeNode(node.argument, to),
-            node.attributes,
-            node.qualifier,
-            node.typeArguments,
-            node.isTypeOf
-          );
+      const specifier = specifierOf(node);
+      if (specifier && ts.isStringLiteral(specifier)) {
+        const to = aliased(specifier.text, aliases);
+        if (to !== specifier.text) {
+          const replacement = context.factory.createStringLiteral(to);
+          const replace = (child: ts.Node): ts.Node =>
+            child === specifier ? replacement : ts.visitEachChild(child, replace, context);
+          return ts.visitEachChild(node, replace, context);
         }
       }
       return ts.visitEachChild(node, visit, context);

@@ -101,6 +101,15 @@ describe('the CDK Terrain flavour', () => {
     expect(fs.existsSync(path.join(work, 'cdktn', 'node_modules', 'cdktf'))).toBe(false);
   });
 
+  test('the keyplane CLI runs in the cdktn project, which has no cdktf package', () => {
+    const installed = path.join(work, 'cdktn', 'node_modules', 'keyplane');
+    const { bin } = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+    const help = execFileSync(cdktnNode(), [path.join(installed, bin.keyplane), '--help'], {
+      stdio: 'pipe',
+    }).toString();
+    expect(help).toMatch(/rotate/);
+  });
+
   test('its Terraform equals the cdktf flavour, apart from the provider requirement and metadata', () => {
     expect(cdktf.terraform.required_providers.aws).toEqual({
       source: 'aws',
