@@ -5,11 +5,13 @@ import { KeyplaneValidationError } from './errors';
 /**
  * Bundles are built by `npm run build:lambda` into dist/lambda-bundles/ and shipped inside the
  * npm package, so importers need no bundler. From the compiled package this file sits in
- * dist/constructs/; from the source tree (tests, the platform app) it sits in constructs/.
+ * dist/constructs/ (dist/cdktn/constructs/ in the CDK Terrain flavour); from the source tree
+ * (tests, the platform app) it sits in constructs/.
  */
 function findBuilt(name: string, file: (dir: string) => string): string {
   const candidates = [
     path.join(__dirname, '..', 'lambda-bundles'),
+    path.join(__dirname, '..', '..', 'lambda-bundles'),
     path.join(__dirname, '..', 'dist', 'lambda-bundles'),
   ].map(file);
   const found = candidates.find((candidate) => fs.existsSync(candidate));

@@ -48,7 +48,7 @@ export interface ManagedApiKeyProps {
    */
   readonly dedicatedPlan?: DedicatedPlanOptions;
   /**
-   * When the key is rotated: `rate(N hours)` with N from 4 to 23, `rate(N days)` with N from 1
+   * When the key is rotated: `rate(N hours)` with N from 4 to 24000, `rate(N days)` with N from 1
    * to 1000, or a six-field `cron(0 ...)` whose rotations are at least 4 hours apart.
    * @default KeyRotationSchedule.every(Duration.days(30))
    */

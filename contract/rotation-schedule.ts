@@ -12,8 +12,11 @@ import { formatSeconds, SECONDS_PER } from './durations';
 export const MIN_ROTATION_INTERVAL_SECONDS = 4 * SECONDS_PER.hour;
 /** The longest `rate(N days)`: Secrets Manager's AutomaticallyAfterDays range is 1-1000. */
 export const MAX_RATE_DAYS = 1000;
-/** The longest `rate(N hours)`; longer intervals are written in days. */
-export const MAX_RATE_HOURS = 23;
+/**
+ * The longest `rate(N hours)`: the same longest interval as `rate(N days)`. AWS documents only the
+ * four-hour minimum for hours, so anything shorter than {@link MAX_RATE_DAYS} days is accepted.
+ */
+export const MAX_RATE_HOURS = MAX_RATE_DAYS * 24;
 /** The rotation window (`Duration`) is whole hours from 1h to 24h. */
 export const MAX_ROTATION_WINDOW_SECONDS = 24 * SECONDS_PER.hour;
 
@@ -52,7 +55,7 @@ const CRON_REFERENCE = new Date(Date.UTC(2027, 0, 1));
 
 /** What a schedule may be, worded for messages. */
 export const SCHEDULE_RULE =
-  'be rate(N hours) with N from 4 to 23, rate(N days) with N from 1 to 1000, or cron(0 hours day-of-month month day-of-week *)';
+  'be rate(N hours) with N from 4 to 24000, rate(N days) with N from 1 to 1000, or cron(0 hours day-of-month month day-of-week *)';
 
 /** Parses and checks a schedule expression. */
 export function parseRotationSchedule(text: string): RotationScheduleSpec | ScheduleProblem {
@@ -120,7 +123,7 @@ function parseRate(amount: number, unit: string): RateSchedule | ScheduleProblem
   if (!Number.isSafeInteger(amount) || amount < min || amount > max) {
     return {
       rule: hours
-        ? `have N from ${min} to ${max} in rate(N hours) (Secrets Manager rotates at most every 4 hours; write longer intervals in days)`
+        ? `have N from ${min} to ${max} in rate(N hours) (Secrets Manager rotates at most every 4 hours and at least every 1000 days)`
         : `have N from 1 to ${max} in rate(N days) (Secrets Manager's range)`,
     };
   }

@@ -65,6 +65,15 @@ describe('AWS rules at synth', () => {
       /schedule must have N from 1 to 1000 in rate\(N days\).*, got "rate\(1001 days\)"/,
     ],
     [
+      'rate hours from 4 up to the longest interval (AWS sets no 23-hour cap)',
+      {
+        schedule: KeyRotationSchedule.expression('rate(48 hours)'),
+        gracePeriod: Duration.hours(1),
+      },
+      { schedule: KeyRotationSchedule.expression('rate(24001 hours)') },
+      /schedule must have N from 4 to 24000 in rate\(N hours\).*, got "rate\(24001 hours\)"/,
+    ],
+    [
       'cron dates that exist',
       { schedule: KeyRotationSchedule.expression('cron(0 0 31 * ? *)') },
       { schedule: KeyRotationSchedule.expression('cron(0 0 30 2 ? *)') },

@@ -270,7 +270,7 @@ describe('ManagedApiKey', () => {
       [
         'the schedule is not rate or cron',
         { schedule: KeyRotationSchedule.expression('every 30 days') },
-        /test\/Acme: schedule must be rate\(N hours\) with N from 4 to 23, rate\(N days\) with N from 1 to 1000, or cron\(.*\), got \"every 30 days\"/,
+        /test\/Acme: schedule must be rate\(N hours\) with N from 4 to 24000, rate\(N days\) with N from 1 to 1000, or cron\(.*\), got \"every 30 days\"/,
       ],
       [
         'the rate unit is minutes',
@@ -283,7 +283,7 @@ describe('ManagedApiKey', () => {
           schedule: KeyRotationSchedule.expression('rate(3 hours)'),
           gracePeriod: Duration.hours(1),
         },
-        /schedule must have N from 4 to 23 in rate\(N hours\) .*, got "rate\(3 hours\)"/,
+        /schedule must have N from 4 to 24000 in rate\(N hours\) .*, got "rate\(3 hours\)"/,
       ],
       [
         'a cron fires every 2 hours',

@@ -62,9 +62,18 @@ function layOutProject(): string {
     .trim()
     .split('\n')
     .pop()!;
+  // Its package.json names its dependencies, as `cdktf init` writes them: keyplane's framework
+  // peers are optional (a CDK Terrain project has no cdktf), so npm keeps only declared ones.
+  const dependencies = Object.fromEntries(
+    PREINSTALLED.map((pkg) => [
+      pkg,
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8'))
+        .version,
+    ])
+  );
   fs.writeFileSync(
     path.join(work, 'package.json'),
-    JSON.stringify({ name: 'orders-api-keys', private: true }, null, 2)
+    JSON.stringify({ name: 'orders-api-keys', private: true, dependencies }, null, 2)
   );
   fs.writeFileSync(
     path.join(work, 'cdktf.json'),
