@@ -2,6 +2,11 @@
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
  * security (checkov), e2e (moto), faults (the rotation bundle in process behind a
  * fault-injecting proxy, each file its own moto).
+ *
+ * Two workers, whatever the core count (jest's default on 2 cores is 1): most of the slow
+ * files wait on moto, Terraform or injected timeouts rather than compute, and every file is
+ * independent of the others: its own temporary folder, its own names on the shared e2e moto
+ * (one service per file), or its own moto (faults, isolated local-aws files).
  */
 const base = {
   preset: 'ts-jest',
@@ -11,6 +16,7 @@ const base = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/build.global-setup.ts',
   projects: [
     {

@@ -58,7 +58,9 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
     expect(stdout().text()).toContain('not keyplane JSON');
 
     const token = await stageRotation(world, secretArn);
-    const run = await driveRotation(world, newContainer(), secretArn, token, false);
+    const run = await driveRotation(world, newContainer(), secretArn, token, {
+      invariantFromStart: false,
+    });
     expect(run.errors).toEqual([]);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
     await expectWorking(keyId, world.planIds);
@@ -70,7 +72,7 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
   });
 });
 
-describe('AWSCURRENT handing out a value that is not its key\'s', () => {
+describe("AWSCURRENT handing out a value that is not its key's", () => {
   test('the invariant check reports it, naming the key and never the value', async () => {
     const { secretArn, keyId } = await steadyConsumer('wrong-value');
     const stale = `stale${randomUUID().replace(/-/g, '')}`;
@@ -100,7 +102,9 @@ describe('AWSCURRENT handing out a value that is not its key\'s', () => {
 
     const violations = await invariantViolations(secretArn, world.clients);
 
-    expect(violations).toEqual([`${secretArn}: AWSCURRENT's value is not the value of key ${keyId}`]);
+    expect(violations).toEqual([
+      `${secretArn}: AWSCURRENT's value is not the value of key ${keyId}`,
+    ]);
     expect(violations.join('\n')).not.toContain(stale);
   });
 });
@@ -120,7 +124,7 @@ describe('the current API key deleted out of band', () => {
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
     const token = await stageRotation(world, secretArn);
     const run = await driveRotation(world, newContainer(), secretArn, token);
-    expect(run).toEqual({ redrives: 0, violations: [], errors: [] });
+    expect(run).toEqual({ redrives: 0, violations: [], errors: [], invariantChecks: 4 });
     await settle(world);
     expect(await strayKeys(world, secretArn)).toEqual([]);
   });
@@ -130,7 +134,9 @@ describe('the current API key deleted out of band', () => {
     await world.clients.apiGateway.send(new DeleteApiKeyCommand({ apiKey: keyId }));
 
     const token = await stageRotation(world, secretArn);
-    const run = await driveRotation(world, newContainer(), secretArn, token, false);
+    const run = await driveRotation(world, newContainer(), secretArn, token, {
+      invariantFromStart: false,
+    });
 
     expect(run.errors).toEqual([]);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);

@@ -4,7 +4,9 @@ import { maskKeyLike, REDACTED, redact } from '../../../lambdas/rotation/redacti
 
 /** Byte `i` of a stream derived from `seed` (SHA-256 of seed and block), for repeatable draws. */
 function hashByte(seed: number, i: number): number {
-  return createHash('sha256').update(`${seed}/${Math.floor(i / 32)}`).digest()[i % 32];
+  return createHash('sha256')
+    .update(`${seed}/${Math.floor(i / 32)}`)
+    .digest()[i % 32];
 }
 
 describe('maskKeyLike', () => {
