@@ -5,7 +5,8 @@
  * excluded only in the source, with `// Stryker disable next-line <mutator>: <why>`.
  *
  * Not part of `npm test` (it takes minutes per module on 2 cores): RELIABILITY.md holds the
- * last figures. `npm run mutation -- <module>...` runs only the named modules.
+ * last figures. `npm run mutation -- <module>...` runs only the named modules; `-- --force`
+ * ignores the incremental results of earlier runs on this machine.
  *
  * stryker.config.json holds what every run shares: mutants that do not type-check are
  * discarded by the TypeScript checker unrun (they are no test gap); per-test coverage, so a
@@ -20,6 +21,7 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPORTS = path.join(ROOT, '.keyplane', 'reports', 'mutation');
+const INCREMENTAL = path.join(ROOT, '.keyplane', 'mutation-incremental');
 /** Where stryker.config.json's JSON reporter writes; renamed to <module>.json after each run. */
 const LAST_REPORT = path.join(REPORTS, 'last.json');
 const STRYKER = path.join(ROOT, 'node_modules', '.bin', 'stryker');
@@ -112,12 +114,23 @@ function summarise(mutants: readonly ReportedMutant[]) {
   };
 }
 
-function runModule(module: MutationModule): { score: number; row: string } {
+function runModule(module: MutationModule, force: boolean): { score: number; row: string } {
   const reportFile = path.join(REPORTS, `${module.name}.json`);
   const started = Date.now();
   const run = spawnSync(
     STRYKER,
-    ['run', 'stryker.config.json', '--mutate', module.mutate.join(',')],
+    [
+      'run',
+      'stryker.config.json',
+      '--mutate',
+      module.mutate.join(','),
+      // Re-runs only mutants whose code or covering tests changed since this machine's last
+      // run (none on a fresh clone); `npm run mutation -- --force` runs them all.
+      '--incremental',
+      '--incrementalFile',
+      path.join(INCREMENTAL, `${module.name}.json`),
+      ...(force ? ['--force'] : []),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, MUTATION_TESTS: module.tests.join(',') },
@@ -139,7 +152,8 @@ function runModule(module: MutationModule): { score: number; row: string } {
 }
 
 function main(): void {
-  const wanted = process.argv.slice(2);
+  const force = process.argv.includes('--force');
+  const wanted = process.argv.slice(2).filter((arg) => arg !== '--force');
   const unknown = wanted.filter((name) => !MODULES.some((m) => m.name === name));
   if (unknown.length > 0) {
     throw new Error(
@@ -150,7 +164,7 @@ function main(): void {
   const results = MODULES.filter((m) => wanted.length === 0 || wanted.includes(m.name)).map(
     (module) => {
       fs.rmSync(LAST_REPORT, { force: true });
-      return runModule(module);
+      return runModule(module, force);
     }
   );
   console.info(
