@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { stripVTControlCharacters } from 'util';
 import { GetUsagePlansCommand, paginateGetApiKeys } from '@aws-sdk/client-api-gateway';
 import {
   CloudWatchClient,
@@ -331,7 +332,7 @@ describe('the example app on the local AWS', () => {
   test('terraform plan of the deployed app shows no key value, and a bad event echoes none', async () => {
     cdktf('diff', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
     // Everything deployed matches the config: a plan that wanted changes would be drift.
-    expect(cdktfOutputs.at(-1)).toMatch(
+    expect(stripVTControlCharacters(cdktfOutputs.at(-1)!)).toMatch(
       /No changes\. Your infrastructure matches the configuration\./
     );
     // An event whose every field is an issued key: the error must repeat none of them.
