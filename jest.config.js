@@ -12,11 +12,14 @@ const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   clearMocks: true,
+  // .keyplane/ holds the emulator's state and Stryker's sandbox (a copy of this package).
+  modulePathIgnorePatterns: ['<rootDir>/.keyplane/'],
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/slowest-first.sequencer.js',
   globalSetup: '<rootDir>/test/build.global-setup.ts',
   projects: [
     {
