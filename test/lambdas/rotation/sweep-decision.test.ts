@@ -1,7 +1,7 @@
 import type { ConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../../lambdas/rotation/consumer-policy';
 import type { ManagedKey } from '../../../lambdas/rotation/managed-key';
 import type { SecretState } from '../../../lambdas/rotation/secret-store';
-import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../../lambdas/rotation/consumer-policy';
 import {
   actionCost,
   decideKeyAction,
