@@ -99,6 +99,20 @@ describe('readConsumerPolicy at the edges of each rule', () => {
     expect(() => read(SecretTag.KEY_PREFIX, 'P'.repeat(91))).toThrow(/keyplane:key-prefix/);
   });
 
+  test('no health-check tag: the policy has no health-check URL at all', () => {
+    const policy = readConsumerPolicy(
+      's',
+      consumerTags({ [SecretTag.HEALTH_CHECK_URL]: undefined })
+    );
+    expect(policy).not.toHaveProperty('healthCheckUrl');
+  });
+
+  test('an http URL to this machine is read (a local health check)', () => {
+    expect(read(SecretTag.HEALTH_CHECK_URL, 'http://localhost:8080/health').healthCheckUrl).toBe(
+      'http://localhost:8080/health'
+    );
+  });
+
   test('a health-check URL that does not parse fails', () => {
     for (const bad of ['not a url', 'api.example.com/health', '']) {
       expect(() => read(SecretTag.HEALTH_CHECK_URL, bad)).toThrow(/keyplane:health-check-url/);
