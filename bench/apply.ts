@@ -77,7 +77,7 @@ class FunctionLog {
     for (const file of this.files()) this.offsets.set(file, fs.statSync(file).size);
   }
 
-  /** Runs reported (REPORT lines) since the last mark, and their summed duration. */
+  /** Runs reported (platform.report lines) since the last mark, and their summed duration. */
   since(): FunctionRuns {
     let runs = 0;
     let totalMs = 0;
@@ -86,7 +86,7 @@ class FunctionLog {
         .readFileSync(file)
         .subarray(this.offsets.get(file) ?? 0)
         .toString('utf8');
-      for (const match of text.matchAll(/^REPORT RequestId: \S+ Duration: ([\d.]+) ms/gm)) {
+      for (const match of text.matchAll(/"type": "platform\.report".*"durationMs": ([\d.]+)/g)) {
         runs++;
         totalMs += Number(match[1]);
       }

@@ -1,13 +1,10 @@
 /**
- * The local emulator a project's `npm start` left running: scripts/local-aws records it in
- * .keyplane/local-aws/state.json. The CLI uses it by default when it answers, so that
- * `npx keyplane status` after `npm start` shows the local deployment.
+ * The local emulator `keyplane local start` (or the checkout's `npm start`) left running in a
+ * project: recorded in <project>/.keyplane/local-aws/state.json. The CLI uses it only when
+ * asked (`--local`), and looks only in the current folder, never above it.
  */
 import * as fs from 'fs';
-import * as path from 'path';
-
-/** Where scripts/local-aws records the running emulator, relative to the project root. */
-export const LOCAL_AWS_STATE_FILE = path.join('.keyplane', 'local-aws', 'state.json');
+import { localAwsPaths } from '../local/local-aws';
 
 /** A recorded emulator that answers. */
 export interface LocalEmulator {
@@ -20,28 +17,26 @@ export interface LocalEmulator {
 const PROBE_TIMEOUT_MS = 1500;
 
 /**
- * The emulator recorded by the nearest project at or above `cwd`, if it answers moto's
- * /moto-api/config; undefined when there is none or it is not running.
+ * The emulator recorded in `projectDir`'s .keyplane/local-aws/state.json, if it answers
+ * moto's /moto-api/config; otherwise an error that says how to start one.
  */
-export async function findLocalEmulator(cwd: string): Promise<LocalEmulator | undefined> {
-  const stateFile = nearestStateFile(cwd);
-  if (stateFile === undefined) return undefined;
+export async function recordedLocalEmulator(projectDir: string): Promise<LocalEmulator> {
+  const { stateFile } = localAwsPaths(projectDir);
   let endpoint: unknown;
   try {
     endpoint = JSON.parse(fs.readFileSync(stateFile, 'utf8')).endpoint;
   } catch {
-    return undefined;
+    throw new Error(
+      `--local: no local emulator recorded in ${stateFile}; start one in this folder with ` +
+        `"npx keyplane local start", or set KEYPLANE_AWS_ENDPOINT`
+    );
   }
-  if (typeof endpoint !== 'string' || !(await answers(endpoint))) return undefined;
+  if (typeof endpoint !== 'string' || !(await answers(endpoint)))
+    throw new Error(
+      `--local: the emulator recorded in ${stateFile} (${String(endpoint)}) does not answer; ` +
+        `start it again with "npx keyplane local start"`
+    );
   return { endpoint, stateFile };
-}
-
-function nearestStateFile(cwd: string): string | undefined {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, LOCAL_AWS_STATE_FILE);
-    if (fs.existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) return undefined;
-  }
 }
 
 async function answers(endpoint: string): Promise<boolean> {

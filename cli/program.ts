@@ -6,14 +6,17 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { doctorCommand, DEFAULT_STUCK_AFTER_MINUTES } from './commands/doctor';
 import { getCommand } from './commands/get';
+import { localEnvCommand, localStartCommand, localStopCommand } from './commands/local';
 import { revokeCommand } from './commands/revoke';
 import { DEFAULT_ROTATE_TIMEOUT_SECONDS, rotateCommand } from './commands/rotate';
 import { statusCommand } from './commands/status';
+import { sweepCommand } from './commands/sweep';
 import { DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, usageCommand } from './commands/usage';
 import { toCliError } from './errors';
 import { ExitCode, type ExitCodeValue } from './exit-codes';
 import { toJson } from './output';
 import { GlobalOptions, openSession, Runtime, Session } from './session';
+import { keyplaneVersion } from './version';
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], runtime: Runtime): Promise<number> {
@@ -29,14 +32,23 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
       session = await openSession(runtime, globals);
       exitCode = await handler(session, ...args);
     };
+  /** For commands that talk to no AWS target (`local ...`): no session is opened. */
+  const runLocal =
+    (handler: (runtime: Runtime, json: boolean) => Promise<ExitCodeValue>) =>
+    async (_options: unknown, command: Command) => {
+      json = command.optsWithGlobals<GlobalOptions>().json === true;
+      exitCode = await handler(runtime, json);
+    };
 
   const program = new Command('keyplane')
     .description('Operate keyplane: see, rotate and revoke API keys; find drift.')
     .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, the profile)'))
     .addOption(new Option('--profile <name>', 'named AWS profile (default: the credential chain)'))
     .addOption(new Option('--service <name>', 'one rotation service (default: all found)'))
-    .addOption(new Option('--aws', 'use AWS even if a local emulator is running or configured'))
+    .addOption(new Option('--aws', 'use AWS itself, even if KEYPLANE_AWS_ENDPOINT is set'))
+    .addOption(new Option('--local', "use the local emulator started in this folder's .keyplane/"))
     .addOption(new Option('--json', 'print machine-readable JSON on stdout'))
+    .version(keyplaneVersion(), '-V, --version', 'print the version of keyplane')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
@@ -91,6 +103,27 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
         .default(DEFAULT_STUCK_AFTER_MINUTES)
     )
     .action(run((s, options: { stuckAfter: number }) => doctorCommand(s, options)));
+  program
+    .command('sweep')
+    .description('run the hourly sweep now: retire, delete and reconcile keys, heal consumers')
+    .option('--dry-run', 'change nothing; list what the sweep would retire, delete or heal')
+    .action(run((s, options: { dryRun?: boolean }) => sweepCommand(s, options)));
+
+  const local = program
+    .command('local')
+    .description("a local AWS (moto) for this folder's cdktf project: start, env, stop");
+  local
+    .command('start')
+    .description('start (or reuse) the local AWS; installs moto and Node 22 on first use')
+    .action(runLocal(localStartCommand));
+  local
+    .command('env')
+    .description('print the exports that point cdktf, Terraform and this CLI at it')
+    .action(runLocal(localEnvCommand));
+  local
+    .command('stop')
+    .description('stop the local AWS started in this folder')
+    .action(runLocal(localStopCommand));
 
   try {
     if (argv.length === 0) {

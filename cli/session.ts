@@ -14,8 +14,10 @@ export interface GlobalOptions {
   readonly json?: boolean;
   /** Select one rotation service. @default - every keyplane service found */
   readonly service?: string;
-  /** Use AWS even when an emulator is configured or running. @default false */
+  /** Use AWS itself even when KEYPLANE_AWS_ENDPOINT names an emulator. @default false */
   readonly aws?: boolean;
+  /** Use the emulator `keyplane local start` recorded in the current folder. @default false */
+  readonly local?: boolean;
 }
 
 /** What the process gives a run: the terminal, environment, clock. */

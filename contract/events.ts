@@ -7,6 +7,24 @@ export interface SweepEvent {
   readonly action: 'sweep';
   /** Opaque position returned by a previous sweep that ran out of budget. */
   readonly cursor?: string;
+  /**
+   * Change nothing: return in `planned` what this sweep would retire, delete, reconcile,
+   * schedule or heal (`keyplane sweep --dry-run`).
+   * @default false
+   */
+  readonly dryRun?: boolean;
+}
+
+/** One change a dry-run sweep would make (SweepEvent `dryRun`). */
+export interface SweepPlannedChange {
+  readonly action:
+    'retire' | 'delete' | 'reconcile' | 'schedule-retirement' | 'schedule-deletion' | 'heal';
+  /** The key acted on; for `heal`, the missing current key. */
+  readonly keyId?: string;
+  /** The secret (consumer) the key belongs to. */
+  readonly secretArn?: string;
+  /** Why, e.g. `expired` or `orphaned` for a retirement, the plan changes for a reconcile. */
+  readonly detail?: string;
 }
 
 /** Rotates one consumer now and disables its outgoing key at once (a leaked key). */

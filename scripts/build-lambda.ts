@@ -6,6 +6,11 @@
  * the exact SDK version (and retry behaviour) the tests ran, and the same bundle runs under
  * the local emulator's plain Node, which has no SDK of its own. esbuild tree-shakes it.
  *
+ * Only the zip ships in the npm package (the function's code once). It holds the source map
+ * deliberately: the function runs with NODE_OPTIONS=--enable-source-maps, so stack traces in
+ * its logs name the TypeScript files and lines. The unpacked folder beside it is for this
+ * checkout's tests and benchmarks, which load the bundle in process.
+ *
  * The zip is made here, once, rather than by cdktf on every synth (an AssetType.ARCHIVE
  * spawns a node process that deflates the folder: about a second per synth). Its bytes
  * depend only on the files' bytes (fixed entry times, fixed order), so the Lambda's code hash
@@ -44,7 +49,7 @@ for (const name of FUNCTIONS) {
     sourcemap: true,
     sourcesContent: false,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     legalComments: 'none',
     logLevel: 'warning',

@@ -4,9 +4,13 @@
  * consumer's first rotation through the real Lambda), rotates every consumer once more, runs a
  * sweep, and prints a status table per environment. Safe to run again: it reuses the running
  * emulator and the deployed stacks.
+ *
+ * When stdout is not a terminal (CI, a log file), cdktf runs in its CI mode and its output
+ * is passed on without terminal escape codes, so the log reads as plain lines.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { stripVTControlCharacters } from 'util';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
@@ -15,7 +19,8 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { configPath, loadConfig } from '../app/config';
-import { sweepToCompletion } from '../cli/rotation-function';
+import { formatCounts } from '../cli/commands/sweep';
+import { rotationFunctionName, sweepToCompletion } from '../cli/rotation-function';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
 import { defaultServiceName } from '../constructs/rotation-service';
 import { localAwsEnv, startLocalAws } from './local-aws';
@@ -35,17 +40,7 @@ async function main(): Promise<void> {
   const environments = Object.keys(loadConfig(configPath(ROOT)).environments);
 
   step(`cdktf deploy ${environments.join(', ')} -> ${aws.endpoint}`);
-  const deploy = spawnSync(
-    path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
-    ['deploy', ...environments, '--auto-approve', ...cdktfMirrorFlags()],
-    {
-      cwd: ROOT,
-      env,
-      stdio: 'inherit',
-    }
-  );
-  if (deploy.status !== 0)
-    throw new Error(`cdktf deploy failed (exit ${deploy.status}); its output is above`);
+  cdktfDeploy(environments, env);
 
   const clients: StatusClients = {
     secretsManager: new SecretsManagerClient({}),
@@ -66,8 +61,8 @@ async function main(): Promise<void> {
     }
 
     step(`${environment}: sweeping`);
-    const counts = await sweepToCompletion(lambda, `${service}-rotation`);
-    console.log(`  sweep: ${JSON.stringify(counts)}`);
+    const { counts } = await sweepToCompletion(lambda, rotationFunctionName(service));
+    console.log(formatCounts(service, counts));
 
     step(`${environment}: status`);
     const statuses = await readStatus(clients, service);
@@ -75,7 +70,48 @@ async function main(): Promise<void> {
     failed ||= statuses.some((s) => !s.current);
   }
   step(failed ? 'done, with failures' : 'done');
+  console.log(
+    [
+      'The local AWS keeps running. Against it (--local: the emulator recorded in this folder):',
+      '  npx keyplane status --local',
+      '  npx keyplane sweep --dry-run --local',
+      'Stop it with: npx keyplane local stop',
+    ].join('\n')
+  );
   if (failed) process.exitCode = 1;
+}
+
+/**
+ * Runs `cdktf deploy` of the environments. On a terminal its live progress is shown as is;
+ * otherwise cdktf runs in CI mode (no redrawn frames) and escape codes are stripped.
+ */
+function cdktfDeploy(environments: string[], env: NodeJS.ProcessEnv): void {
+  const terminal = process.stdout.isTTY === true;
+  const deploy = spawnSync(
+    path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
+    ['deploy', ...environments, '--auto-approve', ...cdktfMirrorFlags()],
+    {
+      cwd: ROOT,
+      env: terminal ? env : { ...env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: terminal ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    }
+  );
+  if (!terminal) {
+    process.stdout.write(plainText(deploy.stdout));
+    process.stderr.write(plainText(deploy.stderr));
+  }
+  if (deploy.status !== 0)
+    throw new Error(`cdktf deploy failed (exit ${deploy.status}); its output is above`);
+}
+
+/** Text without escape codes, each carriage-return redraw reduced to its last frame. */
+function plainText(text: string | null): string {
+  return stripVTControlCharacters(text ?? '')
+    .split('\n')
+    .map((line) => line.split('\r').filter(Boolean).at(-1) ?? '')
+    .join('\n');
 }
 
 /** Rotates one consumer and reports whether AWSCURRENT moved to a new version. */

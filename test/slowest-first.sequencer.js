@@ -10,7 +10,8 @@ const Sequencer = require('@jest/test-sequencer').default;
 const SLOWEST_FIRST = [
   'test/e2e/example-app.test.ts', // 552 s
   'test/faults/soak.test.ts', // 306-377 s
-  'test/e2e/import-sample.test.ts', // 132 s
+  // Not timed yet: it replaced the import-sample e2e (132 s) and adds an npm install.
+  'test/package/readme-walkthrough.test.ts',
   'test/faults/fault-matrix-timeout.test.ts', // 127 s
 ];
 

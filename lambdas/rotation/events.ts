@@ -9,6 +9,7 @@
  * added 455 KB; its issues carry codes and limits, and `ruleOf` words them.
  */
 import {
+  boolean,
   enum as oneOf,
   literal,
   looseObject,
@@ -49,7 +50,7 @@ export type ParsedEvent =
       readonly token: string;
       readonly step: RotationStep;
     }
-  | { readonly kind: 'sweep'; readonly cursor?: string }
+  | { readonly kind: 'sweep'; readonly cursor?: string; readonly dryRun?: boolean }
   | { readonly kind: 'revoke'; readonly secretId: string }
   | { readonly kind: 'teardown'; readonly terraformAction?: TerraformAction };
 
@@ -78,6 +79,7 @@ const rotationSchema = looseObject({
 const sweepSchema = strictObject({
   action: literal('sweep'),
   cursor: optional(string().check(minLength(1), maxLength(MAX_CURSOR_LENGTH))),
+  dryRun: optional(boolean()),
 }) satisfies ZodMiniType<SweepEvent>;
 
 const revokeSchema = strictObject({
@@ -106,9 +108,11 @@ export function parseEvent(event: unknown): ParsedEvent {
   if ('action' in event) {
     if (event.action === 'sweep') {
       const parsed = check('sweep', sweepSchema, event);
-      return parsed.cursor === undefined
-        ? { kind: 'sweep' }
-        : { kind: 'sweep', cursor: parsed.cursor };
+      return {
+        kind: 'sweep',
+        ...(parsed.cursor === undefined ? {} : { cursor: parsed.cursor }),
+        ...(parsed.dryRun === true ? { dryRun: true } : {}),
+      };
     }
     if (event.action === 'revoke') {
       const parsed = check('revoke', revokeSchema, event);

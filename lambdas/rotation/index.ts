@@ -2,8 +2,9 @@
  * Entry point of the rotation Lambda. One function, three kinds of event:
  *
  * - Secrets Manager rotation `{SecretId, ClientRequestToken, Step}` -> `undefined`;
- * - sweep `{action: 'sweep', cursor?}` (hourly schedule) -> `SweepResult`
- *   `{complete, cursor?, counts}`; re-invoke with `cursor` while `complete` is false;
+ * - sweep `{action: 'sweep', cursor?, dryRun?}` (hourly schedule; `keyplane sweep`) ->
+ *   `SweepResult` `{complete, cursor?, counts, planned?}`; re-invoke with `cursor` while
+ *   `complete` is false; `dryRun` changes nothing and lists the changes in `planned`;
  * - revoke `{action: 'revoke', secretId}` -> `RevokeResult`
  *   `{secretArn, versionId, keyId, revokedKeyId?}`;
  * - teardown `{action: 'teardown', tf?: {action}}` (Terraform, on create, update and destroy)
@@ -84,6 +85,7 @@ async function dispatch(
     case 'sweep': {
       const result = await sweep(rt, {
         ...(event.cursor === undefined ? {} : { cursor: event.cursor }),
+        ...(event.dryRun === true ? { dryRun: true } : {}),
         ...(context === undefined ? {} : { remainingTimeMs: context.getRemainingTimeInMillis() }),
       });
       metrics.add('Retirements', result.counts.retired + result.counts.orphansRetired);

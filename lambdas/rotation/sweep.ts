@@ -15,7 +15,7 @@
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
  */
-import { KeyTag } from '../../contract';
+import { KeyTag, type SweepPlannedChange } from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
@@ -73,6 +73,8 @@ export interface SweepResult {
   readonly counts: SweepCounts;
   /** Consumers whose current key is older than their rotation schedule plus the margin. */
   readonly overdueConsumers: number;
+  /** With `dryRun`: what the sweep would change (it changed nothing). */
+  readonly planned?: readonly SweepPlannedChange[];
 }
 
 export interface SweepOptions {
@@ -80,6 +82,8 @@ export interface SweepOptions {
   /** Milliseconds left before the Lambda timeout, when known. */
   readonly remainingTimeMs?: number;
   readonly limits?: SweepLimits;
+  /** Change nothing; list what would change in the result's `planned`. @default false */
+  readonly dryRun?: boolean;
 }
 
 export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promise<SweepResult> {
@@ -92,16 +96,21 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
       ? undefined
       : started + options.remainingTimeMs - limits.safetyMarginMs;
   const budget = new WorkBudget(limits.maxMutatingCalls, deadline, clock);
-  const run = new SweepRun(runtime, budget);
+  const run = new SweepRun(runtime, budget, options.dryRun === true);
 
   const outcome = await run.execute(after);
-  const found = { counts: run.counts, overdueConsumers: run.overdueConsumers };
+  const found = {
+    counts: run.counts,
+    overdueConsumers: run.overdueConsumers,
+    ...(options.dryRun === true ? { planned: run.planned } : {}),
+  };
   const result: SweepResult = outcome.complete
     ? { complete: true, ...found }
     : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), ...found };
   log.info('sweep summary', {
     complete: result.complete,
     resumed: after !== undefined,
+    ...(options.dryRun === true ? { dryRun: true, planned: run.planned.length } : {}),
     ...run.counts,
     overdueConsumers: run.overdueConsumers,
     mutatingCalls: budget.mutatingCalls,
@@ -149,10 +158,13 @@ class SweepRun {
   private readonly secrets = new Map<string, SecretView | null>();
   /** What AWSCURRENT holds, for secrets whose current version has no listed key. */
   private readonly keylessCurrents = new Map<string, VersionContent>();
+  /** In a dry run: the changes found, none made. */
+  readonly planned: SweepPlannedChange[] = [];
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly budget: WorkBudget
+    private readonly budget: WorkBudget,
+    private readonly dryRun: boolean
   ) {}
 
   async execute(after: string | undefined): Promise<RunOutcome> {
@@ -274,6 +286,11 @@ class SweepRun {
     } catch (error) {
       this.counts.keysExamined++;
       this.fail('could not look up the secret of a key', key, error);
+      return false;
+    }
+    if (this.dryRun) {
+      this.counts.keysExamined++;
+      if (action.kind !== 'keep') this.planned.push(plannedChange(key, action));
       return false;
     }
     const cost = actionCost(action);
@@ -403,6 +420,10 @@ class SweepRun {
         // The bootstrap placeholder (first rotation pending), or reported as unreadable.
         if (content?.kind !== 'issued') continue;
         if ((await this.runtime.keys.get(content.value.keyId)) !== undefined) continue;
+        if (this.dryRun) {
+          this.planned.push({ action: 'heal', keyId: content.value.keyId, secretArn: arn });
+          continue;
+        }
         const cost = inProcessRotationCost(known.policy);
         if (!this.budget.canAfford(cost)) return false;
         this.budget.spend(cost);
@@ -430,6 +451,32 @@ class SweepRun {
   private fail(message: string, key: ManagedKey, error: unknown): void {
     this.counts.failures++;
     log.warn(message, { keyId: key.id, secretArn: key.secretArn, error });
+  }
+}
+
+/** How a dry run reports the action decided for `key`. */
+function plannedChange(
+  key: ManagedKey,
+  action: Exclude<KeyAction, { kind: 'keep' }>
+): SweepPlannedChange {
+  const change = { action: action.kind, keyId: key.id, secretArn: key.secretArn };
+  switch (action.kind) {
+    case 'retire':
+      return { ...change, detail: action.reason };
+    case 'reconcile': {
+      const parts = [
+        ...(action.enable ? ['enable'] : []),
+        ...action.addTo.map((id) => `add to ${id}`),
+        ...action.removeFrom.map((id) => `remove from ${id}`),
+      ];
+      return { ...change, detail: parts.join(', ') };
+    }
+    case 'schedule-retirement':
+      return { ...change, detail: `retire after ${instantTag(action.retireAfter)}` };
+    case 'schedule-deletion':
+      return { ...change, detail: `delete after ${instantTag(action.deleteAfter)}` };
+    case 'delete':
+      return change;
   }
 }
 

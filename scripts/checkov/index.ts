@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { ensurePythonVenv, venvScript } from '../python-venv';
+import { ensurePythonVenv, venvScript } from '../../local/python-venv';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CHECKOV_VENV = path.join(ROOT, '.keyplane', 'checkov-venv');

@@ -23,6 +23,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../../cli/program';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');
+/** The line every run that talks to AWS starts its stderr with (the target, chosen explicitly). */
+export const TARGET_NOTICE =
+  'keyplane: target AWS (region us-east-1) (no --local, no KEYPLANE_AWS_ENDPOINT)';
 export const SERVICE = 'keyplane-prod';
 export const FUNCTION_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${SERVICE}-rotation`;
 export const PLANS = { free: 'plan-free', gold: 'plan-gold' } as const;

@@ -7,6 +7,7 @@ import {
   secret,
   secretsManager,
   world,
+  TARGET_NOTICE,
 } from './fixture';
 
 beforeEach(resetMocks);
@@ -15,7 +16,7 @@ describe('keyplane get', () => {
   test('prints the current key id only, and never reads the secret value', async () => {
     healthyWorld();
     const run = await cli('get acme');
-    expect(run).toEqual({ code: 0, stdout: 'key-acme-2', stderr: '' });
+    expect(run).toEqual({ code: 0, stdout: 'key-acme-2', stderr: TARGET_NOTICE });
     expect(secretsManager).not.toHaveReceivedCommand(GetSecretValueCommand);
   });
 
@@ -25,7 +26,7 @@ describe('keyplane get', () => {
       .on(GetSecretValueCommand)
       .resolves({ SecretString: JSON.stringify({ keyId: 'key-acme-2', value: SECRET_VALUE }) });
     const run = await cli('get acme --show');
-    expect(run).toEqual({ code: 0, stdout: SECRET_VALUE, stderr: '' });
+    expect(run).toEqual({ code: 0, stdout: SECRET_VALUE, stderr: TARGET_NOTICE });
     expect(secretsManager).toHaveReceivedCommandWith(GetSecretValueCommand, {
       VersionStage: 'AWSCURRENT',
     });

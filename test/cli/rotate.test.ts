@@ -13,6 +13,7 @@ import {
   resetMocks,
   secret,
   secretsManager,
+  TARGET_NOTICE,
 } from './fixture';
 
 beforeEach(resetMocks);
@@ -57,6 +58,7 @@ describe('keyplane rotate', () => {
       RotateImmediately: true,
     });
     expect(run.stderr.split('\n')).toEqual([
+      TARGET_NOTICE,
       'rotating acme (keyplane/prod/acme); current key key-acme-2',
       '  [0s] rotation started: new version acme-v3',
       '  [2s] AWSPENDING staged on version acme-v3: new key being issued and tested',
@@ -86,7 +88,9 @@ describe('keyplane rotate', () => {
     healthyWorld();
     const run = await cli('rotate initech');
     expect(run.code).toBe(3);
-    expect(run.stderr).toBe('keyplane: unknown consumer "initech"; known consumers: acme, globex');
+    expect(run.stderr).toBe(
+      `${TARGET_NOTICE}\nkeyplane: unknown consumer "initech"; known consumers: acme, globex`
+    );
     expect(secretsManager).not.toHaveReceivedCommand(RotateSecretCommand);
   });
 });

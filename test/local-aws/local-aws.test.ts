@@ -96,6 +96,12 @@ export const handler = async (event, context) => {
 const FUNCTION = 'keyplane-local-aws-test';
 const decode = (payload?: Uint8Array) => JSON.parse(Buffer.from(payload ?? []).toString('utf8'));
 const logOf = (fn: string) => fs.readFileSync(path.join(aws.logDir ?? '', `${fn}.log`), 'utf8');
+/** The launcher's platform.* lines of a function log. */
+const platformLines = (log: string) =>
+  log
+    .split('\n')
+    .filter((line) => line.startsWith('{"time"') && line.includes('"type": "platform.'))
+    .map((line) => JSON.parse(line) as { type: string; record: Record<string, unknown> });
 
 let aws: LocalAws;
 let lambda: LambdaClient;
@@ -162,12 +168,17 @@ test('Invoke runs the deployed handler, which calls back into moto', async () =>
   expect(secret.ARN).toBe(result.secretArn);
   expect(JSON.parse(secret.SecretString ?? '')).toEqual({ writtenBy: FUNCTION, marker });
 
-  // Its stdout and stderr are in the per-function log, framed by its request id.
+  // Its stdout and stderr are in the per-function log, framed by platform lines in Lambda's
+  // JSON log format that carry its request id.
   const log = logOf(FUNCTION);
-  expect(log).toContain(`START RequestId: ${result.requestId}`);
+  const platform = platformLines(log).filter((l) => l.record.requestId === result.requestId);
+  expect(platform.map((l) => l.type)).toEqual(['platform.start', 'platform.report']);
+  expect(platform[1].record).toMatchObject({
+    status: 'success',
+    metrics: { durationMs: expect.any(Number) },
+  });
   expect(log).toContain(`invoked with marker ${marker}`);
   expect(log).toContain('a line on stderr');
-  expect(log).toMatch(new RegExp(`REPORT RequestId: ${result.requestId} .*Status: ok`));
 });
 
 test('a thrown error surfaces as an Unhandled function error', async () => {
@@ -182,7 +193,11 @@ test('a thrown error surfaces as an Unhandled function error', async () => {
   expect(payload.errorType).toBe('RangeError');
   expect(payload.errorMessage).toBe('refused: xyz');
   expect(payload.trace[0]).toBe('RangeError: refused: xyz');
-  expect(logOf(FUNCTION)).toContain('ERROR RangeError: refused: xyz');
+  expect(platformLines(logOf(FUNCTION)).at(-1)?.record).toMatchObject({
+    status: 'error',
+    errorType: 'RangeError',
+    errorMessage: 'refused: xyz',
+  });
 });
 
 test('LogType Tail returns the invocation log', async () => {
@@ -297,7 +312,7 @@ describe('RotateSecret', () => {
     expect(stages[current ?? '']).toContain('AWSCURRENT');
     expect(stages[token]).toEqual(['AWSPENDING']);
     expect(await generation('rotated')).toBe(3); // GetSecretValue still returns AWSCURRENT
-    expect(logOf(FUNCTION)).toContain('ERROR Error: failing on purpose at setSecret');
+    expect(logOf(FUNCTION)).toContain('"errorMessage": "failing on purpose at setSecret"');
 
     // Fixed function: the next rotation completes.
     await setFailAt('');

@@ -76,7 +76,7 @@ describe('validate tier', () => {
     const files = filesUnder(path.join(sampleDir, 'node_modules', 'keyplane')).map((f) =>
       path.relative(path.join(sampleDir, 'node_modules', 'keyplane'), f)
     );
-    expect(files).toContain('dist/lambda-bundles/rotation/index.js');
+    expect(files).toContain('dist/lambda-bundles/rotation.zip');
     expect(files).toContain('dist/constructs/index.d.ts');
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('test/') || f.includes('lambdas/'))).toEqual([]);

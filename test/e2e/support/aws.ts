@@ -155,8 +155,8 @@ export const invoke = <T>(functionName: string, event: object): Promise<T> =>
   invokeRotationFunction<T>(lambda, functionName, event);
 
 /** Runs a sweep to completion, following its cursor. */
-export const sweep = (functionName: string): Promise<Record<string, number>> =>
-  sweepToCompletion(lambda, functionName);
+export const sweep = async (functionName: string): Promise<Record<string, number>> =>
+  (await sweepToCompletion(lambda, functionName)).counts;
 
 /** Moves a key's keyplane time tag into the past, as if the clock had run past it. */
 export async function expire(

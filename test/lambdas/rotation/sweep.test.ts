@@ -428,3 +428,56 @@ describe('sweep', () => {
     });
   });
 });
+
+describe('sweep, dry run', () => {
+  test('lists what it would retire, delete, schedule and reconcile, and changes nothing', async () => {
+    version('vcur', ['AWSCURRENT']);
+    key('kcur', { version: 'vcur', plans: ['plangold'] });
+    key('kdue', { version: 'v1', plans: ['plangold'], tags: { [KeyTag.RETIRE_AFTER]: at(-1) } });
+    key('kexpired', { version: 'v2', enabled: false, tags: { [KeyTag.DELETE_AFTER]: at(-1) } });
+    key('kundated', { version: 'v3', enabled: false });
+    key('kgrace', { version: 'v4', tags: { [KeyTag.RETIRE_AFTER]: at(HOUR) } });
+
+    const result = await sweep(testRuntime(), { dryRun: true });
+
+    expect(result.complete).toBe(true);
+    expectCounts(result.counts, { keysExamined: 5 });
+    expect(result.planned).toEqual([
+      {
+        action: 'reconcile',
+        keyId: 'kcur',
+        secretArn: secret.arn,
+        detail: 'add to planbulk',
+      },
+      { action: 'retire', keyId: 'kdue', secretArn: secret.arn, detail: 'expired' },
+      { action: 'delete', keyId: 'kexpired', secretArn: secret.arn },
+      {
+        action: 'schedule-deletion',
+        keyId: 'kundated',
+        secretArn: secret.arn,
+        detail: `delete after ${at(7 * 24 * HOUR)}`,
+      },
+    ]);
+    expect(fake.keys.get('kdue')?.enabled).toBe(true);
+    expect(fake.plansOf('kdue')).toEqual(['plangold']);
+    expect(fake.keys.has('kexpired')).toBe(true);
+    expect(fake.keys.get('kundated')?.tags[KeyTag.DELETE_AFTER]).toBeUndefined();
+    expect(fake.plansOf('kcur')).toEqual(['plangold']);
+  });
+
+  test('lists a consumer whose current key is missing as heal, and issues no key', async () => {
+    fake.startRotation(secret, TOKEN);
+    for (const step of ROTATION_STEPS) {
+      await rotate(testRuntime(), { secretId: secret.arn, token: TOKEN, step });
+    }
+    const lost = String(fake.currentValue(secret).keyId);
+    fake.keys.delete(lost);
+    fake.apiGateway.resetHistory();
+
+    const result = await sweep(testRuntime(), { dryRun: true });
+
+    expect(result.planned).toEqual([{ action: 'heal', keyId: lost, secretArn: secret.arn }]);
+    expect(fake.currentValue(secret).keyId).toBe(lost);
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+  });
+});

@@ -1,8 +1,9 @@
 /**
- * Project-local Python virtual environments for the tools keyplane's tests run (moto, checkov):
- * each lives in its own folder under .keyplane/, installed on first use from a pinned
- * requirements.txt, and recreated when that file changes (a hash stamp in the venv says which
- * requirements it holds). The host needs only Python 3.9+ and PyPI.
+ * Project-local Python virtual environments for the tools keyplane runs (moto for the local
+ * AWS, checkov in the tests): each lives in its own folder under a project's .keyplane/,
+ * installed on first use from a pinned requirements.txt, and recreated when that file changes
+ * (a hash stamp in the venv says which requirements it holds). The host needs only Python 3.9+
+ * and PyPI.
  */
 import { spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
@@ -23,7 +24,6 @@ export interface PythonVenvSpec {
   readonly log: (message: string) => void;
 }
 
-const ROOT = path.resolve(__dirname, '..');
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
 /** The venv's own Python interpreter. */
@@ -69,12 +69,13 @@ function runLogged(
   cmd: string,
   args: string[],
   logFile: string,
+  cwd: string,
   onLine?: (line: string) => void
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = fs.createWriteStream(logFile, { flags: 'a' });
     log.write(`\n$ ${cmd} ${args.join(' ')}\n`);
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     const timer = setTimeout(() => child.kill('SIGKILL'), INSTALL_TIMEOUT_MS);
     let pending = '';
     const onData = (chunk: Buffer) => {
@@ -119,16 +120,17 @@ export async function ensurePythonVenv(spec: PythonVenvSpec): Promise<string> {
 
   const started = Date.now();
   const host = hostPython(spec.what);
-  const relative = path.relative(ROOT, spec.dir);
+  const cwd = path.dirname(spec.dir);
+  const relative = path.relative(process.cwd(), spec.dir) || spec.dir;
   fs.mkdirSync(path.dirname(spec.installLog), { recursive: true });
   fs.writeFileSync(spec.installLog, `# ${new Date().toISOString()}\n`);
   spec.log(
     stamp
-      ? `${path.relative(ROOT, spec.requirements)} changed: recreating ${relative}`
+      ? `${spec.requirements} changed: recreating ${relative}`
       : `first run: creating ${relative} and installing ${spec.what} (a minute or more)`
   );
   fs.rmSync(spec.dir, { recursive: true, force: true });
-  await runLogged(host, ['-m', 'venv', spec.dir], spec.installLog);
+  await runLogged(host, ['-m', 'venv', spec.dir], spec.installLog, cwd);
 
   let collected = 0;
   let installing = false;
@@ -142,6 +144,7 @@ export async function ensurePythonVenv(spec: PythonVenvSpec): Promise<string> {
       python,
       ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', spec.requirements],
       spec.installLog,
+      cwd,
       (line) => {
         if (/^(Collecting|Processing) /.test(line)) collected += 1;
         if (line.startsWith('Installing collected packages')) installing = true;

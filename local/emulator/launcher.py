@@ -16,8 +16,10 @@ runs the deployed code with Node:
     server, which is threaded), AWS_REGION, dummy credentials, AWS_LAMBDA_* names;
   * a thrown error becomes a Lambda function error (X-Amz-Function-Error: Unhandled,
     payload {"errorType", "errorMessage", "trace"}), as AWS returns it;
-  * the function's stdout/stderr is appended to <state-dir>/logs/<function>.log
-    (START/END/REPORT framed, like CloudWatch) and to moto's CloudWatch Logs group.
+  * the function's stdout/stderr is appended to <state-dir>/logs/<function>.log, framed
+    by platform.start and platform.report lines in the shape of Lambda's JSON log format
+    (so a function that logs JSON gives a file that is JSON line by line), and to moto's
+    CloudWatch Logs group.
 
 It also corrects four moto Secrets Manager behaviours that differ from AWS (see
 _patch_secretsmanager), and API Gateway API key tags, paging and usage plan membership
@@ -102,6 +104,24 @@ def _append_log(fn: Any, text: str) -> None:
             f.write(text)
 
 
+def _platform_line(kind: str, record: dict[str, Any]) -> str:
+    """One platform event as Lambda's JSON log format writes it (type platform.<kind>)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+    return json.dumps({"time": now, "type": f"platform.{kind}", "record": record}) + "\n"
+
+
+def _report(request_id: str, duration_ms: float, status: str, error: dict[str, Any] | None) -> str:
+    record: dict[str, Any] = {
+        "requestId": request_id,
+        "metrics": {"durationMs": round(duration_ms, 1)},
+        "status": status,
+    }
+    if error is not None:
+        record["errorType"] = error.get("errorType")
+        record["errorMessage"] = error.get("errorMessage")
+    return _platform_line("report", record)
+
+
 def run_function(fn: Any, event: Any) -> tuple[bytes, bool, str]:
     """Run the function's handler with node. Returns (payload, errored, log text)."""
     request_id = str(uuid.uuid4())
@@ -135,12 +155,12 @@ def run_function(fn: Any, event: Any) -> tuple[bytes, bool, str]:
     # Always point the SDK at this server, whatever the function's environment says.
     env["AWS_ENDPOINT_URL"] = f"http://{CONFIG['host']}:{CONFIG['port']}"
 
-    header = f"START RequestId: {request_id} Version: {fn.version}\n"
+    header = _platform_line("start", {"requestId": request_id, "version": str(fn.version)})
     try:
         task_root = _code_dir(fn)
     except Exception as err:  # bad zip, image function ...
         payload = {"errorType": "Runtime.InvalidCode", "errorMessage": str(err), "trace": []}
-        _append_log(fn, f"{header}{err}\nEND RequestId: {request_id}\n")
+        _append_log(fn, header + _report(request_id, 0.0, "error", payload))
         return json.dumps(payload).encode(), True, str(err)
     env["LAMBDA_TASK_ROOT"] = task_root
 
@@ -208,15 +228,9 @@ def run_function(fn: Any, event: Any) -> tuple[bytes, bool, str]:
     except Exception as err:  # never fail an invoke over the log copy
         log(f"could not copy logs of {fn.function_name} to CloudWatch Logs: {err}")
 
-    status = "error" if errored else "ok"
+    status = "timeout" if timed_out else "error" if errored else "success"
     body = out if out.endswith("\n") or not out else out + "\n"
-    if errored:
-        body += f"ERROR {payload.get('errorType')}: {payload.get('errorMessage')}\n"
-    _append_log(
-        fn,
-        f"{header}{body}END RequestId: {request_id}\n"
-        f"REPORT RequestId: {request_id} Duration: {duration_ms:.1f} ms Status: {status}\n",
-    )
+    _append_log(fn, header + body + _report(request_id, duration_ms, status, payload if errored else None))
     return json.dumps(payload).encode("utf-8"), errored, out
 
 
