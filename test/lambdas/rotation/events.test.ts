@@ -34,6 +34,14 @@ describe('parseEvent', () => {
     });
   });
 
+  test('a dry-run sweep says so; dryRun false is a plain sweep', () => {
+    expect(parseEvent({ action: 'sweep', dryRun: true })).toStrictEqual({
+      kind: 'sweep',
+      dryRun: true,
+    });
+    expect(parseEvent({ action: 'sweep', dryRun: false })).toStrictEqual({ kind: 'sweep' });
+  });
+
   test('accepts a revoke', () => {
     expect(parseEvent({ action: 'revoke', secretId: 'keyplane/x' })).toEqual({
       kind: 'revoke',
@@ -70,8 +78,8 @@ describe('parseEvent', () => {
 
   test('a string of exactly the excerpt length is shown whole, one longer with its length', () => {
     const text = (length: number) => 'ab '.repeat(20).slice(0, length);
-    expect(parseEventMessage({ action: 'teardown', tf: { action: text(48) } })).toContain(
-      `got "${text(48)}"`
+    expect(parseEventMessage({ action: 'teardown', tf: { action: text(48) } })).toMatch(
+      new RegExp(`got "${text(48)}"$`)
     );
     expect(parseEventMessage({ action: 'teardown', tf: { action: text(49) } })).toContain(
       `got "${text(48)}..." (49 characters)`
