@@ -5,8 +5,9 @@
  * excluded only in the source, with `// Stryker disable next-line <mutator>: <why>`.
  *
  * Not part of `npm test` (it takes minutes per module on 2 cores): RELIABILITY.md holds the
- * last figures. `npm run mutation -- <module>...` runs only the named modules; `-- --force`
- * ignores the incremental results of earlier runs on this machine.
+ * last figures. `npm run mutation -- <module>...` runs only the named modules. Every run is a
+ * full one: Stryker's incremental mode reused stale results for mutants that run at module load
+ * (a module-level constant's mutant survived there and was killed in a full run).
  *
  * stryker.config.json holds what every run shares: mutants that do not type-check are
  * discarded by the TypeScript checker unrun (they are no test gap); per-test coverage, so a
@@ -21,7 +22,6 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPORTS = path.join(ROOT, '.keyplane', 'reports', 'mutation');
-const INCREMENTAL = path.join(ROOT, '.keyplane', 'mutation-incremental');
 /** Where stryker.config.json's JSON reporter writes; renamed to <module>.json after each run. */
 const LAST_REPORT = path.join(REPORTS, 'last.json');
 const STRYKER = path.join(ROOT, 'node_modules', '.bin', 'stryker');
@@ -114,23 +114,12 @@ function summarise(mutants: readonly ReportedMutant[]) {
   };
 }
 
-function runModule(module: MutationModule, force: boolean): { score: number; row: string } {
+function runModule(module: MutationModule): { score: number; row: string } {
   const reportFile = path.join(REPORTS, `${module.name}.json`);
   const started = Date.now();
   const run = spawnSync(
     STRYKER,
-    [
-      'run',
-      'stryker.config.json',
-      '--mutate',
-      module.mutate.join(','),
-      // Re-runs only mutants whose code or covering tests changed since this machine's last
-      // run (none on a fresh clone); `npm run mutation -- --force` runs them all.
-      '--incremental',
-      '--incrementalFile',
-      path.join(INCREMENTAL, `${module.name}.json`),
-      ...(force ? ['--force'] : []),
-    ],
+    ['run', 'stryker.config.json', '--mutate', module.mutate.join(',')],
     {
       cwd: ROOT,
       env: { ...process.env, MUTATION_TESTS: module.tests.join(',') },
@@ -152,8 +141,7 @@ function runModule(module: MutationModule, force: boolean): { score: number; row
 }
 
 function main(): void {
-  const force = process.argv.includes('--force');
-  const wanted = process.argv.slice(2).filter((arg) => arg !== '--force');
+  const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !MODULES.some((m) => m.name === name));
   if (unknown.length > 0) {
     throw new Error(
@@ -164,7 +152,7 @@ function main(): void {
   const results = MODULES.filter((m) => wanted.length === 0 || wanted.includes(m.name)).map(
     (module) => {
       fs.rmSync(LAST_REPORT, { force: true });
-      return runModule(module, force);
+      return runModule(module);
     }
   );
   console.info(
