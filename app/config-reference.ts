@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from './config';
+import { propDoc } from './prop-docs';
 
 /**
  * The configuration reference (docs/configuration.md), generated from the zod schema through
@@ -52,10 +53,25 @@ const KEY_NAMES: Record<string, string> = {
 
 /** The config's JSON Schema: what an editor can validate keyplane.config.json with. */
 export function configJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' });
+  return describeProps(schema) as Record<string, unknown>;
+}
+
+/**
+ * Fields that mirror a construct prop carry `prop` (`Interface.prop`) instead of a description:
+ * the prop's doc comment and default become the field's description.
+ */
+function describeProps(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(describeProps);
+  if (node === null || typeof node !== 'object') return node;
+  const { prop, ...rest } = node as Record<string, unknown>;
+  const described = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, describeProps(value)])
+  );
+  if (typeof prop !== 'string') return described;
+  const doc = propDoc(prop);
+  const fallback = doc.default === undefined ? '' : ` Default: ${doc.default}.`;
+  return { ...described, description: `${doc.summary}${fallback}` };
 }
 
 /** The Markdown reference of every field. */
@@ -66,7 +82,7 @@ export function configReference(): string {
   return [
     '# Configuration reference (keyplane.config.json)',
     '',
-    '<!-- Generated from app/config.ts by `npm run docs:config`; do not edit by hand. -->',
+    "<!-- Generated from app/config.ts and the constructs' prop docs by `npm run docs:config`; do not edit by hand. -->",
     '',
     '`main.ts` reads `keyplane.config.json` (or the file named by `KEYPLANE_CONFIG`) and builds',
     'one stack per environment. Every error names the JSON path, the value and the rule.',

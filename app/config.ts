@@ -1,40 +1,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { DURATION_PATTERN } from '../constructs/duration';
 import { Period } from '../constructs/usage-plan';
+import { AWS_REGIONS } from '../contract/aws-limits';
+import { DURATION_PATTERN, DURATION_RULE } from '../contract/durations';
+import { CONSUMER_NAME_PATTERN, CONSUMER_NAME_RULE } from '../contract/policy-rules';
 
 /**
  * The platform app's declarative configuration (keyplane.config.json), checked by zod so a
- * mistake is reported with its JSON path before any construct is made. Construct rules that
+ * mistake is reported with its JSON path before any construct is made. A field that mirrors a
+ * construct prop names it with `.meta({ prop })` instead of restating its description and
+ * default: the reference (app/config-reference.ts) takes both from the prop's doc comment. Construct rules that
  * span fields (schedule intervals, key lengths, plan conflicts) are checked by the constructs.
  */
 
-const name = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
-    'must be 1-64 letters, digits, "-" or "_", starting with a letter or digit'
-  );
-const duration = z
-  .string()
-  .regex(DURATION_PATTERN, 'must be a whole number followed by m, h or d (e.g. "24h")');
+const name = z.string().regex(CONSUMER_NAME_PATTERN, `must ${CONSUMER_NAME_RULE}`);
+const duration = z.string().regex(DURATION_PATTERN, `must ${DURATION_RULE}`);
 const tags = z.record(z.string(), z.string());
 
 const throttle = z.strictObject({
-  rateLimit: z.number().positive().describe('Steady-state requests per second.'),
-  burstLimit: z.number().int().nonnegative().describe('Requests allowed in a burst.'),
+  rateLimit: z.number().positive().meta({ prop: 'ThrottleSettings.rateLimit' }),
+  burstLimit: z.number().int().nonnegative().meta({ prop: 'ThrottleSettings.burstLimit' }),
 });
 
 const quota = z.strictObject({
-  limit: z.number().int().positive().describe('Requests allowed per period.'),
-  period: z.enum(Period).describe('The quota period: DAY, WEEK or MONTH.'),
-  offset: z
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .describe('Days the period start is moved by (DAY 0, WEEK 0-6, MONTH 0-27). Default: 0.'),
+  limit: z.number().int().positive().meta({ prop: 'QuotaSettings.limit' }),
+  period: z.enum(Period).meta({ prop: 'QuotaSettings.period' }),
+  offset: z.number().int().nonnegative().optional().meta({ prop: 'QuotaSettings.offset' }),
 });
 
 const apiStage = z
@@ -64,9 +56,9 @@ const apiStage = z
   });
 
 const usagePlan = z.strictObject({
-  description: z.string().optional().describe('Description of the plan. Default: none.'),
-  quota: quota.optional().describe('Requests allowed per day, week or month. Default: no quota.'),
-  throttle: throttle.optional().describe('Request rate limits of each key. Default: none.'),
+  description: z.string().optional().meta({ prop: 'UsagePlanProps.description' }),
+  quota: quota.optional().meta({ prop: 'UsagePlanProps.quota' }),
+  throttle: throttle.optional().meta({ prop: 'UsagePlanProps.throttle' }),
   apiStages: z
     .array(apiStage.describe('One API stage the plan opens.'))
     .default([])
@@ -83,64 +75,31 @@ const consumer = z.strictObject({
     ),
   dedicatedPlan: z
     .strictObject({
-      quota: quota.optional().describe('Requests allowed per period. Default: no quota.'),
-      throttle: throttle.optional().describe('Request rate limits. Default: none.'),
+      quota: quota.optional().meta({ prop: 'DedicatedPlanOptions.quota' }),
+      throttle: throttle.optional().meta({ prop: 'DedicatedPlanOptions.throttle' }),
       apiStages: z
         .array(apiStage.describe('One API stage the plan opens.'))
         .min(1)
         .describe('API stages the plan opens (at least one).'),
     })
     .optional()
-    .describe('A usage plan for this consumer alone. Default: none.'),
-  schedule: z
-    .string()
-    .optional()
-    .describe(
-      'When the key rotates: rate(N hours|days) or cron(0 h dom mon dow *), at least 4 h apart. Default: "rate(30 days)".'
-    ),
-  rotationWindow: duration
-    .optional()
-    .describe(
-      'Hours Secrets Manager may take to start a scheduled rotation, e.g. "3h". Default: Secrets Manager\'s.'
-    ),
-  gracePeriod: duration
-    .optional()
-    .describe(
-      'How long the outgoing key keeps working after a rotation; shorter than the schedule. Default: "24h".'
-    ),
-  keyPrefix: z
-    .string()
-    .optional()
-    .describe(
-      "Letters and digits that start each key value (at most 90). Default: the consumer name's letters and digits."
-    ),
-  readers: z
-    .array(z.string())
-    .optional()
-    .describe(
-      'IAM principal ARNs allowed to read the secret (resource policy and KMS). Default: none.'
-    ),
-  secretName: z
-    .string()
-    .optional()
-    .describe(
-      'Secret name under the environment prefix keyplane/<environment>/. Default: the consumer name.'
-    ),
+    .meta({ prop: 'ManagedApiKeyProps.dedicatedPlan' }),
+  schedule: z.string().optional().meta({ prop: 'ManagedApiKeyProps.schedule' }),
+  rotationWindow: duration.optional().meta({ prop: 'ManagedApiKeyProps.rotationWindow' }),
+  gracePeriod: duration.optional().meta({ prop: 'ManagedApiKeyProps.gracePeriod' }),
+  keyPrefix: z.string().optional().meta({ prop: 'ManagedApiKeyProps.keyPrefix' }),
+  readers: z.array(z.string()).optional().meta({ prop: 'ManagedApiKeyProps.readers' }),
+  secretName: z.string().optional().meta({ prop: 'ManagedApiKeyProps.secretName' }),
   recoveryWindowInDays: z
     .number()
     .int()
     .optional()
-    .describe('Days a deleted secret can be restored: 0 or 7-30. Default: 30.'),
+    .meta({ prop: 'ManagedApiKeyProps.recoveryWindowInDays' }),
   replicaRegions: z
     .array(z.string())
     .optional()
-    .describe('Regions the secret is replicated to. Default: none.'),
-  healthCheckUrl: z
-    .url()
-    .optional()
-    .describe(
-      'URL called with the new key before it goes live; any answer but 403 passes. Default: no check.'
-    ),
+    .meta({ prop: 'ManagedApiKeyProps.replicaRegions' }),
+  healthCheckUrl: z.url().optional().meta({ prop: 'ManagedApiKeyProps.healthCheckUrl' }),
   tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
 });
 
@@ -158,30 +117,22 @@ const s3Backend = z.strictObject({
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const rotation = z.strictObject({
-  deleteRetiredAfter: duration
-    .optional()
-    .describe(
-      'How long a retired (disabled) key is kept before the sweep deletes it. Default: "7d".'
-    ),
+  deleteRetiredAfter: duration.optional().meta({ prop: 'RotationServiceProps.deleteRetiredAfter' }),
   logRetentionDays: z
     .number()
     .int()
     .optional()
-    .describe(
-      "Days the rotation Lambda's logs are kept (a CloudWatch retention period). Default: 365."
-    ),
+    .meta({ prop: 'RotationServiceProps.logRetentionDays' }),
   reservedConcurrency: z
     .number()
     .int()
     .positive()
     .optional()
-    .describe('Concurrent executions reserved for (and capping) the rotation Lambda. Default: 10.'),
+    .meta({ prop: 'RotationServiceProps.reservedConcurrency' }),
   alarmEmails: z
     .array(z.email('must be an e-mail address such as "oncall@example.com"'))
     .optional()
-    .describe(
-      'E-mail addresses subscribed to the alarm topic; each must confirm the mail SNS sends. Default: none.'
-    ),
+    .meta({ prop: 'RotationServiceProps.alarmEmails' }),
   alarmTopicArn: z
     .string()
     .regex(
@@ -189,20 +140,14 @@ const rotation = z.strictObject({
       'must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:oncall"'
     )
     .optional()
-    .describe(
-      "An existing SNS topic for the alarms instead of the one keyplane creates. Default: a topic <service>-alarms encrypted with the stack's KMS key."
-    ),
-  overdueMargin: duration
-    .optional()
-    .describe(
-      'How long a key may outlive its rotation schedule before the overdue-consumers alarm fires. Default: "2d".'
-    ),
+    .meta({ prop: 'RotationServiceProps.alarmTopicArn' }),
+  overdueMargin: duration.optional().meta({ prop: 'RotationServiceProps.overdueMargin' }),
 });
 
 const environment = z.strictObject({
   region: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "us-east-1"')
+    .refine((region) => AWS_REGIONS.includes(region), 'must be an AWS region such as "us-east-1"')
     .describe('AWS region of the stack.'),
   backend: z
     .union(

@@ -3,11 +3,11 @@ import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provi
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from '../constructs/duration';
+import { KeyRotationSchedule } from '../constructs/key-rotation-schedule';
 import { ManagedApiKey } from '../constructs/managed-api-key';
-import { RotationSchedule } from '../constructs/rotation-schedule';
 import { RotationService } from '../constructs/rotation-service';
 import { UsagePlan, UsagePlanStage } from '../constructs/usage-plan';
-import { ApiStageConfig, EnvironmentConfig } from './config';
+import { ApiStageConfig, ConfigError, EnvironmentConfig } from './config';
 import { DemoApi } from './demo-api';
 
 /** Every AWS service the stack touches, pointed at a local emulator when one is set. */
@@ -67,7 +67,7 @@ export class PlatformStack extends TerraformStack {
     const toStage = (stage: ApiStageConfig): UsagePlanStage => {
       if (stage.api === 'demo') {
         if (!demo)
-          throw new Error(
+          throw new ConfigError(
             `${environment}: an apiStage names the demo API, but demoApi is not configured`
           );
         return { api: demo.restApi, stage: demo.stage, methodThrottles: stage.methodThrottles };
@@ -109,7 +109,7 @@ export class PlatformStack extends TerraformStack {
       const usagePlans = c.plans.map((planName) => {
         const plan = plans.get(planName);
         if (!plan) {
-          throw new Error(
+          throw new ConfigError(
             `${environment}/consumers/${consumer}: plans names ${JSON.stringify(planName)}, which is not one of usagePlans (${[...plans.keys()].join(', ')})`
           );
         }
@@ -122,7 +122,7 @@ export class PlatformStack extends TerraformStack {
           ...c.dedicatedPlan,
           apiStages: c.dedicatedPlan.apiStages.map(toStage),
         },
-        schedule: c.schedule ? RotationSchedule.expression(c.schedule) : undefined,
+        schedule: c.schedule ? KeyRotationSchedule.expression(c.schedule) : undefined,
         rotationWindow: c.rotationWindow ? Duration.parse(c.rotationWindow) : undefined,
         gracePeriod: c.gracePeriod ? Duration.parse(c.gracePeriod) : undefined,
         keyPrefix: c.keyPrefix,

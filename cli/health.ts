@@ -5,13 +5,14 @@
  * - `broken`: the invariant does not hold (AWSCURRENT names a key that is missing or disabled);
  * - `failing`: AWSPENDING has sat on a version other than AWSCURRENT for longer than
  *   `stuckAfterMs` (a rotation started and never finished: Secrets Manager leaves it there
- *   after a failed step), or a scheduled rotation is overdue by more than a day (it failed
- *   before it could stage a version);
+ *   after a failed step), or a scheduled rotation is overdue by more than the overdue margin
+ *   the alarm uses (DEFAULT_OVERDUE_MARGIN_SECONDS: it failed before it could stage a version);
  * - `rotating`: a rotation staged AWSPENDING less than `stuckAfterMs` ago;
  * - `no-key`: AWSCURRENT is still the bootstrap version Terraform wrote: no key issued yet;
  * - `rotation-off`: the secret has a key but rotation is disabled on it;
  * - `ok`: none of the above.
  */
+import { DEFAULT_OVERDUE_MARGIN_SECONDS } from '../contract/policy-rules';
 
 export type HealthState = 'ok' | 'rotating' | 'failing' | 'broken' | 'no-key' | 'rotation-off';
 
@@ -39,11 +40,8 @@ export interface HealthInput {
 /** Default age after which an AWSPENDING version counts as stuck: one hour. */
 export const DEFAULT_STUCK_AFTER_MS = 60 * 60 * 1000;
 
-/**
- * How late a scheduled rotation may be before it counts as failed: Secrets Manager rotates
- * within a window of up to a day after NextRotationDate.
- */
-export const OVERDUE_MARGIN_MS = 24 * 60 * 60 * 1000;
+/** How late a scheduled rotation may be before it counts as failed: the alarm's margin. */
+export const OVERDUE_MARGIN_MS = DEFAULT_OVERDUE_MARGIN_SECONDS * 1000;
 
 export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number): Health {
   const { pending } = input;

@@ -3,6 +3,7 @@
  * stdout (a table, a line, or JSON with --json); progress, notices and errors go to stderr.
  */
 import * as readline from 'readline';
+import { SECONDS_PER } from '../contract/durations';
 
 /** The terminal, abstracted so tests can run commands in-process. */
 export interface Io {
@@ -56,9 +57,9 @@ export function formatAge(ms: number | undefined): string {
   if (ms === undefined) return '-';
   const seconds = Math.max(0, Math.floor(ms / 1000));
   const units: [string, number][] = [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
+    ['d', SECONDS_PER.day],
+    ['h', SECONDS_PER.hour],
+    ['m', SECONDS_PER.minute],
     ['s', 1],
   ];
   const parts: string[] = [];

@@ -4,6 +4,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SweepEvent, SweepPlannedChange } from '../contract/events';
+import type { SweepResult } from '../contract/sweep-result';
 
 /** The most re-invocations one sweep may need before it is reported as stuck. */
 const MAX_SWEEP_ROUNDS = 50;
@@ -44,12 +45,7 @@ export async function sweepToCompletion(
   const planned: SweepPlannedChange[] = [];
   let next = event;
   for (let round = 0; round < MAX_SWEEP_ROUNDS; round++) {
-    const result = await invokeRotationFunction<{
-      complete: boolean;
-      cursor?: string;
-      counts: Record<string, number>;
-      planned?: SweepPlannedChange[];
-    }>(lambda, functionName, next);
+    const result = await invokeRotationFunction<SweepResult>(lambda, functionName, next);
     for (const [name, n] of Object.entries(result.counts)) counts[name] = (counts[name] ?? 0) + n;
     planned.push(...(result.planned ?? []));
     if (result.complete) return { counts, planned };

@@ -1,7 +1,7 @@
 export * from './duration';
-export * from './errors';
+export { KeyplaneValidationError } from './errors';
 export * from './managed-api-key';
-export * from './rotation-schedule';
+export * from './key-rotation-schedule';
 export * from './rotation-service';
 export * from './usage-plan';
 export { SecretTag, KeyTag, PLAN_ID_SEPARATOR } from '../contract/tags';

@@ -1,26 +1,18 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
-import { Fn, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  KEY_BODY_LENGTH,
-  KEY_CHECKSUM_LENGTH,
-  KEY_MAX_LENGTH,
-  KEY_MIN_LENGTH,
-  KEY_PREFIX_PATTERN,
-} from '../contract/key-format';
+import { consumerPolicyTags } from '../contract/consumer-policy';
 import { BOOTSTRAP_STAGE, bootstrapValue } from '../contract/secret-value';
 import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
-import { Duration } from './duration';
-import { conflict, invalidValue } from './errors';
-import { RotationSchedule } from './rotation-schedule';
+import type { Duration } from './duration';
+import { KeyRotationSchedule } from './key-rotation-schedule';
+import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
 import { RotationService } from './rotation-service';
+import { wiringOf } from './service-wiring';
+import { stageConflicts } from './stage-conflicts';
 import { QuotaSettings, ThrottleSettings, UsagePlan, UsagePlanStage } from './usage-plan';
-import { requirePattern } from './validation';
-
-/** API Gateway lets a key be in at most 10 usage plans. */
-export const MAX_PLANS_PER_KEY = 10;
 
 /** A usage plan made for one consumer alone: the per-consumer quota shortcut. */
 export interface DedicatedPlanOptions {
@@ -56,24 +48,27 @@ export interface ManagedApiKeyProps {
    */
   readonly dedicatedPlan?: DedicatedPlanOptions;
   /**
-   * When the key is rotated.
-   * @default RotationSchedule.every(Duration.days(30))
+   * When the key is rotated: `rate(N hours)` with N from 4 to 23, `rate(N days)` with N from 1
+   * to 1000, or a six-field `cron(0 ...)` whose rotations are at least 4 hours apart.
+   * @default KeyRotationSchedule.every(Duration.days(30))
    */
-  readonly schedule?: RotationSchedule;
+  readonly schedule?: KeyRotationSchedule;
   /**
-   * How long Secrets Manager may take to start a scheduled rotation: at least 1h, at most 24h,
-   * and shorter than the time between rotations.
+   * How long Secrets Manager may take to start a scheduled rotation: whole hours from 1h to
+   * 24h, no longer than the time between rotations, and for a cron schedule not past the end of
+   * the UTC day.
    * @default - Secrets Manager's default window
    */
   readonly rotationWindow?: Duration;
   /**
    * How long the outgoing key keeps working after a rotation, for consumers to re-read the
-   * secret. Shorter than the time between rotations.
+   * secret. Shorter than the time between rotations, and at most 365 days.
    * @default Duration.hours(24)
    */
   readonly gracePeriod?: Duration;
   /**
-   * Letters and digits that start every key value, so a leaked key names its consumer.
+   * Letters and digits (at most 90) that start every key value, so a leaked key names its
+   * consumer.
    * @default - the consumer's letters and digits, at most 24
    */
   readonly keyPrefix?: string;
@@ -116,15 +111,6 @@ export interface ManagedApiKeyProps {
   readonly tags?: Record<string, string>;
 }
 
-const CONSUMER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
-const DEFAULT_PREFIX_LENGTH = 24;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-/** Secrets Manager's longest secret name. */
-const MAX_SECRET_NAME_LENGTH = 512;
-/** Tag keys keyplane writes on the secret; user tags may not use the prefix. */
-const RESERVED_TAG_PREFIX = 'keyplane:';
-
 /**
  * One API consumer's key: a Secrets Manager secret that always names the key to use, rotated
  * on a schedule by the stack's {@link RotationService}.
@@ -137,7 +123,7 @@ const RESERVED_TAG_PREFIX = 'keyplane:';
  * new ManagedApiKey(this, 'Acme', {
  *   consumer: 'acme',
  *   usagePlans: [gold],
- *   schedule: RotationSchedule.every(Duration.days(30)),
+ *   schedule: KeyRotationSchedule.every(Duration.days(30)),
  *   gracePeriod: Duration.hours(24),
  *   readers: ['arn:aws:iam::111122223333:role/acme-api-client'],
  * });
@@ -156,146 +142,80 @@ export class ManagedApiKey extends Construct {
 
   constructor(scope: Construct, id: string, props: ManagedApiKeyProps) {
     super(scope, id);
-    const path = this.node.path;
     const service = props.rotationService ?? RotationService.of(this);
-    requirePattern(
-      path,
-      'consumer',
-      props.consumer,
-      CONSUMER_NAME,
-      'start with a letter or digit and hold only letters, digits, "-" and "_", at most 64 characters'
-    );
-    service.registerConsumer(path, props.consumer);
     this.consumer = props.consumer;
-
-    const schedule = props.schedule ?? RotationSchedule.every(Duration.days(30));
-    const interval = schedule.minimumInterval(path, 'schedule');
-    const gracePeriod = props.gracePeriod ?? Duration.hours(24);
-    if (gracePeriod.toSeconds() >= interval.toSeconds()) {
-      throw invalidValue(
-        path,
-        'gracePeriod',
-        String(gracePeriod),
-        `be shorter than the time between rotations (${interval} for ${schedule.expressionString})`
-      );
-    }
-    if (props.rotationWindow) validateWindow(path, props.rotationWindow, interval, schedule);
-    const keyPrefix =
-      props.keyPrefix ??
-      props.consumer.replace(/[^A-Za-z0-9]/g, '').slice(0, DEFAULT_PREFIX_LENGTH);
-    validateKeyPrefix(path, keyPrefix);
-    const recoveryWindowInDays = props.recoveryWindowInDays ?? 30;
-    if (
-      !Number.isSafeInteger(recoveryWindowInDays) ||
-      (recoveryWindowInDays !== 0 && (recoveryWindowInDays < 7 || recoveryWindowInDays > 30))
-    ) {
-      throw invalidValue(
-        path,
-        'recoveryWindowInDays',
-        recoveryWindowInDays,
-        'be 0 or an integer from 7 to 30'
-      );
-    }
-    const secretSuffix = props.secretName ?? props.consumer;
-    requirePattern(
-      path,
-      'secretName',
-      secretSuffix,
-      SECRET_NAME,
-      'hold only letters, digits and /_+=.@-'
-    );
-    if (props.healthCheckUrl !== undefined) validateHealthCheckUrl(path, props.healthCheckUrl);
-    validateReplicaRegions(path, props.replicaRegions ?? []);
-    for (const tag of Object.keys(props.tags ?? {})) {
-      if (tag.startsWith(RESERVED_TAG_PREFIX)) {
-        throw invalidValue(
-          path,
-          'tags key',
-          tag,
-          `not start with "${RESERVED_TAG_PREFIX}" (keyplane writes those tags: the consumer's policy)`
-        );
-      }
-    }
-
-    if (props.dedicatedPlan) {
-      this.dedicatedPlan = new UsagePlan(this, 'DedicatedPlan', {
-        name: `${service.serviceName}-${props.consumer}`,
-        description: `keyplane: dedicated plan of consumer ${props.consumer}`,
-        ...props.dedicatedPlan,
-      });
-    }
+    this.dedicatedPlan = props.dedicatedPlan && this.createDedicatedPlan(service, props);
     this.usagePlans = [
       ...(props.usagePlans ?? []),
       ...(this.dedicatedPlan ? [this.dedicatedPlan] : []),
     ];
-    validatePlans(path, this.usagePlans);
-    this.node.addValidation({ validate: () => stageConflicts(path, this.usagePlans) });
-
-    const readers = props.readers ?? [];
-    readers.forEach((arn, i) =>
-      requirePattern(
-        path,
-        `readers[${i}]`,
-        arn,
-        /^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/,
-        'be an IAM principal ARN (arn:aws:iam::<account>:...)'
-      )
-    );
-    service.addReaders(readers);
-
-    this.secretName = `${service.secretPrefix}${secretSuffix}`;
-    if (this.secretName.length > MAX_SECRET_NAME_LENGTH) {
-      throw invalidValue(
-        path,
-        'secretName',
-        secretSuffix,
-        `keep the full secret name within Secrets Manager's ${MAX_SECRET_NAME_LENGTH} characters (with prefix ${service.secretPrefix} it is ${this.secretName.length})`
-      );
-    }
-    const secret = new SecretsmanagerSecret(this, 'Secret', {
-      name: this.secretName,
-      description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
-      kmsKeyId: service.kmsKeyArn,
-      recoveryWindowInDays,
-      replica: props.replicaRegions?.map((region) => ({ region })),
-      policy: readers.length > 0 ? readersPolicy(readers) : undefined,
-      tags: {
-        ...props.tags,
-        [SecretTag.CONSUMER]: props.consumer,
-        [SecretTag.USAGE_PLANS]: planIdsTag(this, this.usagePlans),
-        [SecretTag.GRACE_PERIOD_SECONDS]: String(gracePeriod.toSeconds()),
-        [SecretTag.KEY_PREFIX]: keyPrefix,
-        [SecretTag.SERVICE]: service.serviceName,
-        ...(props.healthCheckUrl ? { [SecretTag.HEALTH_CHECK_URL]: props.healthCheckUrl } : {}),
-      },
-      // Destroyed before the teardown runs, so the teardown finds this secret gone.
-      dependsOn: [service.teardown],
-    });
-    this.secret = secret;
-    // Each read of a resource attribute makes a new token (with a stack trace): read once.
-    const secretId = secret.id;
-
-    const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
-      secretId,
-      secretString: JSON.stringify(bootstrapValue(props.consumer)),
-      versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
-      lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
-    });
-
-    new SecretsmanagerSecretRotation(this, 'Rotation', {
-      secretId,
-      rotationLambdaArn: service.functionArn,
-      rotationRules: {
-        scheduleExpression: schedule.expressionString,
-        duration: props.rotationWindow ? `${props.rotationWindow.toHoursCeil()}h` : undefined,
-      },
-      dependsOn: [placeholder, service.invokePermission],
-    });
+    const settings = resolveKeySettings(this.node.path, service, props, this.usagePlans);
+    this.secretName = settings.secretName;
+    // Plans may cover more stages after this key is made: check again at synth.
+    this.node.addValidation({ validate: () => stageConflicts(this.usagePlans) });
+    this.secret = this.createSecret(service, props, settings);
+    this.createRotation(service, settings);
   }
 
   /** ARN of the consumer's secret. */
   get secretArn(): string {
     return this.secret.arn;
+  }
+
+  private createDedicatedPlan(service: RotationService, props: ManagedApiKeyProps): UsagePlan {
+    return new UsagePlan(this, 'DedicatedPlan', {
+      name: `${service.serviceName}-${props.consumer}`,
+      description: `keyplane: dedicated plan of consumer ${props.consumer}`,
+      ...props.dedicatedPlan!,
+    });
+  }
+
+  /** The secret, tagged with the consumer's policy. */
+  private createSecret(
+    service: RotationService,
+    props: ManagedApiKeyProps,
+    settings: KeySettings
+  ): SecretsmanagerSecret {
+    const policyTags = consumerPolicyTags({
+      consumer: props.consumer,
+      // One element: the Terraform expression that joins the plan ids with the separator.
+      usagePlanIds: [planIdsTag(this, this.usagePlans)],
+      gracePeriodSeconds: settings.gracePeriod.toSeconds(),
+      keyPrefix: settings.keyPrefix,
+      healthCheckUrl: props.healthCheckUrl,
+    });
+    return new SecretsmanagerSecret(this, 'Secret', {
+      name: this.secretName,
+      description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
+      kmsKeyId: service.kmsKeyArn,
+      recoveryWindowInDays: settings.recoveryWindowInDays,
+      replica: props.replicaRegions?.map((region) => ({ region })),
+      policy: settings.readers.length > 0 ? readersPolicy(settings.readers) : undefined,
+      tags: { ...props.tags, ...policyTags, [SecretTag.SERVICE]: service.serviceName },
+      // Destroyed before the teardown runs, so the teardown finds this secret gone.
+      dependsOn: [wiringOf(service).teardown],
+    });
+  }
+
+  /** The placeholder version (no key) and the rotation schedule. */
+  private createRotation(service: RotationService, settings: KeySettings): void {
+    // Each read of a resource attribute makes a new token (with a stack trace): read once.
+    const secretId = this.secret.id;
+    const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
+      secretId,
+      secretString: JSON.stringify(bootstrapValue(this.consumer)),
+      versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
+      lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
+    });
+    new SecretsmanagerSecretRotation(this, 'Rotation', {
+      secretId,
+      rotationLambdaArn: service.functionArn,
+      rotationRules: {
+        scheduleExpression: settings.schedule.expressionString,
+        duration: settings.rotationWindow && `${settings.rotationWindow.toHoursCeil()}h`,
+      },
+      dependsOn: [placeholder, wiringOf(service).invokePermission],
+    });
   }
 }
 
@@ -321,125 +241,6 @@ function planIdsTag(scope: Construct, plans: readonly UsagePlan[]): string {
     tags.set(key, tag);
   }
   return tag;
-}
-
-function validateWindow(
-  path: string,
-  window: Duration,
-  interval: Duration,
-  schedule: RotationSchedule
-): void {
-  const hours = window.toSeconds() / 3_600;
-  if (!Number.isInteger(hours) || hours < 1 || hours > 24) {
-    throw invalidValue(path, 'rotationWindow', String(window), 'be whole hours from 1h to 24h');
-  }
-  if (window.toSeconds() >= interval.toSeconds()) {
-    throw invalidValue(
-      path,
-      'rotationWindow',
-      String(window),
-      `be shorter than the time between rotations (${interval} for ${schedule.expressionString})`
-    );
-  }
-}
-
-function validateKeyPrefix(path: string, prefix: string): void {
-  requirePattern(path, 'keyPrefix', prefix, KEY_PREFIX_PATTERN, 'hold only letters and digits');
-  const length = prefix.length + KEY_BODY_LENGTH + KEY_CHECKSUM_LENGTH;
-  if (length < KEY_MIN_LENGTH || length > KEY_MAX_LENGTH) {
-    const most = KEY_MAX_LENGTH - KEY_BODY_LENGTH - KEY_CHECKSUM_LENGTH;
-    throw invalidValue(
-      path,
-      'keyPrefix',
-      prefix,
-      `be at most ${most} characters, so keys stay within API Gateway's ${KEY_MIN_LENGTH}-${KEY_MAX_LENGTH} characters (they would be ${length})`
-    );
-  }
-}
-
-function validateHealthCheckUrl(path: string, url: string): void {
-  if (Token.isUnresolved(url)) return;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed || !['https:', 'http:'].includes(parsed.protocol)) {
-    throw invalidValue(path, 'healthCheckUrl', url, 'be an http(s) URL');
-  }
-  requirePattern(
-    path,
-    'healthCheckUrl',
-    url,
-    /^[A-Za-z0-9 _.:/=+\-@]{1,256}$/,
-    'fit in a secret tag: at most 256 of letters, digits and _.:/=+-@ (no query string)'
-  );
-}
-
-function validateReplicaRegions(path: string, regions: readonly string[]): void {
-  regions.forEach((region, i) => {
-    requirePattern(
-      path,
-      `replicaRegions[${i}]`,
-      region,
-      REGION,
-      'be an AWS region such as "eu-west-1"'
-    );
-    if (regions.indexOf(region) !== i) {
-      throw invalidValue(
-        path,
-        `replicaRegions[${i}]`,
-        region,
-        'not repeat a region listed before it'
-      );
-    }
-  });
-}
-
-function validatePlans(path: string, plans: readonly UsagePlan[]): void {
-  if (plans.length === 0) {
-    throw invalidValue(
-      path,
-      'usagePlans',
-      '[]',
-      'name at least one usage plan (or set dedicatedPlan)'
-    );
-  }
-  if (plans.length > MAX_PLANS_PER_KEY) {
-    throw invalidValue(
-      path,
-      'usagePlans',
-      `${plans.length} plans`,
-      `hold at most ${MAX_PLANS_PER_KEY} plans (API Gateway's limit per key)`
-    );
-  }
-  const seen = new Set<UsagePlan>();
-  for (const plan of plans) {
-    if (seen.has(plan)) throw conflict(path, `usagePlans names ${plan.node.path} twice`);
-    seen.add(plan);
-  }
-  const errors = stageConflicts(path, plans);
-  if (errors.length > 0) throw conflict(path, errors[0]);
-}
-
-/** API Gateway allows a key in only one plan per API stage. */
-function stageConflicts(path: string, plans: readonly UsagePlan[]): string[] {
-  const owner = new Map<string, UsagePlan>();
-  const errors: string[] = [];
-  for (const plan of plans) {
-    for (const stage of plan.apiStages) {
-      const stageKey = `${stage.apiId}/${stage.stageName}`;
-      const other = owner.get(stageKey);
-      if (other && other !== plan) {
-        errors.push(
-          `${path}: usagePlans ${other.node.path} and ${plan.node.path} both cover API ${stage.apiId} stage ${stage.stageName}; API Gateway allows a key in one plan per API stage`
-        );
-      }
-      owner.set(stageKey, plan);
-    }
-  }
-  return errors;
 }
 
 function readersPolicy(readers: readonly string[]): string {

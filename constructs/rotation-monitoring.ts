@@ -6,12 +6,14 @@ import {
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { SECONDS_PER } from '../contract/durations';
 import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../contract/metrics';
+import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { dashboardBody, DashboardMetric, DashboardWidget } from './dashboard-body';
 import { conflict } from './errors';
-import { UsagePlan } from './usage-plan';
+import type { UsagePlan } from './usage-plan';
 import { requirePattern } from './validation';
 
 /** What {@link RotationMonitoring} watches and where it sends alarms. */
@@ -43,16 +45,16 @@ export interface RotationMonitoringProps {
   readonly alarmTopicArn?: string;
   /** Further ARNs notified on every alarm and recovery. */
   readonly extraAlarmActions: readonly string[];
+  /** The usage plans of the service's consumers, whose traffic the dashboard shows. */
+  readonly usagePlans: () => readonly UsagePlan[];
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const RATE = /^rate\((\d+) (minutes?|hours?|days?)\)$/;
-const UNIT_SECONDS: Record<string, number> = { minute: 60, hour: 3_600, day: 86_400 };
 /** Periods of the failure alarms: short, so a failure is reported within minutes. */
 const FAILURE_PERIOD_SECONDS = 300;
 /** CloudWatch accepts at most 7 days of evaluation; three periods of 2 days fit. */
-const MAX_SWEEP_PERIOD_SECONDS = 2 * 86_400;
+const MAX_SWEEP_PERIOD_SECONDS = 2 * SECONDS_PER.day;
 
 /**
  * The rotation service's monitoring: an alarm topic (KMS-encrypted, publishable only by this
@@ -90,6 +92,37 @@ export class RotationMonitoring extends Construct {
       );
     }
 
+    const topic = this.createTopic(props);
+    this.alarmTopicArn = topic.arn;
+    this.keyPolicyStatements = topic.keyPolicyStatements;
+    for (const email of props.alarmEmails) {
+      new SnsTopicSubscription(this, `Email-${email}`, {
+        topicArn: this.alarmTopicArn,
+        protocol: 'email',
+        endpoint: email,
+      });
+    }
+    this.createAlarms(props);
+    this.dashboardName = props.serviceName;
+    new CloudwatchDashboard(this, 'Dashboard', {
+      dashboardName: this.dashboardName,
+      dashboardBody: Lazy.stringValue({
+        produce: () =>
+          dashboardBody(
+            props.region,
+            serviceWidgets(props, sweepPeriodSeconds(props.sweepSchedule), [
+              ...new Set(props.usagePlans()),
+            ])
+          ),
+      }),
+    });
+  }
+
+  /** The alarm topic (unless one is given) and the key policy statements it needs. */
+  private createTopic(props: RotationMonitoringProps): {
+    arn: string;
+    keyPolicyStatements: readonly object[];
+  } {
     const alarmArns = `arn:${props.partition}:cloudwatch:${props.region}:${props.account}:alarm:*`;
     const fromThisAccountsAlarms = {
       StringEquals: { 'aws:SourceAccount': props.account },
@@ -117,9 +150,8 @@ export class RotationMonitoring extends Construct {
           ],
         }),
       });
-      this.alarmTopicArn = topic.arn;
       // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-      this.keyPolicyStatements = [
+      const keyPolicyStatements = [
         {
           Sid: 'CloudWatchAlarmsPublishToTheEncryptedAlarmTopic',
           Effect: 'Allow',
@@ -129,20 +161,15 @@ export class RotationMonitoring extends Construct {
           Condition: fromThisAccountsAlarms,
         },
       ];
-    } else {
-      this.alarmTopicArn = props.alarmTopicArn;
-      this.keyPolicyStatements = [];
+      return { arn: topic.arn, keyPolicyStatements };
     }
-    for (const email of props.alarmEmails) {
-      new SnsTopicSubscription(this, `Email-${email}`, {
-        topicArn: this.alarmTopicArn,
-        protocol: 'email',
-        endpoint: email,
-      });
-    }
+    return { arn: props.alarmTopicArn, keyPolicyStatements: [] };
+  }
 
-    const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
+  /** The five alarms, each notifying the topic and the extra actions on ALARM and on OK. */
+  private createAlarms(props: RotationMonitoringProps): void {
     const sweepPeriod = sweepPeriodSeconds(props.sweepSchedule);
+    const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
     const alarm = (
       id: string,
       name: string,
@@ -227,16 +254,6 @@ export class RotationMonitoring extends Construct {
         treatMissingData: 'breaching',
       }
     );
-
-    this.dashboardName = props.serviceName;
-    const stack = TerraformStack.of(this);
-    new CloudwatchDashboard(this, 'Dashboard', {
-      dashboardName: this.dashboardName,
-      dashboardBody: Lazy.stringValue({
-        produce: () =>
-          dashboardBody(props.region, serviceWidgets(props, sweepPeriod, usagePlansOf(stack))),
-      }),
-    });
   }
 }
 
@@ -262,13 +279,8 @@ function validateEmails(path: string, emails: readonly string[]): void {
  * `cron(...)` schedule is taken as daily.
  */
 export function sweepPeriodSeconds(schedule: string): number {
-  const rate = RATE.exec(schedule);
-  const seconds = rate ? Number(rate[1]) * UNIT_SECONDS[rate[2].replace(/s$/, '')] : 86_400;
+  const seconds = sweepIntervalSeconds(schedule);
   return Math.min(Math.max(seconds, FAILURE_PERIOD_SECONDS), MAX_SWEEP_PERIOD_SECONDS);
-}
-
-function usagePlansOf(stack: TerraformStack): UsagePlan[] {
-  return stack.node.findAll().filter((c): c is UsagePlan => c instanceof UsagePlan);
 }
 
 /** The dashboard: what the service did, what failed, and the traffic of the plans' stages. */

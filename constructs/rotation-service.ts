@@ -14,20 +14,19 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  DEFAULT_OVERDUE_MARGIN_SECONDS,
-  LambdaEnv,
-  SWEEP_EVENT,
-  TEARDOWN_EVENT,
-  TEARDOWN_TERRAFORM_KEY,
-} from '../contract/events';
+import { SECONDS_PER } from '../contract/durations';
+import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
+import { sweepIntervalSeconds } from '../contract/sweep-schedule';
+import { capacityProblems } from './capacity';
 import { Duration } from './duration';
-import { conflict, invalidValue } from './errors';
+import { conflict } from './errors';
 import { lambdaBundleZip } from './lambda-bundle';
+import { serviceNameCollisions } from './name-collisions';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
+import { resolveServiceSettings, type ServiceSettings } from './rotation-service-settings';
 import { suppressScannerCheck } from './scanner-suppression';
-import { requirePattern } from './validation';
+import { wireService, wiringOf, type ServiceWiring } from './service-wiring';
 
 /** Properties of a {@link RotationService}. */
 export interface RotationServiceProps {
@@ -90,22 +89,7 @@ export interface RotationServiceProps {
   readonly overdueMargin?: Duration;
 }
 
-const SERVICE_NAME = /^[A-Za-z0-9-]{1,40}$/;
-const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,256}\/$/;
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-];
 const SINGLETON_ID = 'KeyplaneRotation';
-/** An EventBridge schedule: rate(1 minute|N minutes|hours|days) or a 6-field cron(). */
-const EVENTBRIDGE_SCHEDULE =
-  /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/;
-const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
-
-/** The service name a stack's rotation service gets unless one is given: `keyplane-<stack>`. */
-export function defaultServiceName(stackId: string): string {
-  return `keyplane-${stackId}`.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 40);
-}
 const services = new WeakMap<TerraformStack, RotationService>();
 
 /**
@@ -146,93 +130,64 @@ export class RotationService extends Construct {
   /** Name of the service's CloudWatch dashboard. */
   readonly dashboardName: string;
 
-  private readonly consumers = new Set<string>();
-  private readonly readers = new Set<string>();
-  /** The permission Secrets Manager needs before a rotation can be turned on. */
-  readonly invokePermission: LambdaPermission;
-  /**
-   * Runs the Lambda's teardown when the stack is destroyed; every consumer secret depends on
-   * it, so Terraform destroys the secrets first and the teardown then deletes their keys.
-   */
-  readonly teardown: LambdaInvocation;
+  /** The props, checked and with their defaults applied. */
+  private readonly settings: ServiceSettings;
 
   constructor(scope: Construct, id: string, props: RotationServiceProps = {}) {
     super(scope, id);
     const stack = TerraformStack.of(this);
-    const path = this.node.path;
-    if (services.has(stack)) {
+    const existing = services.get(stack);
+    if (existing) {
       throw conflict(
-        path,
-        `stack ${stack.node.id} already has a rotation service (${services.get(stack)!.node.path}); a stack has one`
+        this.node.path,
+        `stack ${stack.node.id} already has a rotation service (${existing.node.path}); create one per stack and pass it as rotationService`
       );
     }
     services.set(stack, this);
+    this.settings = resolveServiceSettings(this.node.path, stack.node.id, props);
+    this.serviceName = this.settings.serviceName;
+    this.secretPrefix = this.settings.secretPrefix;
+    this.functionName = `${this.serviceName}-rotation`;
 
-    this.serviceName = props.serviceName ?? defaultServiceName(stack.node.id);
-    this.secretPrefix = props.secretPrefix ?? `keyplane/${stack.node.id}/`;
-    requirePattern(
-      path,
-      'serviceName',
-      this.serviceName,
-      SERVICE_NAME,
-      'be 1-40 letters, digits or hyphens'
-    );
-    requirePattern(
-      path,
-      'secretPrefix',
-      this.secretPrefix,
-      SECRET_PREFIX,
-      'be characters allowed in secret names (letters, digits, /_+=.@-) ending in "/"'
-    );
-    const logRetentionDays = props.logRetentionDays ?? 365;
-    if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-      throw invalidValue(
-        path,
-        'logRetentionDays',
-        logRetentionDays,
-        `be one of CloudWatch's retention periods (${LOG_RETENTION_DAYS.join(', ')})`
-      );
-    }
-    const deleteRetiredAfter = props.deleteRetiredAfter ?? Duration.days(7);
-    if (deleteRetiredAfter.toSeconds() < 3_600) {
-      throw invalidValue(
-        path,
-        'deleteRetiredAfter',
-        String(deleteRetiredAfter),
-        'be at least 1h, so a mistaken retirement can be undone'
-      );
-    }
-    const overdueMargin =
-      props.overdueMargin ?? Duration.minutes(DEFAULT_OVERDUE_MARGIN_SECONDS / 60);
-    const sweepSchedule = props.sweepSchedule ?? 'rate(1 hour)';
-    requirePattern(
-      path,
-      'sweepSchedule',
-      sweepSchedule,
-      EVENTBRIDGE_SCHEDULE,
-      'be an EventBridge schedule: rate(1 minute|hour|day), rate(N minutes|hours|days) or cron() with six fields'
-    );
-    (props.alarmActions ?? []).forEach((arn, i) =>
-      requirePattern(
-        path,
-        `alarmActions[${i}]`,
-        arn,
-        ARN,
-        'be an ARN (arn:aws:sns:<region>:<account>:<topic>)'
-      )
-    );
-    const reservedConcurrency = props.reservedConcurrency ?? 10;
-    if (!Number.isSafeInteger(reservedConcurrency) || reservedConcurrency < 1) {
-      throw invalidValue(path, 'reservedConcurrency', reservedConcurrency, 'be a positive integer');
-    }
+    const env = this.createEnvironment();
+    this.kmsKeyArn = env.key.arn;
+    this.deadLetterQueueUrl = env.deadLetterQueue.url;
+    const fn = this.createFunction(env);
+    this.functionArn = fn.arn;
+    this.roleArn = env.role.arn;
+    const wiring = this.createTriggers(fn, env);
+    wireService(this, wiring);
 
+    const monitoring: RotationMonitoring = new RotationMonitoring(this, 'Monitoring', {
+      serviceName: this.serviceName,
+      functionName: this.functionName,
+      deadLetterQueueName: env.deadLetterQueue.name,
+      logGroupName: env.logGroupName,
+      kmsKeyArn: env.key.arn,
+      partition: env.partition,
+      region: env.region,
+      account: env.account,
+      sweepSchedule: this.settings.sweepSchedule,
+      alarmEmails: props.alarmEmails ?? [],
+      alarmTopicArn: props.alarmTopicArn,
+      extraAlarmActions: props.alarmActions ?? [],
+      usagePlans: () => [...wiring.consumers.values()].flatMap((c) => c.plans),
+    });
+    env.keyPolicyServices.push(...monitoring.keyPolicyStatements);
+    this.alarmTopicArn = monitoring.alarmTopicArn;
+    this.dashboardName = monitoring.dashboardName;
+    this.node.addValidation({
+      validate: () => [...serviceNameCollisions(this), ...capacityProblems(this)],
+    });
+  }
+
+  /** The KMS key, log group, dead-letter queue and role the function runs with. */
+  private createEnvironment(): FunctionEnvironment {
     const partition = new DataAwsPartition(this, 'Partition').partition;
     const region = new DataAwsRegion(this, 'Region').name;
     const account = new DataAwsCallerIdentity(this, 'Account').accountId;
-    this.functionName = `${this.serviceName}-rotation`;
     const logGroupName = `/aws/lambda/${this.functionName}`;
-    const secretArnPattern = `arn:${partition}:secretsmanager:${region}:${account}:secret:${this.secretPrefix}*`;
-
+    const keyPolicyServices: object[] = [];
     const key = new KmsKey(this, 'Key', {
       description: `keyplane ${this.serviceName}: encrypts API key secrets, rotation logs and the dead-letter queue`,
       enableKeyRotation: true,
@@ -245,27 +200,30 @@ export class RotationService extends Construct {
               region,
               account,
               logGroupName,
-              readers: [...this.readers].sort(),
-              services: monitoring.keyPolicyStatements,
+              readers: [...wiringOf(this).readers].sort(),
+              services: keyPolicyServices,
             })
           ),
       }),
     });
     new KmsAlias(this, 'KeyAlias', { name: `alias/${this.serviceName}`, targetKeyId: key.keyId });
-    this.kmsKeyArn = key.arn;
-
     const logGroup = new CloudwatchLogGroup(this, 'Logs', {
       name: logGroupName,
-      retentionInDays: logRetentionDays,
+      retentionInDays: this.settings.logRetentionDays,
       kmsKeyId: key.arn,
     });
     const deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
       name: `${this.serviceName}-rotation-dlq`,
       kmsMasterKeyId: key.arn,
-      messageRetentionSeconds: 14 * 86_400,
+      messageRetentionSeconds: 14 * SECONDS_PER.day,
     });
-    this.deadLetterQueueUrl = deadLetterQueue.url;
+    const scope = { partition, region, account, key, logGroup, logGroupName, deadLetterQueue };
+    const { role, policy } = this.createRole(scope);
+    return { ...scope, role, policy, keyPolicyServices };
+  }
 
+  /** The function's role and its least-privilege policy. */
+  private createRole(env: Omit<FunctionEnvironment, 'role' | 'policy' | 'keyPolicyServices'>) {
     const role = new IamRole(this, 'Role', {
       name: `${this.serviceName}-rotation`,
       description: `keyplane ${this.serviceName}: the rotation Lambda's role`,
@@ -280,23 +238,26 @@ export class RotationService extends Construct {
         ],
       }),
     });
-    this.roleArn = role.arn;
     const policy = new IamRolePolicy(this, 'RolePolicy', {
       name: 'rotate-api-keys',
       role: role.id,
       policy: JSON.stringify(
         rotationPolicy({
-          partition,
-          region,
-          account,
+          partition: env.partition,
+          region: env.region,
+          account: env.account,
           secretPrefix: this.secretPrefix,
-          kmsKeyArn: key.arn,
-          logGroupArn: logGroup.arn,
-          deadLetterQueueArn: deadLetterQueue.arn,
+          kmsKeyArn: env.key.arn,
+          logGroupArn: env.logGroup.arn,
+          deadLetterQueueArn: env.deadLetterQueue.arn,
         })
       ),
     });
+    return { role, policy };
+  }
 
+  /** The rotation Lambda, from the bundle built by `npm run build:lambda`. */
+  private createFunction(env: FunctionEnvironment): LambdaFunction {
     // Zipped at build time: an ARCHIVE asset would spawn a zip process on every synth.
     const bundle = new TerraformAsset(this, 'Bundle', {
       path: lambdaBundleZip('rotation'),
@@ -305,7 +266,7 @@ export class RotationService extends Construct {
     const fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,
       description: `keyplane ${this.serviceName}: issues, rotates and retires API keys`,
-      role: role.arn,
+      role: env.role.arn,
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
@@ -313,22 +274,21 @@ export class RotationService extends Construct {
       sourceCodeHash: Fn.filebase64sha256(bundle.path),
       memorySize: 256,
       timeout: 300,
-      reservedConcurrentExecutions: reservedConcurrency,
-      kmsKeyArn: key.arn,
-      deadLetterConfig: { targetArn: deadLetterQueue.arn },
+      reservedConcurrentExecutions: this.settings.reservedConcurrency,
+      kmsKeyArn: env.key.arn,
+      deadLetterConfig: { targetArn: env.deadLetterQueue.arn },
       tracingConfig: { mode: 'Active' },
       environment: {
         variables: {
           [LambdaEnv.SERVICE]: this.serviceName,
           [LambdaEnv.SECRET_PREFIX]: this.secretPrefix,
-          [LambdaEnv.DELETE_AFTER_SECONDS]: String(deleteRetiredAfter.toSeconds()),
-          [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(overdueMargin.toSeconds()),
+          [LambdaEnv.DELETE_AFTER_SECONDS]: String(this.settings.deleteRetiredAfter.toSeconds()),
+          [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(this.settings.overdueMargin.toSeconds()),
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
-      dependsOn: [logGroup, policy],
+      dependsOn: [env.logGroup, env.policy],
     });
-    this.functionArn = fn.arn;
     suppressScannerCheck(
       fn,
       'CKV_AWS_117',
@@ -339,28 +299,31 @@ export class RotationService extends Construct {
       'CKV_AWS_272',
       'No code signing: the bundle ships inside the npm package and is pinned by source_code_hash; AWS Signer needs a signing profile and an S3-hosted signed artifact outside this construct.'
     );
+    return fn;
+  }
 
-    this.invokePermission = new LambdaPermission(this, 'SecretsManagerInvoke', {
+  /** What invokes the function: Secrets Manager, the teardown on destroy, the sweep schedule. */
+  private createTriggers(fn: LambdaFunction, env: FunctionEnvironment): ServiceWiring {
+    const secretArnPattern = `arn:${env.partition}:secretsmanager:${env.region}:${env.account}:secret:${this.secretPrefix}*`;
+    const invokePermission = new LambdaPermission(this, 'SecretsManagerInvoke', {
       statementId: 'SecretsManagerRotatesThisServicesSecrets',
       action: 'lambda:InvokeFunction',
       functionName: fn.functionName,
       principal: 'secretsmanager.amazonaws.com',
-      sourceAccount: account,
+      sourceAccount: env.account,
       sourceArn: secretArnPattern,
     });
-
-    this.teardown = new LambdaInvocation(this, 'Teardown', {
+    const teardown = new LambdaInvocation(this, 'Teardown', {
       functionName: fn.functionName,
       input: JSON.stringify(TEARDOWN_EVENT),
       lifecycleScope: 'CRUD',
       terraformKey: TEARDOWN_TERRAFORM_KEY,
-      dependsOn: [policy],
+      dependsOn: [env.policy],
     });
-
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {
       name: `${this.serviceName}-sweep`,
       description: `keyplane ${this.serviceName}: retires, deletes and reconciles managed API keys`,
-      scheduleExpression: sweepSchedule,
+      scheduleExpression: this.settings.sweepSchedule,
     });
     new CloudwatchEventTarget(this, 'SweepTarget', {
       rule: sweep.name,
@@ -374,40 +337,31 @@ export class RotationService extends Construct {
       principal: 'events.amazonaws.com',
       sourceArn: sweep.arn,
     });
-
-    const monitoring: RotationMonitoring = new RotationMonitoring(this, 'Monitoring', {
-      serviceName: this.serviceName,
-      functionName: this.functionName,
-      deadLetterQueueName: deadLetterQueue.name,
-      logGroupName,
-      kmsKeyArn: key.arn,
-      partition,
-      region,
-      account,
-      sweepSchedule,
-      alarmEmails: props.alarmEmails ?? [],
-      alarmTopicArn: props.alarmTopicArn,
-      extraAlarmActions: props.alarmActions ?? [],
-    });
-    this.alarmTopicArn = monitoring.alarmTopicArn;
-    this.dashboardName = monitoring.dashboardName;
+    return {
+      retentionSeconds: this.settings.deleteRetiredAfter.toSeconds(),
+      sweepPeriodSeconds: sweepIntervalSeconds(this.settings.sweepSchedule),
+      consumers: new Map(),
+      secretNames: new Map(),
+      readers: new Set(),
+      invokePermission,
+      teardown,
+    };
   }
+}
 
-  /** Claims a consumer name; a name may be used once per service. */
-  registerConsumer(path: string, consumer: string): void {
-    if (this.consumers.has(consumer)) {
-      throw conflict(
-        path,
-        `consumer ${JSON.stringify(consumer)} is declared twice in rotation service ${this.serviceName}; consumer names must be unique`
-      );
-    }
-    this.consumers.add(consumer);
-  }
-
-  /** Lets these principals decrypt the service's secrets through Secrets Manager. */
-  addReaders(principalArns: readonly string[]): void {
-    for (const arn of principalArns) this.readers.add(arn);
-  }
+/** What the function runs with. */
+interface FunctionEnvironment {
+  readonly partition: string;
+  readonly region: string;
+  readonly account: string;
+  readonly key: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly logGroupName: string;
+  readonly deadLetterQueue: SqsQueue;
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  /** Statements for AWS services that use the key, filled in by the monitoring. */
+  readonly keyPolicyServices: object[];
 }
 
 interface KeyPolicyScope {

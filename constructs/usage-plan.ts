@@ -7,11 +7,13 @@ import {
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { conflict, invalidValue } from './errors';
+import { recordStage, stageKey } from './stage-conflicts';
 import {
   requireNonNegativeInteger,
   requirePattern,
   requirePositiveInteger,
   requirePositiveNumber,
+  validateTags,
 } from './validation';
 
 /** The period a quota counts requests over. */
@@ -145,6 +147,7 @@ export class UsagePlan extends Construct {
     }
     if (props.quota) validateQuota(path, 'quota', props.quota);
     if (props.throttle) validateThrottle(path, 'throttle', props.throttle);
+    validateTags(path, props.tags ?? {}, 0);
 
     this.planName = props.name;
     this.resource = new ApiGatewayUsagePlan(this, 'Resource', {
@@ -169,8 +172,9 @@ export class UsagePlan extends Construct {
     const apiId = typeof stage.api === 'string' ? stage.api : stage.api.id;
     const stageName = typeof stage.stage === 'string' ? stage.stage : stage.stage.stageName;
     const field = `apiStages[${this.stages.length}]`;
-    if (this.stageRefs.some((s) => s.apiId === apiId && s.stageName === stageName)) {
-      throw conflict(path, `${field} covers API ${apiId} stage ${stageName} a second time`);
+    const { key, shown } = stageKey(this, stage);
+    if (!recordStage(this, key, shown)) {
+      throw conflict(path, `${field} covers ${shown} a second time; list each stage once`);
     }
     const throttles = Object.entries(stage.methodThrottles ?? {}).map(([key, throttle]) => {
       requirePattern(

@@ -80,10 +80,3 @@ export const LambdaEnv = {
    */
   OVERDUE_MARGIN_SECONDS: 'KEYPLANE_OVERDUE_MARGIN_SECONDS',
 } as const;
-
-/**
- * Two days. Secrets Manager may start a day-based rotation at any time of its UTC day, so a
- * healthy key can reach its interval plus almost 24 hours; the second day leaves room for a
- * retried rotation and the hourly sweep before anyone is paged.
- */
-export const DEFAULT_OVERDUE_MARGIN_SECONDS = 2 * 24 * 60 * 60;

@@ -22,7 +22,7 @@ import { configPath, loadConfig } from '../app/config';
 import { formatCounts } from '../cli/commands/sweep';
 import { rotationFunctionName, sweepToCompletion } from '../cli/rotation-function';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
-import { defaultServiceName } from '../constructs/rotation-service';
+import { defaultServiceName } from '../constructs/rotation-service-settings';
 import { localAwsEnv, startLocalAws } from './local-aws';
 import { cdktfMirrorFlags, terraformEnv } from './terraform-mirror';
 

@@ -2,7 +2,12 @@
  * The Lambda's environment, read once and checked before any work: a missing or malformed
  * variable stops the first invocation with a message that names the variable.
  */
-import { DEFAULT_OVERDUE_MARGIN_SECONDS, LambdaEnv } from '../../contract';
+import {
+  DEFAULT_DELETE_AFTER_SECONDS,
+  DEFAULT_OVERDUE_MARGIN_SECONDS,
+  LambdaEnv,
+  MAX_PERIOD_SECONDS,
+} from '../../contract';
 import { invalidVariable, missingVariable } from './errors';
 
 /** The configuration every part of the function reads. */
@@ -26,12 +31,6 @@ export interface RotationEnv {
   /** AWS region the function runs in (AWS_REGION, set by the Lambda runtime). */
   readonly region: string;
 }
-
-/** Seven days, the period that lets a mistaken retirement be undone. */
-export const DEFAULT_DELETE_AFTER_SECONDS = 7 * 24 * 60 * 60;
-
-/** Ten years: longer periods are certainly a unit mistake. */
-export const MAX_PERIOD_SECONDS = 10 * 365 * 24 * 60 * 60;
 
 /** Characters valid in both an API Gateway and a Secrets Manager tag value. */
 const SERVICE_PATTERN = /^[A-Za-z0-9_.:/=+@-]{1,128}$/;

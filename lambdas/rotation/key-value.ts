@@ -12,15 +12,15 @@
  */
 import { randomBytes } from 'crypto';
 import {
+  isValidKeyPrefix,
   KEY_BODY_LENGTH,
   KEY_CHECKSUM_LENGTH,
   KEY_MAX_LENGTH,
   KEY_PREFIX_PATTERN,
+  KEY_PREFIX_RULE,
 } from '../../contract/key-format';
 import { BASE62_ALPHABET, crc32, toBase62 } from './checksum';
 
-/** Longest prefix that still leaves room for body and checksum. */
-export const MAX_KEY_PREFIX_LENGTH = KEY_MAX_LENGTH - KEY_BODY_LENGTH - KEY_CHECKSUM_LENGTH;
 /** Bits of entropy in the random body. */
 export const KEY_ENTROPY_BITS = KEY_BODY_LENGTH * Math.log2(62);
 
@@ -31,15 +31,10 @@ const UNBIASED_BYTE_LIMIT = 62 * 4;
 /** A source of cryptographically strong random bytes (crypto.randomBytes by default). */
 export type RandomBytes = (size: number) => Uint8Array;
 
-/** True when a prefix can start a key value. */
-export function isValidKeyPrefix(prefix: string): boolean {
-  return prefix.length <= MAX_KEY_PREFIX_LENGTH && ALPHANUMERIC.test(prefix);
-}
-
 /** A fresh key value for a consumer's prefix. */
 export function generateKeyValue(prefix: string, random: RandomBytes = randomBytes): string {
   if (!isValidKeyPrefix(prefix)) {
-    throw new RangeError(`key prefix must be at most ${MAX_KEY_PREFIX_LENGTH} letters and digits`);
+    throw new RangeError(`key prefix must ${KEY_PREFIX_RULE}`);
   }
   const head = prefix + randomBase62(KEY_BODY_LENGTH, random);
   return head + checksumOf(head);

@@ -5,33 +5,26 @@
  * the check costs no AWS call and no resource per consumer; the count is the metric
  * OverdueConsumers, which one alarm watches.
  */
-import awsCronParser from 'aws-cron-parser';
+import {
+  isScheduleProblem,
+  nextRotationAfter,
+  parseRotationSchedule,
+  SECONDS_PER,
+} from '../../contract';
 import type { RotationRules, SecretState } from './secret-store';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
-const RATE = /^rate\((\d+) (hours?|days?)\)$/;
-const CRON = /^cron\((.+)\)$/;
 
 /** When the first rotation after `from` is due under these rules; undefined when unknown. */
 export function nextRotationDue(rules: RotationRules, from: Date): Date | undefined {
   const expression = rules.scheduleExpression;
   if (expression === undefined) {
     const days = rules.automaticallyAfterDays;
-    return days === undefined ? undefined : new Date(from.getTime() + days * DAY_MS);
+    return days === undefined
+      ? undefined
+      : new Date(from.getTime() + days * SECONDS_PER.day * 1000);
   }
-  const rate = RATE.exec(expression);
-  if (rate) {
-    const unit = rate[2].startsWith('hour') ? HOUR_MS : DAY_MS;
-    return new Date(from.getTime() + Number(rate[1]) * unit);
-  }
-  const cron = CRON.exec(expression);
-  if (!cron) return undefined;
-  try {
-    return awsCronParser.next(awsCronParser.parse(cron[1]), from) ?? undefined;
-  } catch {
-    return undefined; // Secrets Manager accepted it; a schedule we cannot read is not overdue
-  }
+  const schedule = parseRotationSchedule(expression);
+  // Secrets Manager accepted it; a schedule the contract cannot read is not counted overdue.
+  return isScheduleProblem(schedule) ? undefined : nextRotationAfter(schedule, from);
 }
 
 /**

@@ -15,8 +15,8 @@
  * To undo a mistaken retirement within the delete period, stage the key's version AWSCURRENT
  * again: the sweep re-enables it and restores its plans.
  */
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../contract';
 import type { ConsumerPolicy } from './consumer-policy';
-import { DEFAULT_GRACE_PERIOD_SECONDS } from './consumer-policy';
 import type { ManagedKey } from './managed-key';
 import { retirementCost } from './retire';
 import { Stage, versionStagedAs, type SecretState } from './secret-store';

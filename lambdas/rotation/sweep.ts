@@ -15,7 +15,12 @@
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
  */
-import { KeyTag, type SweepPlannedChange } from '../../contract';
+import {
+  KeyTag,
+  type SweepCounts,
+  type SweepPlannedChange,
+  type SweepResult,
+} from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
@@ -33,6 +38,8 @@ import { WorkBudget } from './work-budget';
 
 const log = createLogger('sweep');
 
+export type { SweepCounts, SweepResult } from '../../contract';
+
 export interface SweepLimits {
   /** Mutating AWS calls one invocation may make. */
   readonly maxMutatingCalls: number;
@@ -42,40 +49,6 @@ export interface SweepLimits {
 
 /** At the paced 5 calls/s, 300 calls take about a minute. */
 export const SWEEP_LIMITS: SweepLimits = { maxMutatingCalls: 300, safetyMarginMs: 15_000 };
-
-export interface SweepCounts {
-  /** Managed keys (this service's) examined. */
-  keysExamined: number;
-  /** Current keys whose state or plans were corrected. */
-  reconciled: number;
-  plansAdded: number;
-  plansRemoved: number;
-  reenabled: number;
-  /** Outgoing keys retired after their grace period. */
-  retired: number;
-  /** Keys retired because their secret is gone or scheduled for deletion. */
-  orphansRetired: number;
-  retirementsScheduled: number;
-  deletionsScheduled: number;
-  deleted: number;
-  /** Consumers whose missing current key was replaced by an in-process rotation. */
-  healed: number;
-  /** Keys and secrets left alone because they could not be traced or changed under the sweep. */
-  skipped: number;
-  failures: number;
-}
-
-/** What the handler returns for a sweep event. */
-export interface SweepResult {
-  /** False when the sweep stopped early; `cursor` then resumes it. */
-  readonly complete: boolean;
-  readonly cursor?: string;
-  readonly counts: SweepCounts;
-  /** Consumers whose current key is older than their rotation schedule plus the margin. */
-  readonly overdueConsumers: number;
-  /** With `dryRun`: what the sweep would change (it changed nothing). */
-  readonly planned?: readonly SweepPlannedChange[];
-}
 
 export interface SweepOptions {
   readonly cursor?: string;

@@ -70,7 +70,7 @@ describe('keyplane config', () => {
     [
       'a consumer name has a space',
       environment({ consumers: { 'acme corp': {} } }),
-      /environments\.dev\.consumers\.acme corp: the name must be 1-64 letters, digits/,
+      /environments\.dev\.consumers\.acme corp: the name must start with a letter or digit/,
     ],
     [
       'the region is not a region',
@@ -127,7 +127,7 @@ describe('keyplane config', () => {
     [
       'a plan name has a dot',
       environment({ usagePlans: { 'gold.v2': {} } }),
-      /environments\.dev\.usagePlans\.gold\.v2: the name must be 1-64 letters, digits/,
+      /environments\.dev\.usagePlans\.gold\.v2: the name must start with a letter or digit/,
     ],
     [
       'reserved concurrency is zero',

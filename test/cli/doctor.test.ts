@@ -86,7 +86,7 @@ describe('keyplane doctor', () => {
     );
   });
 
-  test('names a consumer whose scheduled rotation is overdue by more than a day', async () => {
+  test('names a consumer whose scheduled rotation is overdue by more than the two-day margin', async () => {
     world(
       [secret('acme', { nextRotation: new Date('2026-06-13T00:00:00Z') })],
       [key('key-acme-2', 'acme', 'acme-v2')],

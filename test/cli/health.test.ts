@@ -26,10 +26,14 @@ describe('assessHealth', () => {
       'failing',
     ],
     ['a pending version of unknown age', { pending: { versionId: 'v3' } }, 'rotating'],
-    ['a rotation overdue by more than a day', { nextRotation: ago(25 * HOUR) }, 'failing'],
     [
-      'a rotation overdue by less than a day (inside its window)',
-      { nextRotation: ago(23 * HOUR) },
+      'a rotation overdue by more than the 2-day margin',
+      { nextRotation: ago(49 * HOUR) },
+      'failing',
+    ],
+    [
+      "a rotation overdue by less than the 2-day margin (the alarm's)",
+      { nextRotation: ago(47 * HOUR) },
       'ok',
     ],
     ['AWSCURRENT on the bootstrap version', { bootstrap: true, current: undefined }, 'no-key'],

@@ -6,7 +6,7 @@ import {
   ManagedApiKey,
   ManagedApiKeyProps,
   Period,
-  RotationSchedule,
+  KeyRotationSchedule,
   RotationService,
   UsagePlan,
 } from '../../constructs';
@@ -69,7 +69,7 @@ describe('ManagedApiKey', () => {
 
   test('turns rotation on with the schedule and window, after the placeholder and invoke permission', () => {
     const stack = key({
-      schedule: RotationSchedule.expression('cron(0 4 ? * MON *)'),
+      schedule: KeyRotationSchedule.expression('cron(0 4 ? * MON *)'),
       rotationWindow: Duration.hours(3),
     });
     expect(Testing.synth(stack)).toHaveResourceWithProperties(SecretsmanagerSecretRotation, {
@@ -236,60 +236,63 @@ describe('ManagedApiKey', () => {
       ],
       [
         'the schedule is not rate or cron',
-        { schedule: RotationSchedule.expression('every 30 days') },
-        /test\/Acme: schedule must be rate\(N hours\|days\) or cron\(/,
+        { schedule: KeyRotationSchedule.expression('every 30 days') },
+        /test\/Acme: schedule must be rate\(N hours\) with N from 4 to 23, rate\(N days\) with N from 1 to 1000, or cron\(.*\), got \"every 30 days\"/,
       ],
       [
         'the rate unit is minutes',
-        { schedule: RotationSchedule.expression('rate(300 minutes)') },
-        /test\/Acme: schedule must be rate\(N hours\|days\) or cron\(.*\), six fields, got "rate\(300 minutes\)"/,
+        { schedule: KeyRotationSchedule.expression('rate(300 minutes)') },
+        /test\/Acme: schedule must be rate\(N hours\) .*, got "rate\(300 minutes\)"/,
       ],
       [
         'the rate is under 4 hours',
-        { schedule: RotationSchedule.expression('rate(3 hours)'), gracePeriod: Duration.hours(1) },
-        /schedule must leave at least 4h between rotations \(Secrets Manager's minimum\), but it allows 3h, got "rate\(3 hours\)"/,
+        {
+          schedule: KeyRotationSchedule.expression('rate(3 hours)'),
+          gracePeriod: Duration.hours(1),
+        },
+        /schedule must have N from 4 to 23 in rate\(N hours\) .*, got "rate\(3 hours\)"/,
       ],
       [
         'a cron fires every 2 hours',
         {
-          schedule: RotationSchedule.expression('cron(0 */2 * * ? *)'),
+          schedule: KeyRotationSchedule.expression('cron(0 */2 * * ? *)'),
           gracePeriod: Duration.hours(1),
         },
         /schedule must leave at least 4h between rotations.*allows 2h/,
       ],
       [
         'the cron minute is not 0',
-        { schedule: RotationSchedule.expression('cron(30 4 * * ? *)') },
-        /test\/Acme: schedule must have 0 in the minutes field of a cron\(\) schedule \(Secrets Manager rotates on the hour\), got "cron\(30 4 \* \* \? \*\)"/,
+        { schedule: KeyRotationSchedule.expression('cron(30 4 * * ? *)') },
+        /test\/Acme: schedule must have 0 in the minutes field of cron\(\) \(rotation windows open on the hour\), got "cron\(30 4 \* \* \? \*\)"/,
       ],
       [
         'the cron year is not *',
-        { schedule: RotationSchedule.expression('cron(0 4 * * ? 2030)') },
-        /test\/Acme: schedule must have \* in the year field of a cron\(\) schedule, got "cron\(0 4 \* \* \? 2030\)"/,
+        { schedule: KeyRotationSchedule.expression('cron(0 4 * * ? 2030)') },
+        /test\/Acme: schedule must have \* in the year field of cron\(\), got "cron\(0 4 \* \* \? 2030\)"/,
       ],
       [
         'the cron has 5 fields',
-        { schedule: RotationSchedule.expression('cron(0 4 * * ?)') },
-        /six fields, got "cron\(0 4 \* \* \?\)"/,
+        { schedule: KeyRotationSchedule.expression('cron(0 4 * * ?)') },
+        /must have six fields in cron\(minutes hours day-of-month month day-of-week year\), got "cron\(0 4 \* \* \?\)"/,
       ],
       [
         'the cron is malformed',
-        { schedule: RotationSchedule.expression('cron(0 25 * * ? *)') },
-        /test\/Acme: schedule must be a valid AWS cron expression \(.+\), got "cron\(0 25 \* \* \? \*\)"/,
+        { schedule: KeyRotationSchedule.expression('cron(0 25 * * ? *)') },
+        /test\/Acme: schedule must be a valid cron\(\) expression \(.+\), got "cron\(0 25 \* \* \? \*\)"/,
       ],
       [
         'the grace period is not shorter than the interval',
-        { schedule: RotationSchedule.every(Duration.days(1)), gracePeriod: Duration.hours(24) },
-        /test\/Acme: gracePeriod must be shorter than the time between rotations \(1d for rate\(1 day\)\), got "1d"/,
+        { schedule: KeyRotationSchedule.every(Duration.days(1)), gracePeriod: Duration.hours(24) },
+        /test\/Acme: gracePeriod must be shorter than the time between rotations \(1d for rate\(1 day\)\), got "24h"/,
       ],
       [
-        'the rotation window is not shorter than the interval',
+        'the rotation window is longer than the interval',
         {
-          schedule: RotationSchedule.every(Duration.hours(6)),
+          schedule: KeyRotationSchedule.every(Duration.hours(6)),
           gracePeriod: Duration.hours(1),
-          rotationWindow: Duration.hours(6),
+          rotationWindow: Duration.hours(7),
         },
-        /rotationWindow must be shorter than the time between rotations \(6h for rate\(6 hours\)\), got "6h"/,
+        /rotationWindow must not reach into the next rotation window: at most 6h, the shortest time between rotations, got "7h"/,
       ],
       [
         'the rotation window is not whole hours',
@@ -299,12 +302,12 @@ describe('ManagedApiKey', () => {
       [
         'the key prefix has punctuation',
         { keyPrefix: 'acme_' },
-        /test\/Acme: keyPrefix must hold only letters and digits, got "acme_"/,
+        /test\/Acme: keyPrefix must be at most 90 letters and digits, got "acme_"/,
       ],
       [
         'the key prefix makes keys too long',
         { keyPrefix: 'a'.repeat(91) },
-        /keyPrefix must be at most 90 characters, so keys stay within API Gateway's 20-128 characters \(they would be 129\)/,
+        /keyPrefix must be at most 90 letters and digits, got "a{91}"/,
       ],
       [
         'the recovery window is 3 days',
@@ -314,7 +317,7 @@ describe('ManagedApiKey', () => {
       [
         'a reader is not an IAM ARN',
         { readers: ['acme-role'] },
-        /test\/Acme: readers\[0\] must be an IAM principal ARN \(arn:aws:iam::<account>:...\), got "acme-role"/,
+        /test\/Acme: readers\[0\] must be an IAM principal ARN: .*, got "acme-role"/,
       ],
       [
         'the health check URL is not http(s)',
@@ -372,7 +375,7 @@ describe('ManagedApiKey', () => {
       expect(
         () => new ManagedApiKey(stack, 'Second', { consumer: 'acme', usagePlans: [gold] })
       ).toThrow(
-        /test\/Second: consumer "acme" is declared twice in rotation service keyplane-test; consumer names must be unique/
+        /test\/Second: consumer "acme" is already declared by test\/First in rotation service keyplane-test; give each consumer its own name/
       );
     });
 

@@ -373,7 +373,7 @@ describe('RotationService', () => {
       [
         'deleteRetiredAfter is under an hour',
         { deleteRetiredAfter: Duration.minutes(10) },
-        /test\/Rotation: deleteRetiredAfter must be at least 1h, so a mistaken retirement can be undone, got "10m"/,
+        /test\/Rotation: deleteRetiredAfter must be from 1h to 3650d \(the rotation function refuses longer periods\), got "10m"/,
       ],
       [
         'reservedConcurrency is 0',
@@ -408,7 +408,7 @@ describe('RotationService', () => {
       const stack = newStack();
       new RotationService(stack, 'Rotation');
       expect(() => new RotationService(stack, 'Another')).toThrow(
-        /test\/Another: stack test already has a rotation service \(test\/Rotation\); a stack has one/
+        /test\/Another: stack test already has a rotation service \(test\/Rotation\); create one per stack/
       );
     });
   });

@@ -1,8 +1,5 @@
-import { SecretTag } from '../../../contract';
-import {
-  DEFAULT_GRACE_PERIOD_SECONDS,
-  readConsumerPolicy,
-} from '../../../lambdas/rotation/consumer-policy';
+import { DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
+import { readConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
 import { SecretPolicyError } from '../../../lambdas/rotation/errors';
 import { consumerTags } from './support/fixtures';
 
@@ -34,8 +31,8 @@ describe('readConsumerPolicy', () => {
   });
 
   test.each([
-    [SecretTag.CONSUMER, undefined, /tag keyplane:consumer must be 1-64 letters/],
-    [SecretTag.CONSUMER, 'has space', /keyplane:consumer must be/],
+    [SecretTag.CONSUMER, undefined, /tag keyplane:consumer must start with a letter or digit/],
+    [SecretTag.CONSUMER, 'has space', /keyplane:consumer must start with/],
     [SecretTag.USAGE_PLANS, undefined, /keyplane:usage-plans must be present/],
     [SecretTag.USAGE_PLANS, 'p1,p2', /keyplane:usage-plans must be usage plan ids/],
     [SecretTag.GRACE_PERIOD_SECONDS, '1h', /keyplane:grace-period-seconds must be a whole number/],

@@ -1,5 +1,5 @@
-import { DEFAULT_OVERDUE_MARGIN_SECONDS } from '../../../contract';
-import { DEFAULT_DELETE_AFTER_SECONDS, readEnv } from '../../../lambdas/rotation/env';
+import { DEFAULT_DELETE_AFTER_SECONDS, DEFAULT_OVERDUE_MARGIN_SECONDS } from '../../../contract';
+import { readEnv } from '../../../lambdas/rotation/env';
 import { ConfigurationError } from '../../../lambdas/rotation/errors';
 
 const valid = {

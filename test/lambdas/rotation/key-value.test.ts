@@ -1,11 +1,13 @@
 import { randomBytes } from 'crypto';
-import { KEY_BODY_LENGTH } from '../../../contract/key-format';
+import {
+  isValidKeyPrefix,
+  KEY_BODY_LENGTH,
+  MAX_KEY_PREFIX_LENGTH,
+} from '../../../contract/key-format';
 import { BASE62_ALPHABET, crc32, toBase62 } from '../../../lambdas/rotation/checksum';
 import {
   generateKeyValue,
-  isValidKeyPrefix,
   KEY_ENTROPY_BITS,
-  MAX_KEY_PREFIX_LENGTH,
   verifyKeyValue,
 } from '../../../lambdas/rotation/key-value';
 

@@ -1,0 +1,118 @@
+/**
+ * A consumer's policy and its encoding as the tags Terraform writes on the consumer's secret
+ * (contract/tags.ts). {@link consumerPolicyTags} is what the constructs write and
+ * {@link readConsumerPolicyTags} what the rotation Lambda reads; a property test proves the round
+ * trip is exact.
+ */
+import { isValidKeyPrefix, KEY_PREFIX_RULE } from './key-format';
+import {
+  CONSUMER_NAME_PATTERN,
+  CONSUMER_NAME_RULE,
+  DEFAULT_GRACE_PERIOD_SECONDS,
+  MAX_GRACE_PERIOD_SECONDS,
+} from './policy-rules';
+import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
+
+/** What the deployer decided about one consumer. */
+export interface ConsumerPolicy {
+  readonly consumer: string;
+  /** Usage plans the current key must belong to, without duplicates. */
+  readonly usagePlanIds: readonly string[];
+  /**
+   * Seconds the outgoing key stays enabled after a rotation.
+   * @default 86400 (DEFAULT_GRACE_PERIOD_SECONDS) when the tag is absent
+   */
+  readonly gracePeriodSeconds: number;
+  /**
+   * Start of every key value.
+   * @default '' when the tag is absent
+   */
+  readonly keyPrefix: string;
+  /** URL testSecret calls with the pending key, when set. */
+  readonly healthCheckUrl?: string;
+}
+
+/** Usage plan ids as API Gateway makes them. */
+export const PLAN_ID_PATTERN = /^[A-Za-z0-9]{1,64}$/;
+
+/** What a grace period may be, worded for messages. */
+export const GRACE_PERIOD_RULE = `be a whole number of seconds from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
+
+/** The tags that carry a policy; `usagePlanIds` may hold Terraform expressions. */
+export function consumerPolicyTags(policy: ConsumerPolicy): Record<string, string> {
+  return {
+    [SecretTag.CONSUMER]: policy.consumer,
+    [SecretTag.USAGE_PLANS]: policy.usagePlanIds.join(PLAN_ID_SEPARATOR),
+    [SecretTag.GRACE_PERIOD_SECONDS]: String(policy.gracePeriodSeconds),
+    [SecretTag.KEY_PREFIX]: policy.keyPrefix,
+    ...(policy.healthCheckUrl === undefined
+      ? {}
+      : { [SecretTag.HEALTH_CHECK_URL]: policy.healthCheckUrl }),
+  };
+}
+
+/** A tag whose value breaks its rule. */
+export interface PolicyTagProblem {
+  readonly tag: string;
+  readonly rule: string;
+}
+
+/** The policy the tags carry, or the first tag that breaks its rule. */
+export function readConsumerPolicyTags(
+  tags: Readonly<Record<string, string>>
+): ConsumerPolicy | PolicyTagProblem {
+  const consumer = tags[SecretTag.CONSUMER];
+  if (consumer === undefined || !CONSUMER_NAME_PATTERN.test(consumer)) {
+    return { tag: SecretTag.CONSUMER, rule: `must ${CONSUMER_NAME_RULE}` };
+  }
+  const plans = tags[SecretTag.USAGE_PLANS];
+  if (plans === undefined) return { tag: SecretTag.USAGE_PLANS, rule: 'must be present' };
+  const usagePlanIds = [...new Set(plans.split(PLAN_ID_SEPARATOR).filter((id) => id !== ''))];
+  if (!usagePlanIds.every((id) => PLAN_ID_PATTERN.test(id))) {
+    return {
+      tag: SecretTag.USAGE_PLANS,
+      rule: 'must be usage plan ids (letters and digits) separated by spaces',
+    };
+  }
+  const keyPrefix = tags[SecretTag.KEY_PREFIX] ?? '';
+  if (!isValidKeyPrefix(keyPrefix))
+    return { tag: SecretTag.KEY_PREFIX, rule: `must ${KEY_PREFIX_RULE}` };
+  const healthCheckUrl = tags[SecretTag.HEALTH_CHECK_URL];
+  if (healthCheckUrl !== undefined && !isHttpUrl(healthCheckUrl)) {
+    return { tag: SecretTag.HEALTH_CHECK_URL, rule: 'must be an http(s) URL' };
+  }
+  const grace = parseGracePeriod(tags[SecretTag.GRACE_PERIOD_SECONDS]);
+  if (grace === undefined) {
+    return { tag: SecretTag.GRACE_PERIOD_SECONDS, rule: `must ${GRACE_PERIOD_RULE}` };
+  }
+  return {
+    consumer,
+    usagePlanIds,
+    gracePeriodSeconds: grace,
+    keyPrefix,
+    ...(healthCheckUrl === undefined ? {} : { healthCheckUrl }),
+  };
+}
+
+/** True when the value is a problem, not a policy. */
+export function isPolicyTagProblem(
+  value: ConsumerPolicy | PolicyTagProblem
+): value is PolicyTagProblem {
+  return 'tag' in value;
+}
+
+function parseGracePeriod(raw: string | undefined): number | undefined {
+  if (raw === undefined) return DEFAULT_GRACE_PERIOD_SECONDS;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) > MAX_GRACE_PERIOD_SECONDS) return undefined;
+  return Number(raw);
+}
+
+/** True for an absolute http: or https: URL. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
