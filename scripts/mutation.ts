@@ -47,7 +47,7 @@ const MODULES: readonly MutationModule[] = [
   },
   {
     name: 'consumer-policy',
-    mutate: ['lambdas/rotation/consumer-policy.ts'],
+    mutate: ['contract/consumer-policy.ts', 'lambdas/rotation/consumer-policy.ts'],
     tests: [unit('consumer-policy')],
   },
   {

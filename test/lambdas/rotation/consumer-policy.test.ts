@@ -83,11 +83,11 @@ describe('readConsumerPolicy at the edges of each rule', () => {
     expect(read(SecretTag.USAGE_PLANS, '  ').usagePlanIds).toEqual([]);
   });
 
-  test('a consumer name of 64 characters and every allowed sign is read; 65 or empty fails', () => {
+  test('a consumer name of 64 characters is read; 65, empty or a leading sign fails', () => {
     expect(read(SecretTag.CONSUMER, 'c'.repeat(64)).consumer).toBe('c'.repeat(64));
-    expect(read(SecretTag.CONSUMER, 'a_b.c:d/e=f+g@h-i').consumer).toBe('a_b.c:d/e=f+g@h-i');
-    for (const bad of ['c'.repeat(65), '', 'a\nb', 'a,b']) {
-      expect(() => read(SecretTag.CONSUMER, bad)).toThrow(/keyplane:consumer must be 1-64/);
+    expect(read(SecretTag.CONSUMER, 'a_b-c').consumer).toBe('a_b-c');
+    for (const bad of ['c'.repeat(65), '', '-ab', 'a b', 'a.b']) {
+      expect(() => read(SecretTag.CONSUMER, bad)).toThrow(/keyplane:consumer must/);
     }
   });
 

@@ -1,5 +1,5 @@
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../../contract';
 import type { ConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
-import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../../lambdas/rotation/consumer-policy';
 import type { ManagedKey } from '../../../lambdas/rotation/managed-key';
 import type { SecretState } from '../../../lambdas/rotation/secret-store';
 import {
