@@ -1,4 +1,4 @@
-import { DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
+import { consumerPolicyTags, DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
 import { readConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
 import { SecretPolicyError } from '../../../lambdas/rotation/errors';
 import { consumerTags } from './support/fixtures';
@@ -114,5 +114,24 @@ describe('readConsumerPolicy at the edges of each rule', () => {
     for (const bad of ['not a url', 'api.example.com/health', '']) {
       expect(() => read(SecretTag.HEALTH_CHECK_URL, bad)).toThrow(/keyplane:health-check-url/);
     }
+  });
+});
+
+describe('consumerPolicyTags', () => {
+  test('writes the tags the function reads back to the same policy, health check or not', () => {
+    const policy = {
+      consumer: 'checkout',
+      usagePlanIds: ['p1', 'p2'],
+      gracePeriodSeconds: 60,
+      keyPrefix: 'ordK',
+    };
+    expect(consumerPolicyTags(policy)).toStrictEqual({
+      [SecretTag.CONSUMER]: 'checkout',
+      [SecretTag.USAGE_PLANS]: 'p1 p2',
+      [SecretTag.GRACE_PERIOD_SECONDS]: '60',
+      [SecretTag.KEY_PREFIX]: 'ordK',
+    });
+    const withCheck = { ...policy, healthCheckUrl: 'https://api.example.com/health' };
+    expect(readConsumerPolicy('s', consumerPolicyTags(withCheck))).toStrictEqual(withCheck);
   });
 });
