@@ -14,7 +14,7 @@ import { KeyTag, SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
 import { unexpectedVersionValue, versionHoldsUnknownKey } from '../errors';
 import { generateKeyValue } from '../key-value';
 import { createLogger } from '../log';
-import { isMadeFor, keyName, originTags, type ManagedKey } from '../managed-key';
+import { isMadeFor, keyName, originTags, type KeyOrigin, type ManagedKey } from '../managed-key';
 import { Stage } from '../secret-store';
 import { describeContent } from '../secret-value';
 import { originOf, type StepContext } from './step-context';
@@ -40,12 +40,7 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
   }
 
   const value = generateKeyValue(ctx.policy.keyPrefix);
-  const key = await keys.create({
-    name: keyName(ctx.policy.consumer, ctx.token),
-    value,
-    description: `keyplane ${ctx.runtime.env.service}: ${ctx.policy.consumer}, version ${ctx.token}`,
-    tags: originTags(origin),
-  });
+  const key = await createKey(ctx, origin, value);
   const proof = await ctx.runtime.ownership.prove({ ...origin, keyId: key.id });
   await keys.tag(key.id, { [KeyTag.PROOF]: proof });
   const written = await ctx.runtime.secrets.putPending(
@@ -60,6 +55,35 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
   }
   log.info('created the pending key', logFields(ctx, key.id));
   return { keyId: key.id, outcome: 'created' };
+}
+
+/**
+ * CreateApiKey. When the call fails, it may still have taken effect (a connection reset or a
+ * timeout after API Gateway acted, and the SDK's retry then refused as a duplicate value): the
+ * key made for this version that holds `value`, which only this run knows, is then this run's
+ * own, and is used. Without that, the key would be left unproven and so never touched again.
+ */
+async function createKey(ctx: StepContext, origin: KeyOrigin, value: string): Promise<ManagedKey> {
+  const { keys } = ctx.runtime;
+  try {
+    return await keys.create({
+      name: keyName(ctx.policy.consumer, ctx.token),
+      value,
+      description: `keyplane ${ctx.runtime.env.service}: ${ctx.policy.consumer}, version ${ctx.token}`,
+      tags: originTags(origin),
+    });
+  } catch (error) {
+    const made = await keys
+      .findMadeFor(origin, ctx.policy.consumer, { includeValues: true })
+      .then((found) => found.find((key) => key.value === value))
+      .catch(() => undefined);
+    if (made === undefined) throw error;
+    log.warn('CreateApiKey failed after it took effect; using the key it made', {
+      ...logFields(ctx, made.id),
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return made;
+  }
 }
 
 /** One or more keys were made for this version before: keep the one the version holds. */

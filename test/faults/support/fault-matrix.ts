@@ -19,10 +19,12 @@ import { newContainer, stageRotation, useWorld, type Handler, type World } from 
 
 /** The calls of a rotation that replaces an issued key, for a consumer in two plans. */
 export const CLEAN_ROTATION_CALLS = [
-  // createSecret: preconditions, crash-recovery lookup, the key, the pending version
+  // createSecret: preconditions, crash-recovery lookup, the key, its ownership proof, the
+  // pending version
   'secretsmanager.DescribeSecret',
   'apigateway.GetApiKeys',
   'apigateway.CreateApiKey',
+  'apigateway.TagResource',
   'secretsmanager.PutSecretValue',
   // setSecret: find the key, one membership per plan
   'secretsmanager.DescribeSecret',

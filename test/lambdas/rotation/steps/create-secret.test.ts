@@ -118,6 +118,50 @@ describe('createSecret', () => {
     });
   });
 
+  test("when CreateApiKey took effect but its answer was lost, uses the key holding this run's value, never a planted one", async () => {
+    // GIVEN a key planted for the version with a value its planter knows, and a CreateApiKey
+    // whose answer is lost after the key was made (a reset, then the retry refused)
+    const runtime = testRuntime();
+    const planted = fake.addKey(
+      { id: 'kplanted', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) },
+      { forged: true }
+    );
+    const conflict = Object.assign(new Error('API Key already exists'), {
+      name: 'ConflictException',
+    });
+    fake.failNext('CreateApiKey', conflict, 1, { afterEffect: true });
+
+    // WHEN
+    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+
+    // THEN the run's own key is proven, written and kept; the planted key is untouched
+    expect(result.outcome).toBe('created');
+    expect(result.keyId).not.toBe(planted.id);
+    expect(fake.keys.size).toBe(2);
+    expect(fake.keys.get(result.keyId)?.tags[KeyTag.PROOF]).toBe(
+      proofFor({ ...origin(secret), keyId: result.keyId })
+    );
+    expect(pendingValue()).toMatchObject({
+      keyId: result.keyId,
+      value: fake.keys.get(result.keyId)?.value,
+    });
+    expect(fake.keys.get(planted.id)?.tags[KeyTag.PROOF]).toBeUndefined();
+    expect(fake.keys.get(planted.id)?.enabled).toBe(true);
+  });
+
+  test('when CreateApiKey fails without taking effect, the error is thrown and no key is adopted', async () => {
+    const runtime = testRuntime();
+    fake.addKey(
+      { id: 'kplanted', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) },
+      { forged: true }
+    );
+    fake.failNext('CreateApiKey', Object.assign(new Error('boom'), { name: 'InternalError' }));
+
+    await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(/boom/);
+    expect(secret.versions.get(TOKEN)?.value).toBeUndefined();
+    expect(fake.keys.size).toBe(1);
+  });
+
   test('when a concurrent run wrote the version first, deletes its own key and uses that one', async () => {
     // GIVEN the version already names a key made for it, under a name the lookup does not see
     const runtime = testRuntime();

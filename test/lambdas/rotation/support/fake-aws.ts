@@ -83,7 +83,7 @@ export interface CallRecord {
   readonly command: string;
 }
 
-type Failure = { error: Error; remaining: number };
+type Failure = { error: Error; remaining: number; afterEffect: boolean };
 
 export class FakeAws {
   readonly secretsManager = mockClient(SecretsManagerClient);
@@ -144,10 +144,19 @@ export class FakeAws {
     this.kms.resetHistory();
   }
 
-  /** The next `times` calls of a command fail with `error` (after recording the call). */
-  failNext(command: string, error: Error, times = 1): void {
+  /**
+   * The next `times` calls of a command fail with `error` (after recording the call). With
+   * `afterEffect`, each call takes effect first and only its answer is lost, as after a
+   * connection reset once AWS has acted.
+   */
+  failNext(
+    command: string,
+    error: Error,
+    times = 1,
+    options: { afterEffect?: boolean } = {}
+  ): void {
     const list = this.failures.get(command) ?? [];
-    list.push({ error, remaining: times });
+    list.push({ error, remaining: times, afterEffect: options.afterEffect === true });
     this.failures.set(command, list);
   }
 
@@ -499,6 +508,13 @@ export class FakeAws {
     if (failure !== undefined) {
       failure.remaining--;
       if (failure.remaining <= 0) queue?.shift();
+      if (failure.afterEffect) {
+        try {
+          body();
+        } catch {
+          // The effect failed on its own; the caller sees the injected error either way.
+        }
+      }
       return Promise.reject(failure.error);
     }
     try {
