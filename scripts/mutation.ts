@@ -47,7 +47,11 @@ const MODULES: readonly MutationModule[] = [
   },
   {
     name: 'consumer-policy',
-    mutate: ['contract/consumer-policy.ts', 'lambdas/rotation/consumer-policy.ts'],
+    mutate: [
+      'contract/consumer-policy.ts',
+      'contract/health-check-url.ts',
+      'lambdas/rotation/consumer-policy.ts',
+    ],
     tests: [unit('consumer-policy')],
   },
   {

@@ -140,3 +140,37 @@ describe('consumerPolicyTags', () => {
     expect(readConsumerPolicy('s', consumerPolicyTags(withCheck))).toStrictEqual(withCheck);
   });
 });
+
+describe('health-check URLs', () => {
+  const read = (url: string) =>
+    readConsumerPolicy('keyplane/x', consumerTags({ [SecretTag.HEALTH_CHECK_URL]: url }));
+
+  test.each([
+    'https://api.example.com/health',
+    'https://localhost/h',
+    'http://127.0.0.1:8080/h',
+    'http://localhost/h',
+    'http://[::1]:8080/h',
+  ])('accepts %s', (url) => {
+    expect(read(url).healthCheckUrl).toBe(url);
+  });
+
+  test.each([
+    ['ftp://localhost/h', 'another scheme, even to this machine'],
+    ['ftp://x', 'another scheme'],
+    ['not a url', 'unparsable'],
+  ])('refuses %s (%s) as not https, without the loopback hint', (url) => {
+    expect(() => read(url)).toThrow(
+      /^keyplane\/x: tag keyplane:health-check-url must be an https URL$/
+    );
+  });
+
+  test.each(['http://collector.example.net/steal', 'http://127.0.0.2/h', 'http://10.0.0.1/h'])(
+    'refuses plain http to %s: only this machine may get a key in clear',
+    (url) => {
+      expect(() => read(url)).toThrow(
+        /^keyplane\/x: tag keyplane:health-check-url must be an https URL \(plain http only to localhost\)$/
+      );
+    }
+  );
+});
