@@ -330,16 +330,11 @@ describe('RotationService', () => {
         {
           // AWS's documented grant for encrypted log groups, bound to this log group.
           principal: { Service: 'logs.<t>.amazonaws.com' },
-          actions: [
-            'kms:Encrypt',
-            'kms:Decrypt',
-            'kms:ReEncrypt*',
-            'kms:GenerateDataKey*',
-            'kms:Describe*',
-          ],
+          // (no kms:Describe*: DescribeKey has no encryption context to match).
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
           resource: '*',
           condition: {
-            ArnEquals: {
+            StringEquals: {
               'kms:EncryptionContext:aws:logs:arn':
                 'arn:<t>:logs:<t>:<t>:log-group:/aws/lambda/keyplane-test-rotation',
             },
