@@ -256,6 +256,7 @@ export class RotationService extends Construct {
         rotationPolicy({
           partition: env.partition,
           region: env.region,
+          serviceName: this.serviceName,
           account: env.account,
           secretPrefix: this.secretPrefix,
           kmsKeyArn: env.key.arn,
