@@ -2,17 +2,28 @@
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
  * security (checkov, parliament), e2e (moto), package (what npm pack ships, and the packed tarball
  * installed in a fresh project and used as the README says; its global set-up is the e2e's,
- * which leaves the moto venv and Node 22 in .keyplane/ for the fresh project to reuse), faults (the rotation bundle in process behind a
- * fault-injecting proxy, each file its own moto).
+ * which leaves the moto venv and Node 22 in .keyplane/ for the fresh project to reuse),
+ * faults (the rotation bundle in process behind a fault-injecting proxy, each file its own
+ * moto).
+ *
+ * Two workers, whatever the core count (jest's default on 2 cores is 1): most of the slow
+ * files wait on moto, Terraform or injected timeouts rather than compute, and every file is
+ * independent of the others: its own temporary folder, its own names on the shared e2e moto
+ * (one service per file), or its own moto (faults, isolated local-aws files, the package
+ * walkthrough).
  */
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   clearMocks: true,
+  // .keyplane/ holds the emulator's state and Stryker's sandbox (a copy of this package).
+  modulePathIgnorePatterns: ['<rootDir>/.keyplane/'],
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/test/slowest-first.sequencer.js',
   globalSetup: '<rootDir>/test/build.global-setup.ts',
   projects: [
     {

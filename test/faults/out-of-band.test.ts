@@ -5,13 +5,17 @@
  * disabled or deleted on the way.
  */
 import { randomUUID } from 'crypto';
-import { DeleteApiKeyCommand, DeleteUsagePlanCommand } from '@aws-sdk/client-api-gateway';
+import {
+  DeleteApiKeyCommand,
+  DeleteUsagePlanCommand,
+  TagResourceCommand as TagKeyCommand,
+} from '@aws-sdk/client-api-gateway';
 import {
   PutSecretValueCommand,
   TagResourceCommand as TagSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { createSteadyConsumer, createUsagePlans } from '../../bench/rotation-fixture';
-import { PLAN_ID_SEPARATOR, SecretTag } from '../../contract';
+import { KeyTag, PLAN_ID_SEPARATOR, SECRET_FORMAT, SecretTag } from '../../contract';
 import { ROTATION_STEPS } from '../../lambdas/rotation/events';
 import { invariantViolations, planMembers, viewKey, viewSecret } from '../e2e/support/aws';
 import { deliver, driveRotation, settle, strayKeys, sweepAll } from './support/rotation-driver';
@@ -54,7 +58,9 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
     expect(stdout().text()).toContain('not keyplane JSON');
 
     const token = await stageRotation(world, secretArn);
-    const run = await driveRotation(world, newContainer(), secretArn, token, false);
+    const run = await driveRotation(world, newContainer(), secretArn, token, {
+      invariantFromStart: false,
+    });
     expect(run.errors).toEqual([]);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
     await expectWorking(keyId, world.planIds);
@@ -63,6 +69,43 @@ describe('AWSCURRENT edited by hand into invalid JSON', () => {
     await expectWorking(keyId, world.planIds);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
     expect(stdout().text()).not.toContain(broken.slice(30));
+  });
+});
+
+describe("AWSCURRENT handing out a value that is not its key's", () => {
+  test('the invariant check reports it, naming the key and never the value', async () => {
+    const { secretArn, keyId } = await steadyConsumer('wrong-value');
+    const stale = `stale${randomUUID().replace(/-/g, '')}`;
+    const versionId = randomUUID();
+    // Everything else right: the key is tagged for the new version and stays in its plans.
+    await world.clients.secretsManager.send(
+      new PutSecretValueCommand({
+        SecretId: secretArn,
+        ClientRequestToken: versionId,
+        SecretString: JSON.stringify({
+          format: SECRET_FORMAT,
+          keyId,
+          value: stale,
+          consumer: 'wrong-value',
+          usagePlanIds: world.planIds,
+          createdAt: new Date().toISOString(),
+        }),
+        VersionStages: ['AWSCURRENT'],
+      })
+    );
+    await world.clients.apiGateway.send(
+      new TagKeyCommand({
+        resourceArn: `arn:aws:apigateway:${world.aws.region}::/apikeys/${keyId}`,
+        tags: { [KeyTag.SECRET_VERSION]: versionId },
+      })
+    );
+
+    const violations = await invariantViolations(secretArn, world.clients);
+
+    expect(violations).toEqual([
+      `${secretArn}: AWSCURRENT's value is not the value of key ${keyId}`,
+    ]);
+    expect(violations.join('\n')).not.toContain(stale);
   });
 });
 
@@ -81,7 +124,7 @@ describe('the current API key deleted out of band', () => {
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);
     const token = await stageRotation(world, secretArn);
     const run = await driveRotation(world, newContainer(), secretArn, token);
-    expect(run).toEqual({ redrives: 0, violations: [], errors: [] });
+    expect(run).toEqual({ redrives: 0, violations: [], errors: [], invariantChecks: 4 });
     await settle(world);
     expect(await strayKeys(world, secretArn)).toEqual([]);
   });
@@ -91,7 +134,9 @@ describe('the current API key deleted out of band', () => {
     await world.clients.apiGateway.send(new DeleteApiKeyCommand({ apiKey: keyId }));
 
     const token = await stageRotation(world, secretArn);
-    const run = await driveRotation(world, newContainer(), secretArn, token, false);
+    const run = await driveRotation(world, newContainer(), secretArn, token, {
+      invariantFromStart: false,
+    });
 
     expect(run.errors).toEqual([]);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);

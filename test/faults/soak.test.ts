@@ -4,7 +4,11 @@
  * fails with probability 10% / K (K = 15 calls a rotation), kind drawn uniformly (500,
  * throttling, reset, timeout), from a seeded generator. (At 10% of every call, the run was
  * dominated by waiting out 5 s timeouts and backoff and did not finish within 15 minutes on
- * the shared 2-core machine.) The figures go to stdout and to .keyplane/reports/soak.json.
+ * the shared 2-core machine.) The invariant is checked after every rotation, and after every
+ * step delivery from a rotation's first fault on (the fault matrix checks every delivery of a
+ * clean rotation). The run must have met faults, and the function's captured output must hold
+ * none of the key values the checks read. The figures go to stdout and to
+ * .keyplane/reports/soak.json.
  *
  * Set FAULTS_SEED to replay a run.
  */
@@ -13,7 +17,8 @@ import * as path from 'path';
 import { createSteadyConsumer } from '../../bench/rotation-fixture';
 import { KEYPLANE_DIR } from '../../scripts/local-aws';
 import { FAULT_KINDS } from '../../scripts/local-aws/aws-proxy';
-import { invariantViolations, viewSecret } from '../e2e/support/aws';
+import { invariantViolations, issuedValues, viewSecret } from '../e2e/support/aws';
+import { leaks } from '../e2e/support/deploy';
 import { captureStdout, type CapturedStdout } from '../lambdas/rotation/support/stdout';
 import { driveRotation, settle, strayKeys } from './support/rotation-driver';
 import { seededRandom } from './support/seeded-random';
@@ -68,6 +73,7 @@ test(
 
     let completed = 0;
     let redeliveries = 0;
+    let checksAfterDelivery = 0;
     const violations: string[] = [];
     const failures: string[] = [];
     stdout = captureStdout();
@@ -80,8 +86,11 @@ test(
           for (let r = 0; r < ROTATIONS_PER_CONSUMER; r++) {
             try {
               const token = await stageRotation(world, secretArn);
-              const run = await driveRotation(world, container, secretArn, token);
+              const run = await driveRotation(world, container, secretArn, token, {
+                checkInvariant: 'from-first-fault',
+              });
               redeliveries += run.redrives;
+              checksAfterDelivery += run.invariantChecks;
               violations.push(...run.violations);
               const { currentVersion } = await viewSecret(secretArn, world.clients);
               if (currentVersion === token) completed++;
@@ -99,6 +108,7 @@ test(
       stdout.restore();
     }
     const calls = world.proxy.calls().slice(callsBefore);
+    const faultsInjected = calls.filter((call) => call.fault !== undefined).length;
 
     await settle(world);
     const stray: string[] = [];
@@ -121,6 +131,7 @@ test(
       ),
       sdkRetries: calls.filter((call) => call.attempt > 1).length,
       stepRedeliveries: redeliveries,
+      invariantChecksAfterDelivery: checksAfterDelivery,
       invariantViolations: violations.length,
       strayKeysAfterSweep: stray.length,
       workers: WORKERS,
@@ -132,6 +143,9 @@ test(
     fs.writeFileSync(REPORT, `${JSON.stringify(figures, null, 2)}\n`);
     console.info(`soak figures (${REPORT}):\n${JSON.stringify(figures, null, 2)}`);
 
+    expect(faultsInjected).toBeGreaterThan(0);
+    expect(issuedValues.size).toBeGreaterThanOrEqual(CONSUMERS * ROTATIONS_PER_CONSUMER);
+    expect(leaks(issuedValues, [], [stdout.text()])).toEqual([]);
     expect(failures).toEqual([]);
     expect(violations).toEqual([]);
     expect(stray).toEqual([]);

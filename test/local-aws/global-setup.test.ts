@@ -1,12 +1,12 @@
 /**
- * When global-setup.ts is wired in, this checks what it hands to test files; on its own
- * (this folder run without globalSetup) it checks startLocalAws() honours the endpoint.
+ * What global-setup.ts (wired into the e2e project in jest.config.js) hands to test files: the
+ * local AWS's endpoint and credentials in the environment, enough for an SDK client alone.
  */
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 test('test files reach the local AWS through the environment alone', async () => {
   const endpoint = process.env.KEYPLANE_AWS_ENDPOINT;
-  if (!endpoint) return; // not wired through global-setup.ts in this run
+  expect(endpoint).toMatch(/^https?:\/\/./);
   expect(process.env.AWS_ENDPOINT_URL).toBe(endpoint);
   // No endpoint or credentials passed: the SDK picks them up from the environment.
   const sm = new SecretsManagerClient({});

@@ -1,6 +1,7 @@
 /**
  * The e2e tier's view of the local AWS: clients, and the checks every scenario repeats.
- * Key values are read only to scan for leaks; they never go into an assertion message.
+ * Key values are read only to compare them (the invariant) and to scan for leaks; they are
+ * never part of a view, a return value or an assertion message.
  */
 import {
   APIGatewayClient,
@@ -45,8 +46,16 @@ export interface SecretView {
 
 export async function viewSecret(
   secretId: string,
-  { secretsManager }: ViewClients = e2eClients
+  clients: ViewClients = e2eClients
 ): Promise<SecretView> {
+  return (await readSecret(secretId, clients)).view;
+}
+
+/** The secret's view and the key value AWSCURRENT holds (kept out of the view). */
+async function readSecret(
+  secretId: string,
+  { secretsManager }: ViewClients
+): Promise<{ view: SecretView; value: string | undefined }> {
   const secret = await secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }));
   const tags = Object.fromEntries((secret.Tags ?? []).map((t) => [t.Key!, t.Value!]));
   const stages = secret.VersionIdsToStages ?? {};
@@ -57,20 +66,31 @@ export async function viewSecret(
   const parsed = JSON.parse(value.SecretString ?? '{}') as { keyId?: string; value?: string };
   if (parsed.value) issuedValues.add(parsed.value);
   return {
-    arn: secret.ARN!,
-    tags,
-    planIds: (tags[SecretTag.USAGE_PLANS] ?? '').split(PLAN_ID_SEPARATOR).filter(Boolean),
-    currentVersion,
-    currentKeyId: parsed.keyId,
+    view: {
+      arn: secret.ARN!,
+      tags,
+      planIds: (tags[SecretTag.USAGE_PLANS] ?? '').split(PLAN_ID_SEPARATOR).filter(Boolean),
+      currentVersion,
+      currentKeyId: parsed.keyId,
+    },
+    value: parsed.value,
   };
 }
 
 /** The key's state, or undefined when it is gone. */
-export async function viewKey(keyId: string, { apiGateway }: ViewClients = e2eClients) {
+export async function viewKey(keyId: string, clients: ViewClients = e2eClients) {
+  return (await readKey(keyId, clients))?.view;
+}
+
+/** The key's view and its value (kept out of the view), or undefined when it is gone. */
+async function readKey(keyId: string, { apiGateway }: ViewClients) {
   try {
     const key = await apiGateway.send(new GetApiKeyCommand({ apiKey: keyId, includeValue: true }));
     if (key.value) issuedValues.add(key.value);
-    return { id: keyId, enabled: key.enabled === true, tags: key.tags ?? {} };
+    return {
+      view: { id: keyId, enabled: key.enabled === true, tags: key.tags ?? {} },
+      value: key.value,
+    };
   } catch (error) {
     if (error instanceof NotFoundException) return undefined;
     throw error;
@@ -95,23 +115,27 @@ export async function planMembers(
 }
 
 /**
- * The invariant: the key AWSCURRENT names exists, is enabled, was made for that version, and
- * is in every plan the consumer is declared in. Returns what is wrong (empty when it holds).
+ * The invariant: the key AWSCURRENT names exists, is enabled, was made for that version, holds
+ * the value AWSCURRENT hands out, and is in every plan the consumer is declared in. Returns
+ * what is wrong (empty when it holds); a message names ids, never a value.
  */
 export async function invariantViolations(
   secretId: string,
   clients: ViewClients = e2eClients
 ): Promise<string[]> {
-  const secret = await viewSecret(secretId, clients);
+  const { view: secret, value } = await readSecret(secretId, clients);
   if (!secret.currentKeyId) return [`${secretId}: AWSCURRENT names no key`];
-  const key = await viewKey(secret.currentKeyId, clients);
-  if (!key) return [`${secretId}: current key ${secret.currentKeyId} does not exist`];
+  const read = await readKey(secret.currentKeyId, clients);
+  if (!read) return [`${secretId}: current key ${secret.currentKeyId} does not exist`];
+  const key = read.view;
   const problems: string[] = [];
   if (!key.enabled) problems.push(`${secretId}: current key ${key.id} is disabled`);
   if (key.tags[KeyTag.SECRET_VERSION] !== secret.currentVersion)
     problems.push(
       `${secretId}: current key ${key.id} was not made for version ${secret.currentVersion}`
     );
+  if (value === undefined || value !== read.value)
+    problems.push(`${secretId}: AWSCURRENT's value is not the value of key ${key.id}`);
   for (const planId of secret.planIds) {
     if (!(await planMembers(planId, clients)).includes(key.id))
       problems.push(`${secretId}: current key ${key.id} is not in plan ${planId}`);

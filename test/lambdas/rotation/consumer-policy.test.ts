@@ -1,4 +1,4 @@
-import { DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
+import { consumerPolicyTags, DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
 import { readConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
 import { SecretPolicyError } from '../../../lambdas/rotation/errors';
 import { consumerTags } from './support/fixtures';
@@ -51,14 +51,92 @@ describe('readConsumerPolicy', () => {
   });
 });
 
-describe('health-check URLs', () => {
-  test.each(['https://api.example.com/health', 'http://127.0.0.1:8080/h', 'http://localhost/h'])(
-    'accepts %s',
-    (url) => {
-      expect(
-        readConsumerPolicy('keyplane/x', consumerTags({ [SecretTag.HEALTH_CHECK_URL]: url }))
-          .healthCheckUrl
-      ).toBe(url);
+describe('readConsumerPolicy at the edges of each rule', () => {
+  const read = (tag: string, value: string) =>
+    readConsumerPolicy('keyplane/x', consumerTags({ [tag]: value }));
+
+  test.each([
+    ['negative', '-5'],
+    ['over the maximum of a year', '31536001'],
+    ['ten digits', '1000000000'],
+    ['empty', ''],
+    ['a decimal', '1.5'],
+  ])('a grace period that is %s fails', (_, value) => {
+    expect(() => read(SecretTag.GRACE_PERIOD_SECONDS, value)).toThrow(
+      /keyplane:grace-period-seconds must be a whole number of seconds from 0 to 31536000/
+    );
+  });
+
+  test('a grace period of 0 and of exactly a year are read as numbers', () => {
+    expect(read(SecretTag.GRACE_PERIOD_SECONDS, '0').gracePeriodSeconds).toBe(0);
+    expect(read(SecretTag.GRACE_PERIOD_SECONDS, '31536000').gracePeriodSeconds).toBe(31_536_000);
+    expect(read(SecretTag.GRACE_PERIOD_SECONDS, '007').gracePeriodSeconds).toBe(7);
+  });
+
+  test.each(['p1 p-2', 'p_1 p2', `p1 ${'p'.repeat(65)}`])(
+    'plan ids that mix valid and invalid ones fail: %p',
+    (value) => {
+      expect(() => read(SecretTag.USAGE_PLANS, value)).toThrow(
+        /keyplane:usage-plans must be usage plan ids/
+      );
     }
   );
+
+  test('a plan id of 64 characters is read; a tag of separators alone declares no plan', () => {
+    const longest = 'p'.repeat(64);
+    expect(read(SecretTag.USAGE_PLANS, `p1 ${longest}`).usagePlanIds).toEqual(['p1', longest]);
+    expect(read(SecretTag.USAGE_PLANS, '  ').usagePlanIds).toEqual([]);
+  });
+
+  test('a consumer name of 64 characters is read; 65, empty or a leading sign fails', () => {
+    expect(read(SecretTag.CONSUMER, 'c'.repeat(64)).consumer).toBe('c'.repeat(64));
+    expect(read(SecretTag.CONSUMER, 'a_b-c').consumer).toBe('a_b-c');
+    for (const bad of ['c'.repeat(65), '', '-ab', 'a b', 'a.b']) {
+      expect(() => read(SecretTag.CONSUMER, bad)).toThrow(/keyplane:consumer must/);
+    }
+  });
+
+  test('a key prefix of 90 characters is read; 91 fails', () => {
+    expect(read(SecretTag.KEY_PREFIX, 'P'.repeat(90)).keyPrefix).toBe('P'.repeat(90));
+    expect(() => read(SecretTag.KEY_PREFIX, 'P'.repeat(91))).toThrow(/keyplane:key-prefix/);
+  });
+
+  test('no health-check tag: the policy has no health-check URL at all', () => {
+    const policy = readConsumerPolicy(
+      's',
+      consumerTags({ [SecretTag.HEALTH_CHECK_URL]: undefined })
+    );
+    expect(policy).not.toHaveProperty('healthCheckUrl');
+  });
+
+  test('an http URL to this machine is read (a local health check)', () => {
+    expect(read(SecretTag.HEALTH_CHECK_URL, 'http://localhost:8080/health').healthCheckUrl).toBe(
+      'http://localhost:8080/health'
+    );
+  });
+
+  test('a health-check URL that does not parse fails', () => {
+    for (const bad of ['not a url', 'api.example.com/health', '']) {
+      expect(() => read(SecretTag.HEALTH_CHECK_URL, bad)).toThrow(/keyplane:health-check-url/);
+    }
+  });
+});
+
+describe('consumerPolicyTags', () => {
+  test('writes the tags the function reads back to the same policy, health check or not', () => {
+    const policy = {
+      consumer: 'checkout',
+      usagePlanIds: ['p1', 'p2'],
+      gracePeriodSeconds: 60,
+      keyPrefix: 'ordK',
+    };
+    expect(consumerPolicyTags(policy)).toStrictEqual({
+      [SecretTag.CONSUMER]: 'checkout',
+      [SecretTag.USAGE_PLANS]: 'p1 p2',
+      [SecretTag.GRACE_PERIOD_SECONDS]: '60',
+      [SecretTag.KEY_PREFIX]: 'ordK',
+    });
+    const withCheck = { ...policy, healthCheckUrl: 'https://api.example.com/health' };
+    expect(readConsumerPolicy('s', consumerPolicyTags(withCheck))).toStrictEqual(withCheck);
+  });
 });

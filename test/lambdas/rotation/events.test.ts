@@ -4,6 +4,16 @@ import { generateKeyValue } from '../../../lambdas/rotation/key-value';
 
 const token = '0a1b2c3d-1111-4222-8333-444455556666';
 
+/** The message parseEvent rejects an event with ('accepted' when it does not). */
+function parseEventMessage(event: unknown): string {
+  try {
+    parseEvent(event);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'accepted';
+}
+
 describe('parseEvent', () => {
   test('accepts a Secrets Manager rotation step, extra fields included', () => {
     expect(
@@ -17,11 +27,19 @@ describe('parseEvent', () => {
   });
 
   test("accepts the schedule's sweep event and a resumed sweep", () => {
-    expect(parseEvent(SWEEP_EVENT)).toEqual({ kind: 'sweep' });
+    expect(parseEvent(SWEEP_EVENT)).toStrictEqual({ kind: 'sweep' });
     expect(parseEvent({ action: 'sweep', cursor: 'abc' })).toEqual({
       kind: 'sweep',
       cursor: 'abc',
     });
+  });
+
+  test('a dry-run sweep says so; dryRun false is a plain sweep', () => {
+    expect(parseEvent({ action: 'sweep', dryRun: true })).toStrictEqual({
+      kind: 'sweep',
+      dryRun: true,
+    });
+    expect(parseEvent({ action: 'sweep', dryRun: false })).toStrictEqual({ kind: 'sweep' });
   });
 
   test('accepts a revoke', () => {
@@ -42,6 +60,44 @@ describe('parseEvent', () => {
   });
 
   // Rejections: one table, in malformed-events.test.ts.
+
+  test.each([{ SecretId: 'arn:s' }, { ClientRequestToken: token }, { Step: 'createSecret' }])(
+    'any one rotation field makes a rotation event, checked as one: %p',
+    (event) => {
+      expect(() => parseEvent(event)).toThrow(/: invalid rotation event: /);
+    }
+  );
+
+  test('a value in a message: numbers and booleans as they are, other types by kind', () => {
+    const rejected = (secretId: unknown) =>
+      parseEventMessage({ SecretId: secretId, ClientRequestToken: token, Step: 'setSecret' });
+    expect(rejected(1)).toMatch(/SecretId must be a string, got 1$/);
+    expect(rejected(true)).toMatch(/SecretId must be a string, got true$/);
+    expect(rejected({ a: 1 })).toMatch(/SecretId must be a string, got a object$/);
+  });
+
+  test('a string of exactly the excerpt length is shown whole, one longer with its length', () => {
+    const text = (length: number) => 'ab '.repeat(20).slice(0, length);
+    expect(parseEventMessage({ action: 'teardown', tf: { action: text(48) } })).toMatch(
+      new RegExp(`got "${text(48)}"$`)
+    );
+    expect(parseEventMessage({ action: 'teardown', tf: { action: text(49) } })).toContain(
+      `got "${text(48)}..." (49 characters)`
+    );
+  });
+
+  test('field names in messages: unprintable characters shown as ?, cut after 40 characters', () => {
+    const name40 = 'n'.repeat(39) + '-';
+    expect(parseEventMessage({ action: 'revoke', secretId: 'x', 'a\u0000b': 1 })).toContain(
+      'a?b is not a field of a revoke event'
+    );
+    expect(parseEventMessage({ action: 'revoke', secretId: 'x', [name40]: 1 })).toContain(
+      `${name40} is not a field`
+    );
+    expect(parseEventMessage({ action: 'revoke', secretId: 'x', [`${name40}zz`]: 1 })).toContain(
+      `${name40}... is not a field`
+    );
+  });
 
   test('never repeats a value from the event, even one that looks like a key', () => {
     const key = generateKeyValue('ordK');
@@ -69,6 +125,8 @@ describe('describeShape', () => {
   test('lists at most 12 fields with their types', () => {
     const event = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`f${i}`, i]));
     expect(describeShape(event)).toMatch(/f11 \(number\), and 3 more$/);
+    const twelve = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, i]));
+    expect(describeShape(twelve)).toMatch(/f11 \(number\)$/);
     expect(describeShape({ a: null, b: [], c: {} })).toBe(
       'an object with fields a (null), b (array), c (object)'
     );

@@ -85,10 +85,32 @@ describe('10,000 generated keys', () => {
 
 describe('generateKeyValue', () => {
   test('rejects the bytes that would bias the draw', () => {
-    // 248-255 are rejected; 0 maps to '0', 61 to 'z', 62 to '0' again.
-    const bytes = [250, 255, 0, 61, 62, ...Array.from({ length: 64 }, () => 1)];
+    // 248-255 are rejected; 0 maps to '0', 61 to 'z', 62 to '0' again, 247 (the last kept) to 'z'.
+    const bytes = [250, 255, 248, 0, 61, 62, 247, ...Array.from({ length: 64 }, () => 1)];
     const value = generateKeyValue('', (size) => Uint8Array.from(bytes.splice(0, size)));
-    expect(value.slice(0, 3)).toBe('0z0');
+    expect(value.slice(0, 5)).toBe('0z0z1');
+    expect(value.slice(5, 32)).toBe('1'.repeat(27));
+  });
+
+  test('draws again until the body is full when a draw yields too few usable bytes', () => {
+    const draws: number[] = [];
+    const value = generateKeyValue('', (size) => {
+      draws.push(size);
+      // The first draw is all rejected bytes but one; the next ones are usable.
+      return draws.length === 1
+        ? Uint8Array.from({ length: size }, (_, i) => (i === 0 ? 10 : 255))
+        : Uint8Array.from({ length: size }, () => 11);
+    });
+    expect(draws).toEqual([64, 64]);
+    expect(value.slice(0, 32)).toBe(`A${'B'.repeat(31)}`);
+    expect(verifyKeyValue(value)).toBe(true);
+  });
+
+  test('a prefix of exactly the maximum length is valid, one more is not', () => {
+    expect(isValidKeyPrefix('P'.repeat(MAX_KEY_PREFIX_LENGTH))).toBe(true);
+    expect(isValidKeyPrefix('P'.repeat(MAX_KEY_PREFIX_LENGTH + 1))).toBe(false);
+    expect(isValidKeyPrefix('')).toBe(true);
+    expect(MAX_KEY_PREFIX_LENGTH).toBe(90);
   });
 
   test('ends with the CRC-32 of everything before it, in 6 base62 digits', () => {
@@ -111,6 +133,9 @@ describe('generateKeyValue', () => {
   });
 });
 
+/** `head` with its correct checksum appended: any failure is then the length's or alphabet's. */
+const withChecksum = (head: string) => head + toBase62(crc32(head), 6);
+
 describe('verifyKeyValue', () => {
   const value = generateKeyValue('ordK');
 
@@ -121,6 +146,45 @@ describe('verifyKeyValue', () => {
     expect(verifyKeyValue(`${value.slice(0, 10)}-${value.slice(11)}`)).toBe(false);
     expect(verifyKeyValue('short')).toBe(false);
     expect(verifyKeyValue('a'.repeat(129))).toBe(false);
+  });
+
+  test('accepts the 128-character edge, with and without its prefix, and nothing longer', () => {
+    const longest = 'P'.repeat(MAX_KEY_PREFIX_LENGTH);
+    const value = generateKeyValue(longest);
+    expect(value).toHaveLength(128);
+    expect(verifyKeyValue(value)).toBe(true);
+    expect(verifyKeyValue(value, longest)).toBe(true);
+    expect(verifyKeyValue(withChecksum(`P${value.slice(0, -6)}`))).toBe(false);
+  });
+
+  test('the length bounds hold on their own: checksum-valid values of 37 and 129 characters fail, 38 and 128 pass', () => {
+    expect(verifyKeyValue(withChecksum('a'.repeat(31)))).toBe(false);
+    expect(verifyKeyValue(withChecksum('a'.repeat(32)))).toBe(true);
+    expect(verifyKeyValue(withChecksum('a'.repeat(122)))).toBe(true);
+    expect(verifyKeyValue(withChecksum('a'.repeat(123)))).toBe(false);
+  });
+
+  test('the alphabet check holds on its own: a checksum-valid value with a non-alphanumeric character fails', () => {
+    const good = 'a'.repeat(32);
+    expect(verifyKeyValue(withChecksum(good))).toBe(true);
+    for (const odd of ['-', '_', ' ', '=', 'é']) {
+      const head = `${odd}${good.slice(1)}`;
+      expect({ odd, verified: verifyKeyValue(withChecksum(head)) }).toEqual({
+        odd,
+        verified: false,
+      });
+    }
+  });
+
+  test('with a prefix, the prefix and the exact length hold on their own (checksum valid)', () => {
+    // One body character too many: starts with the prefix, checksum right, length wrong.
+    expect(verifyKeyValue(withChecksum(`ordK${'b'.repeat(33)}`), 'ordK')).toBe(false);
+    expect(verifyKeyValue(withChecksum(`ordK${'b'.repeat(32)}`), 'ordK')).toBe(true);
+    // The right length, checksum right, another prefix.
+    expect(verifyKeyValue(withChecksum(`ordX${'b'.repeat(32)}`), 'ordK')).toBe(false);
+    // The empty prefix is a prefix: the value must be 38 characters exactly.
+    expect(verifyKeyValue(withChecksum(`ordK${'b'.repeat(32)}`), '')).toBe(false);
+    expect(verifyKeyValue(withChecksum('b'.repeat(32)), '')).toBe(true);
   });
 
   test('rejects random strings of the right shape (false positives are 1 in 2^32)', () => {

@@ -5,7 +5,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SecretTag } from '../../../contract';
-import { RotationError, SecretPolicyError } from '../../../lambdas/rotation/errors';
+import {
+  RotationError,
+  SecretPolicyError,
+  type RotationStep,
+} from '../../../lambdas/rotation/errors';
 import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { verifyKeyValue } from '../../../lambdas/rotation/key-value';
 import { checkPreconditions, rotate } from '../../../lambdas/rotation/rotation';
@@ -18,6 +22,7 @@ import {
   TOKEN,
   TOKEN_2,
 } from './support/fixtures';
+import { captureStdout, logLines } from './support/stdout';
 
 const fake = new FakeAws();
 let secret: FakeSecret;
@@ -184,6 +189,47 @@ describe('rotate', () => {
     );
     expect((error as RotationError).cause).toBe(cause);
     expect(fake.secretsManager).toHaveReceivedCommandTimes(DescribeSecretCommand, 1);
+  });
+});
+
+describe('rotate, one step at a time', () => {
+  test('testSecret only tests: the new version is not made current until finishSecret', async () => {
+    fake.startRotation(secret, TOKEN);
+    const runtime = testRuntime();
+    for (const step of ['createSecret', 'setSecret', 'testSecret'] as const) {
+      await rotate(runtime, { secretId: secret.arn, token: TOKEN, step });
+    }
+    expect(fake.currentValue(secret)).toMatchObject({ bootstrap: true });
+
+    await rotate(runtime, { secretId: secret.arn, token: TOKEN, step: 'finishSecret' });
+    expect(fake.currentValue(secret)).toMatchObject({ consumer: 'checkout' });
+  });
+
+  test('a step already done is logged as such, with the step, the secret and the version', async () => {
+    await rotateAll(TOKEN);
+    const stdout = captureStdout();
+    try {
+      await rotate(testRuntime(), { secretId: secret.arn, token: TOKEN, step: 'setSecret' });
+    } finally {
+      stdout.restore();
+    }
+    expect(logLines(stdout)).toContainEqual(
+      expect.objectContaining({
+        module: 'rotation',
+        message: 'the version is already AWSCURRENT; nothing to do',
+        step: 'setSecret',
+        secretArn: secret.arn,
+        versionId: TOKEN,
+      })
+    );
+  });
+
+  test('fails for a step outside the protocol that got past the event parser', async () => {
+    fake.startRotation(secret, TOKEN);
+    const step = 'rotateEverything' as unknown as RotationStep;
+    await expect(
+      rotate(testRuntime(), { secretId: secret.arn, token: TOKEN, step })
+    ).rejects.toThrow(/unknown step/);
   });
 });
 

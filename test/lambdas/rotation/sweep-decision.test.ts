@@ -1,9 +1,11 @@
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../../contract';
 import type { ConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
 import type { ManagedKey } from '../../../lambdas/rotation/managed-key';
 import type { SecretState } from '../../../lambdas/rotation/secret-store';
 import {
   actionCost,
   decideKeyAction,
+  RECENT_KEY_MS,
   type KeySecret,
 } from '../../../lambdas/rotation/sweep-decision';
 
@@ -66,6 +68,39 @@ describe('decideKeyAction', () => {
       });
     });
 
+    test('missing a declared plan only: added to it, removed from nothing', () => {
+      expect(decide(key({ secretVersion: 'v-current' }), live, ['gold'])).toEqual({
+        kind: 'reconcile',
+        enable: false,
+        addTo: ['bulk'],
+        removeFrom: [],
+      });
+    });
+
+    test('in an undeclared plan only (a downgrade): removed from it, added to nothing', () => {
+      expect(decide(key({ secretVersion: 'v-current' }), live, ['gold', 'bulk', 'silver'])).toEqual(
+        { kind: 'reconcile', enable: false, addTo: [], removeFrom: ['silver'] }
+      );
+    });
+
+    test('plans to add in declared order, plans to leave sorted', () => {
+      expect(decide(key({ secretVersion: 'v-current' }), live, ['zeta', 'alpha'])).toEqual({
+        kind: 'reconcile',
+        enable: false,
+        addTo: ['gold', 'bulk'],
+        removeFrom: ['alpha', 'zeta'],
+      });
+    });
+
+    test('disabled and missing a plan: re-enabled and added to it', () => {
+      expect(decide(key({ secretVersion: 'v-current', enabled: false }), live, ['bulk'])).toEqual({
+        kind: 'reconcile',
+        enable: true,
+        addTo: ['gold'],
+        removeFrom: [],
+      });
+    });
+
     test('disabled: re-enabled, never retired or deleted, whatever its tags say', () => {
       const action = decide(
         key({
@@ -86,6 +121,28 @@ describe('decideKeyAction', () => {
         reason: 'invalid-policy',
       });
     });
+  });
+
+  test('a key without a version tag is never taken for the current one, even with no AWSCURRENT', () => {
+    const noCurrent: KeySecret = {
+      kind: 'live',
+      secret: { ...secret, versions: new Map([['v-pending', ['AWSPENDING']]]) },
+      policy,
+    };
+    expect(decide(key({ secretVersion: undefined }), noCurrent, ['gold', 'bulk'])).toEqual({
+      kind: 'schedule-retirement',
+      retireAfter: at(HOUR),
+    });
+    expect(decide(key({ secretVersion: undefined }), live, ['gold', 'bulk'])).toEqual({
+      kind: 'schedule-retirement',
+      retireAfter: at(HOUR),
+    });
+  });
+
+  test('the key of a rotation in progress is left alone, disabled or not', () => {
+    expect(
+      decide(key({ secretVersion: 'v-pending', enabled: false, deleteAfter: at(-HOUR) }))
+    ).toEqual({ kind: 'keep', reason: 'pending' });
   });
 
   test('the key of a rotation in progress is left alone', () => {
@@ -115,6 +172,41 @@ describe('decideKeyAction', () => {
       });
     });
 
+    test('retire-after exactly now: retired (the boundary belongs to retirement)', () => {
+      expect(decide(key({ retireAfter: at(0) }), live, ['gold', 'bulk'])).toEqual({
+        kind: 'retire',
+        reason: 'expired',
+        planIds: ['bulk', 'gold'],
+      });
+      expect(decide(key({ retireAfter: at(1) }))).toEqual({ kind: 'keep', reason: 'in-grace' });
+    });
+
+    test('created exactly an hour ago: no longer recent, given a retire-after', () => {
+      expect(decide(key({ createdDate: at(-RECENT_KEY_MS) }))).toEqual({
+        kind: 'schedule-retirement',
+        retireAfter: at(HOUR),
+      });
+      expect(decide(key({ createdDate: at(-RECENT_KEY_MS + 1) }))).toEqual({
+        kind: 'keep',
+        reason: 'too-recent',
+      });
+      expect(RECENT_KEY_MS).toBe(HOUR);
+    });
+
+    test('without a creation date: old enough to schedule', () => {
+      expect(decide(key({ createdDate: undefined }))).toEqual({
+        kind: 'schedule-retirement',
+        retireAfter: at(HOUR),
+      });
+    });
+
+    test('of a secret whose policy is unreadable: given the default grace', () => {
+      expect(decide(key({}), { kind: 'live', secret })).toEqual({
+        kind: 'schedule-retirement',
+        retireAfter: at(DEFAULT_GRACE_PERIOD_SECONDS * 1000),
+      });
+    });
+
     test('without retire-after but created within the hour: left for the next sweep', () => {
       expect(decide(key({ createdDate: at(-10 * 60 * 1000), secretVersion: 'v-new' }))).toEqual({
         kind: 'keep',
@@ -130,6 +222,14 @@ describe('decideKeyAction', () => {
 
     test('before delete-after: kept', () => {
       expect(decide(key({ enabled: false, deleteAfter: at(HOUR) }))).toEqual({
+        kind: 'keep',
+        reason: 'awaiting-deletion',
+      });
+    });
+
+    test('delete-after exactly now: deleted (the boundary belongs to deletion)', () => {
+      expect(decide(key({ enabled: false, deleteAfter: at(0) }))).toEqual({ kind: 'delete' });
+      expect(decide(key({ enabled: false, deleteAfter: at(1) }))).toEqual({
         kind: 'keep',
         reason: 'awaiting-deletion',
       });
@@ -152,6 +252,21 @@ describe('decideKeyAction', () => {
       });
     });
 
+    test('retired from every plan it is in, sorted', () => {
+      expect(decide(key({}), { kind: 'gone' }, ['gold', 'bulk'])).toEqual({
+        kind: 'retire',
+        reason: 'orphaned',
+        planIds: ['bulk', 'gold'],
+      });
+    });
+
+    test('disabled without delete-after: given one', () => {
+      expect(decide(key({ enabled: false }), { kind: 'gone' })).toEqual({
+        kind: 'schedule-deletion',
+        deleteAfter: at(WEEK_SECONDS * 1000),
+      });
+    });
+
     test('disabled: deleted after the delete period like any retired key', () => {
       expect(decide(key({ enabled: false, deleteAfter: at(-1) }), { kind: 'gone' })).toEqual({
         kind: 'delete',
@@ -169,5 +284,8 @@ describe('actionCost', () => {
     expect(actionCost({ kind: 'retire', reason: 'expired', planIds: ['a', 'b'] })).toBe(4);
     expect(actionCost({ kind: 'delete' })).toBe(1);
     expect(actionCost({ kind: 'schedule-deletion', deleteAfter: NOW })).toBe(1);
+    expect(actionCost({ kind: 'schedule-retirement', retireAfter: NOW })).toBe(1);
+    expect(actionCost({ kind: 'reconcile', enable: false, addTo: [], removeFrom: ['b'] })).toBe(1);
+    expect(actionCost({ kind: 'retire', reason: 'orphaned', planIds: [] })).toBe(2);
   });
 });
