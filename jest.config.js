@@ -1,6 +1,6 @@
 /**
  * Every tier runs under `npm test`: unit (constructs, Lambda, CLI), validate (terraform),
- * security (checkov), e2e (moto), package (what npm pack ships, and the packed tarball
+ * security (checkov, parliament), e2e (moto), package (what npm pack ships, and the packed tarball
  * installed in a fresh project and used as the README says; its global set-up is the e2e's,
  * which leaves the moto venv and Node 22 in .keyplane/ for the fresh project to reuse),
  * faults (the rotation bundle in process behind a fault-injecting proxy, each file its own

@@ -149,6 +149,7 @@ export class ManagedApiKey extends Construct {
       ...(props.usagePlans ?? []),
       ...(this.dedicatedPlan ? [this.dedicatedPlan] : []),
     ];
+    for (const plan of this.usagePlans) plan.claimForService(service.serviceName, this.node.path);
     const settings = resolveKeySettings(this.node.path, service, props, this.usagePlans);
     this.secretName = settings.secretName;
     // Plans may cover more stages after this key is made: check again at synth.

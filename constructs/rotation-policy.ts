@@ -3,13 +3,22 @@
  * the policy names resources by pattern (secret-name prefix, API Gateway paths), never by
  * listing consumers: its size is the same for 1 or 1,000 consumers, far under the 10,240
  * characters an inline role policy may hold.
+ *
+ * Every mutating API Gateway grant is conditioned on the service's own tag: a key may be created
+ * only with `keyplane:service=<service>` in the request, updated or deleted only when it carries
+ * that tag, and added to or removed from a usage plan only when the plan carries it (a usage
+ * plan key inherits its plan's tags for attribute-based access control). Tagging has no
+ * resource-tag condition in AWS (the Tags resource lists no condition key), so it is limited to
+ * the tag keys the function writes after creation, which excludes the service tag.
  */
-import { PROOF_MAC_ALGORITHM } from '../contract/tags';
+import { KeyTag, PlanTag, PROOF_MAC_ALGORITHM } from '../contract/tags';
 
 /** The ARNs and names the policy is scoped to; each may be a token. */
 export interface RotationPolicyScope {
   readonly partition: string;
   readonly region: string;
+  /** The service's name: the value of the keyplane:service tag on its keys and usage plans. */
+  readonly serviceName: string;
   readonly account: string;
   /** Every secret this service manages has a name starting with this prefix. */
   readonly secretPrefix: string;
@@ -88,28 +97,47 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         ],
       },
       {
-        Sid: 'CreateApiKeysAndPlanMembership',
+        Sid: 'CreateApiKeysTaggedForThisService',
         Effect: 'Allow',
         Action: ['apigateway:POST'],
-        Resource: [apigw('/apikeys'), apigw('/usageplans/*/keys')],
+        Resource: [apigw('/apikeys')],
+        Condition: { StringEquals: { [`aws:RequestTag/${KeyTag.SERVICE}`]: scope.serviceName } },
       },
       {
-        Sid: 'UpdateApiKeys',
+        Sid: 'UpdateAndDeleteThisServicesApiKeys',
         Effect: 'Allow',
-        Action: ['apigateway:PATCH'],
+        Action: ['apigateway:PATCH', 'apigateway:DELETE'],
         Resource: [apigw('/apikeys/*')],
+        Condition: { StringEquals: { [`aws:ResourceTag/${KeyTag.SERVICE}`]: scope.serviceName } },
       },
       {
-        Sid: 'DeleteApiKeysAndPlanMembership',
+        // A usage plan key inherits its plan's tags for attribute-based access control.
+        Sid: 'JoinThisServicesUsagePlans',
+        Effect: 'Allow',
+        Action: ['apigateway:POST'],
+        Resource: [apigw('/usageplans/*/keys')],
+        Condition: { StringEquals: { [`aws:ResourceTag/${PlanTag.SERVICE}`]: scope.serviceName } },
+      },
+      {
+        Sid: 'LeaveThisServicesUsagePlans',
         Effect: 'Allow',
         Action: ['apigateway:DELETE'],
-        Resource: [apigw('/apikeys/*'), apigw('/usageplans/*/keys/*')],
+        Resource: [apigw('/usageplans/*/keys/*')],
+        Condition: { StringEquals: { [`aws:ResourceTag/${PlanTag.SERVICE}`]: scope.serviceName } },
       },
       {
-        Sid: 'TagApiKeys',
+        // The Tags resource has no aws:ResourceTag condition key: only the tags the function
+        // writes after creating a key may be set, never keyplane:service or the origin tags.
+        Sid: 'TagApiKeysWithLifecycleTags',
         Effect: 'Allow',
         Action: ['apigateway:PUT'],
         Resource: [apigw('/tags/*')],
+        Condition: {
+          'ForAllValues:StringEquals': {
+            'aws:TagKeys': [KeyTag.PROOF, KeyTag.RETIRE_AFTER, KeyTag.DELETE_AFTER],
+          },
+          Null: { 'aws:TagKeys': 'false' },
+        },
       },
       {
         Sid: 'WriteOwnLogs',

@@ -256,6 +256,7 @@ export class RotationService extends Construct {
         rotationPolicy({
           partition: env.partition,
           region: env.region,
+          serviceName: this.serviceName,
           account: env.account,
           secretPrefix: this.secretPrefix,
           kmsKeyArn: env.key.arn,
@@ -410,16 +411,12 @@ function keyPolicy(scope: KeyPolicyScope) {
       Sid: 'CloudWatchLogsEncryptsTheRotationLogs',
       Effect: 'Allow',
       Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-      Action: [
-        'kms:Encrypt',
-        'kms:Decrypt',
-        'kms:ReEncrypt*',
-        'kms:GenerateDataKey*',
-        'kms:Describe*',
-      ],
+      // No kms:Describe*: DescribeKey carries no encryption context, so under this condition
+      // it could never match. The context key is a String key, hence StringEquals.
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
       Resource: '*',
       Condition: {
-        ArnEquals: {
+        StringEquals: {
           'kms:EncryptionContext:aws:logs:arn': `arn:${scope.partition}:logs:${scope.region}:${scope.account}:log-group:${scope.logGroupName}`,
         },
       },

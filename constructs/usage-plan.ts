@@ -6,6 +6,7 @@ import {
 } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { PlanTag } from '../contract/tags';
 import { conflict, invalidValue } from './errors';
 import { recordStage, stageKey } from './stage-conflicts';
 import {
@@ -136,6 +137,8 @@ export class UsagePlan extends Construct {
   readonly planName: string;
 
   private readonly resource: ApiGatewayUsagePlan;
+  private readonly tags: Record<string, string>;
+  private service?: { readonly name: string; readonly claimant: string };
   private readonly stages: ApiGatewayUsagePlanApiStages[] = [];
   private readonly stageRefs: ApiStageRef[] = [];
 
@@ -161,9 +164,35 @@ export class UsagePlan extends Construct {
       throttleSettings: props.throttle && renderThrottle(props.throttle),
       tags: props.tags,
     });
+    this.tags = { ...props.tags };
     this.usagePlanId = this.resource.id;
     this.usagePlanArn = this.resource.arn;
     for (const stage of props.apiStages ?? []) this.addApiStage(stage);
+  }
+
+  /**
+   * Marks the plan as one whose keys `serviceName` rotates, with the keyplane:service tag its
+   * rotation function's IAM policy requires before it adds a key to the plan or removes one. A
+   * plan takes the keys of one rotation service; `claimant` (a construct path) is named when a
+   * second service claims it.
+   */
+  claimForService(serviceName: string, claimant: string): void {
+    const tagged = this.tags[PlanTag.SERVICE];
+    if (this.service && this.service.name !== serviceName) {
+      throw conflict(
+        claimant,
+        `usage plan ${this.node.path} already takes the keys of rotation service ${JSON.stringify(this.service.name)} (claimed by ${this.service.claimant}); a plan serves one rotation service, so give ${JSON.stringify(serviceName)} its own plan`
+      );
+    }
+    if (tagged !== undefined && tagged !== serviceName) {
+      throw conflict(
+        claimant,
+        `usage plan ${this.node.path} has tags["${PlanTag.SERVICE}"] = ${JSON.stringify(tagged)}, but its keys are rotated by ${JSON.stringify(serviceName)}; remove that tag (keyplane sets it)`
+      );
+    }
+    this.service = { name: serviceName, claimant };
+    this.tags[PlanTag.SERVICE] = serviceName;
+    this.resource.tags = { ...this.tags };
   }
 
   /** Opens another API stage to the keys of this plan. */

@@ -40,6 +40,15 @@ export const KeyTag = {
   PROOF: 'keyplane:proof',
 } as const;
 
+/** Tags keyplane writes on the usage plans its keys join. */
+export const PlanTag = {
+  /**
+   * Name of the rotation service whose keys the plan takes: the rotation function may add keys
+   * to and remove keys from a plan only when it carries its own service's name here.
+   */
+  SERVICE: 'keyplane:service',
+} as const;
+
 /**
  * Separator of usage plan ids in the {@link SecretTag.USAGE_PLANS} tag value. A space is one of
  * the few characters Secrets Manager allows in tag values and never occurs in a plan id.

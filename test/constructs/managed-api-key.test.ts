@@ -27,6 +27,20 @@ function key(props: Partial<ManagedApiKeyProps> = {}) {
 }
 
 describe('ManagedApiKey', () => {
+  test("tags every plan its key joins, the dedicated plan too, with its service's name", () => {
+    const stack = key({
+      dedicatedPlan: {
+        quota: { limit: 10, period: Period.DAY },
+        apiStages: [{ api: 'api-Dedicated', stage: 'v1' }],
+      },
+    });
+    const plans = resourcesOf(synthJson(stack), 'aws_api_gateway_usage_plan');
+    expect(plans.map((p) => [p.name, p.tags]).sort()).toEqual([
+      ['Gold', { 'keyplane:service': 'keyplane-test' }],
+      ['keyplane-test-acme', { 'keyplane:service': 'keyplane-test' }],
+    ]);
+  });
+
   test('creates a KMS-encrypted secret whose tags carry the consumer policy', () => {
     const stack = newStack();
     const gold = planIn(stack, 'Gold');

@@ -224,6 +224,36 @@ describe('RotationService', () => {
     /** The only conditions a grant may carry, by statement. */
     const DOCUMENTED_CONDITIONS: Record<string, unknown> = {
       ProveKeyOwnership: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+      // Every mutating API Gateway grant is conditioned on the service's own tag:
+      // CreateApiKey only with keyplane:service=<service> in the request,
+      CreateApiKeysTaggedForThisService: {
+        StringEquals: { 'aws:RequestTag/keyplane:service': 'keyplane-test' },
+      },
+      // UpdateApiKey and DeleteApiKey only on keys that carry it,
+      UpdateAndDeleteThisServicesApiKeys: {
+        StringEquals: { 'aws:ResourceTag/keyplane:service': 'keyplane-test' },
+      },
+      // CreateUsagePlanKey and DeleteUsagePlanKey only in plans that carry it (a usage plan key
+      // inherits its plan's tags for ABAC: API Gateway Developer Guide, "API Gateway resources
+      // that can be tagged", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-tagging-supported-resources.html),
+      JoinThisServicesUsagePlans: {
+        StringEquals: { 'aws:ResourceTag/keyplane:service': 'keyplane-test' },
+      },
+      LeaveThisServicesUsagePlans: {
+        StringEquals: { 'aws:ResourceTag/keyplane:service': 'keyplane-test' },
+      },
+      // TagResource: AWS offers no resource-tag condition (the Tags resource,
+      // arn:...:apigateway:<region>::/tags/<arn>, lists no condition key in the Service
+      // Authorization Reference, "Actions, resources, and condition keys for Amazon API Gateway
+      // Management", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonapigatewaymanagement.html),
+      // so only the three tags the function writes after creation may be set; never
+      // keyplane:service or the origin tags. The ownership proof guards which keys it tags.
+      TagApiKeysWithLifecycleTags: {
+        'ForAllValues:StringEquals': {
+          'aws:TagKeys': ['keyplane:proof', 'keyplane:retire-after', 'keyplane:delete-after'],
+        },
+        Null: { 'aws:TagKeys': 'false' },
+      },
     };
 
     /** What the policy grants beyond the table: wildcard or undocumented actions, wider resources. */
@@ -231,7 +261,7 @@ describe('RotationService', () => {
       const found: string[] = [];
       for (const s of JSON.parse(policy).Statement as PolicyStatement[]) {
         if (s.Effect !== 'Allow' || !isDeepStrictEqual(s.Condition, DOCUMENTED_CONDITIONS[s.Sid]))
-          found.push(`${s.Sid}: expected a plain Allow`);
+          found.push(`${s.Sid}: expected an Allow with the documented condition`);
         for (const action of s.Action) {
           const documented = DOCUMENTED_GRANTS[action];
           if (action.includes('*')) found.push(`${s.Sid}: wildcard action ${action}`);
@@ -276,7 +306,17 @@ describe('RotationService', () => {
       [
         'a conditional grant',
         (s) => Object.assign(s, { Condition: { Bool: { 'aws:SecureTransport': 'true' } } }),
-        /RotateThisServicesSecrets: expected a plain Allow/,
+        /RotateThisServicesSecrets: expected an Allow with the documented condition/,
+      ],
+      [
+        'a mutating API Gateway grant without its tag condition',
+        (s) =>
+          Object.assign(s, {
+            Sid: 'UpdateAndDeleteThisServicesApiKeys',
+            Action: ['apigateway:DELETE'],
+            Resource: ['arn:${p}:apigateway:${r}::/apikeys/*'],
+          }),
+        /UpdateAndDeleteThisServicesApiKeys: expected an Allow with the documented condition/,
       ],
     ])('the check catches %s', (_case, mutate, problem) => {
       const policy = JSON.parse(policyOf(json));
@@ -330,16 +370,11 @@ describe('RotationService', () => {
         {
           // AWS's documented grant for encrypted log groups, bound to this log group.
           principal: { Service: 'logs.<t>.amazonaws.com' },
-          actions: [
-            'kms:Encrypt',
-            'kms:Decrypt',
-            'kms:ReEncrypt*',
-            'kms:GenerateDataKey*',
-            'kms:Describe*',
-          ],
+          // (no kms:Describe*: DescribeKey has no encryption context to match).
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'],
           resource: '*',
           condition: {
-            ArnEquals: {
+            StringEquals: {
               'kms:EncryptionContext:aws:logs:arn':
                 'arn:<t>:logs:<t>:<t>:log-group:/aws/lambda/keyplane-test-rotation',
             },

@@ -46,6 +46,35 @@ describe('UsagePlan', () => {
     });
   });
 
+  describe('claimForService: the service tag the rotation function needs to add keys', () => {
+    test('tags the plan with keyplane:service, keeping its own tags; a second claim by the same service is a no-op', () => {
+      const stack = newStack();
+      const gold = new UsagePlan(stack, 'Gold', { name: 'gold', tags: { team: 'payments' } });
+      gold.claimForService('payments', 'test/Acme');
+      gold.claimForService('payments', 'test/Globex');
+      const [rendered] = resourcesOf(synthJson(stack), 'aws_api_gateway_usage_plan');
+      expect(rendered.tags).toEqual({ team: 'payments', 'keyplane:service': 'payments' });
+    });
+
+    test('a second service cannot claim the plan', () => {
+      const gold = new UsagePlan(newStack(), 'Gold', { name: 'gold' });
+      gold.claimForService('payments', 'test/Acme');
+      expect(() => gold.claimForService('billing', 'test/Initech')).toThrow(
+        'test/Initech: usage plan test/Gold already takes the keys of rotation service "payments" (claimed by test/Acme); a plan serves one rotation service, so give "billing" its own plan'
+      );
+    });
+
+    test('a keyplane:service tag naming another service is refused, not overwritten', () => {
+      const gold = new UsagePlan(newStack(), 'Gold', {
+        name: 'gold',
+        tags: { 'keyplane:service': 'billing' },
+      });
+      expect(() => gold.claimForService('payments', 'test/Acme')).toThrow(
+        'test/Acme: usage plan test/Gold has tags["keyplane:service"] = "billing", but its keys are rotated by "payments"; remove that tag (keyplane sets it)'
+      );
+    });
+  });
+
   test('defaults the quota offset to 0 and leaves quota and throttle out when not set', () => {
     const json = synthJson(plan({ quota: { limit: 5, period: Period.DAY } }));
     const [rendered] = resourcesOf(json, 'aws_api_gateway_usage_plan');
