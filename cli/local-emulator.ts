@@ -4,7 +4,7 @@
  * asked (`--local`), and looks only in the current folder, never above it.
  */
 import * as fs from 'fs';
-import { localAwsPaths } from '../local/local-aws';
+import { answers, localAwsPaths } from '../local/local-aws';
 
 /** A recorded emulator that answers. */
 export interface LocalEmulator {
@@ -31,21 +31,10 @@ export async function recordedLocalEmulator(projectDir: string): Promise<LocalEm
         `"npx keyplane local start", or set KEYPLANE_AWS_ENDPOINT`
     );
   }
-  if (typeof endpoint !== 'string' || !(await answers(endpoint)))
+  if (typeof endpoint !== 'string' || !(await answers(endpoint, PROBE_TIMEOUT_MS)))
     throw new Error(
       `--local: the emulator recorded in ${stateFile} (${String(endpoint)}) does not answer; ` +
         `start it again with "npx keyplane local start"`
     );
   return { endpoint, stateFile };
-}
-
-async function answers(endpoint: string): Promise<boolean> {
-  try {
-    const res = await fetch(`${endpoint}/moto-api/config`, {
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
 }

@@ -137,7 +137,8 @@ function readState(paths: LocalAwsPaths): LocalAwsState | undefined {
   }
 }
 
-async function answers(endpoint: string, timeoutMs = 2000): Promise<boolean> {
+/** True when an emulator at `endpoint` answers moto's /moto-api/config within `timeoutMs`. */
+export async function answers(endpoint: string, timeoutMs = 2000): Promise<boolean> {
   try {
     const res = await fetch(`${endpoint}/moto-api/config`, {
       signal: AbortSignal.timeout(timeoutMs),
