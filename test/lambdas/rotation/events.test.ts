@@ -49,6 +49,24 @@ describe('parseEvent', () => {
     });
   });
 
+  test('accepts a revoke of one named key; the key id is 1-128 letters and digits', () => {
+    expect(parseEvent({ action: 'revoke', secretId: 'keyplane/x', keyId: 'k1' })).toStrictEqual({
+      kind: 'revoke',
+      secretId: 'keyplane/x',
+      keyId: 'k1',
+    });
+    expect(parseEvent({ action: 'revoke', secretId: 'x' })).toStrictEqual({
+      kind: 'revoke',
+      secretId: 'x',
+    });
+    expect(parseEvent({ action: 'revoke', secretId: 'x', keyId: 'k'.repeat(128) })).toMatchObject({
+      keyId: 'k'.repeat(128),
+    });
+    for (const keyId of ['', 'k'.repeat(129), 'k-1', '-k1', 'k1-']) {
+      expect(parseEventMessage({ action: 'revoke', secretId: 'x', keyId })).toContain('keyId');
+    }
+  });
+
   test("accepts Terraform's teardown, with or without its lifecycle action", () => {
     expect(parseEvent(TEARDOWN_EVENT)).toEqual({ kind: 'teardown' });
     expect(

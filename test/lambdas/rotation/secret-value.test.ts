@@ -49,6 +49,13 @@ describe('serializeIssuedKey', () => {
     };
     expect(serializeIssuedKey(shuffled)).toBe(JSON.stringify(issued));
   });
+
+  test('writes the ownership proof last when there is one, and no proof field otherwise', () => {
+    expect(serializeIssuedKey({ proof: 'bWFj', ...issued })).toBe(
+      JSON.stringify({ ...issued, proof: 'bWFj' })
+    );
+    expect(JSON.parse(serializeIssuedKey(issued))).not.toHaveProperty('proof');
+  });
 });
 
 describe('describeContent', () => {
