@@ -15,7 +15,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
-import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
+import { LambdaEnv, SWEEP_EVENT, teardownEvent, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
 import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { capacityProblems } from './capacity';
 import { Duration } from './duration';
@@ -329,7 +329,11 @@ export class RotationService extends Construct {
     });
     const teardown = new LambdaInvocation(this, 'Teardown', {
       functionName: fn.functionName,
-      input: JSON.stringify(TEARDOWN_EVENT),
+      // Its create and update check that no secret name of the stack is scheduled for deletion
+      // (contract TeardownEvent): the names are read at synth, once every key is declared.
+      input: Lazy.stringValue({
+        produce: () => JSON.stringify(teardownEvent([...wiringOf(this).secretNames.keys()])),
+      }),
       lifecycleScope: 'CRUD',
       terraformKey: TEARDOWN_TERRAFORM_KEY,
       dependsOn: [env.policy],

@@ -139,7 +139,13 @@ describe('RotationService', () => {
   test('tears down the keys of destroyed secrets when the stack is destroyed', () => {
     const teardown = only(json, 'aws_lambda_invocation');
     expect(teardown).toMatchObject({ lifecycle_scope: 'CRUD', terraform_key: 'tf' });
-    expect(JSON.parse(teardown.input as string)).toEqual({ action: 'teardown' });
+    // Its create and update check these names are not scheduled for deletion.
+    expect(JSON.parse(teardown.input as string)).toEqual({
+      action: 'teardown',
+      secretNames: resourcesOf(json, 'aws_secretsmanager_secret')
+        .map((secret) => secret.name)
+        .sort(),
+    });
     const teardownId = Object.keys(json.resource.aws_lambda_invocation)[0];
     for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) {
       expect(secret.depends_on).toEqual([`aws_lambda_invocation.${teardownId}`]);
