@@ -291,6 +291,16 @@ export class RotationService extends Construct {
       kmsKeyArn: env.key.arn,
       deadLetterConfig: { targetArn: env.deadLetterQueue.arn },
       tracingConfig: { mode: 'Active' },
+      // The function writes one JSON object per line with a `level` (log.ts, metrics.ts): in
+      // JSON format Lambda passes those lines through, writes its own (start, report) as JSON
+      // too, so every line of the log group parses, and sets AWS_LAMBDA_LOG_LEVEL, which
+      // log.ts filters by. Levels stated, as AWS would default them, so plans stay clean.
+      loggingConfig: {
+        logFormat: 'JSON',
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'INFO',
+        logGroup: env.logGroupName,
+      },
       environment: {
         variables: {
           [LambdaEnv.SERVICE]: this.serviceName,

@@ -53,6 +53,13 @@ describe('RotationService', () => {
         },
       },
     });
+    // Lambda's JSON log format: its own lines JSON too, AWS_LAMBDA_LOG_LEVEL set for log.ts.
+    expect(fn.logging_config).toEqual({
+      log_format: 'JSON',
+      application_log_level: 'INFO',
+      system_log_level: 'INFO',
+      log_group: '/aws/lambda/keyplane-test-rotation',
+    });
     expect(fn.filename).toMatch(/^assets\/Rotation_Bundle_[0-9A-F]+\/[0-9A-F]+\/rotation\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
