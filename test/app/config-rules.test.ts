@@ -44,6 +44,13 @@ describe('keyplane config values the constructs refuse', () => {
     expect(() => build(() => undefined)).not.toThrow();
   });
 
+  test.each(['cron(0 * ? * * *)', 'cron(0 3 1 * ? *)', 'rate(5 minutes)'])(
+    'accepts the sweep schedule %s',
+    (sweepSchedule) => {
+      expect(() => build((env) => (env.rotation = { sweepSchedule }))).not.toThrow();
+    }
+  );
+
   test.each<[string, (env: Env) => void, RegExp]>([
     [
       'a quota limit is fractional',
@@ -250,6 +257,11 @@ describe('keyplane config values the constructs refuse', () => {
       'the sweep runs every 1 minutes',
       (env) => (env.rotation = { sweepSchedule: 'rate(1 minutes)' }),
       /rotation\.sweepSchedule: must be an EventBridge schedule.*, got "rate\(1 minutes\)"/,
+    ],
+    [
+      'the sweep cron sets both day fields',
+      (env) => (env.rotation = { sweepSchedule: 'cron(0 * * * * *)' }),
+      /rotation\.sweepSchedule: must be an EventBridge schedule.*\? in exactly one of day-of-month and day-of-week, got "cron\(0 \* \* \* \* \*\)"/,
     ],
   ])('fails when %s, naming the JSON path, value and rule', (_case, change, message) => {
     expect(() => build(change)).toThrow(

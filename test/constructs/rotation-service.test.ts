@@ -492,12 +492,22 @@ describe('RotationService', () => {
       [
         'sweepSchedule is not an EventBridge schedule',
         { sweepSchedule: 'every hour' },
-        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields, got "every hour"/,
+        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields and \? in exactly one of day-of-month and day-of-week, got "every hour"/,
       ],
       [
         'sweepSchedule says 1 hours',
         { sweepSchedule: 'rate(1 hours)' },
         /sweepSchedule must be an EventBridge schedule.*, got "rate\(1 hours\)"/,
+      ],
+      [
+        'the sweep cron restricts both day fields',
+        { sweepSchedule: 'cron(0 3 * * MON *)' },
+        /sweepSchedule must be an EventBridge schedule.*\? in exactly one of day-of-month and day-of-week, got "cron\(0 3 \* \* MON \*\)"/,
+      ],
+      [
+        'the sweep cron leaves both day fields open with ?',
+        { sweepSchedule: 'cron(0 3 ? * ? *)' },
+        /sweepSchedule must be an EventBridge schedule.*, got "cron\(0 3 \? \* \? \*\)"/,
       ],
       [
         'an alarm action is not an ARN',
