@@ -17,7 +17,7 @@ import { Duration } from '../constructs/duration';
 import { KeyplaneValidationError } from '../constructs/errors';
 import { KeyRotationSchedule } from '../constructs/key-rotation-schedule';
 import type { DedicatedPlanOptions, ManagedApiKeyProps } from '../constructs/managed-api-key';
-import type { RotationServiceProps } from '../constructs/rotation-service';
+import type { AccountQuotas, RotationServiceProps } from '../constructs/rotation-service';
 import {
   Period,
   type QuotaSettings,
@@ -165,5 +165,11 @@ export const rotationFields = rowsOf<RotationServiceProps>()<'serviceName' | 'se
     alarmTopicArn: text,
     alarmActions: texts,
     overdueMargin: duration,
+    accountQuotas: z.strictObject(
+      rowsOf<AccountQuotas>()('AccountQuotas', {
+        apiKeysPerRegion: number,
+        usagePlansPerRegion: number,
+      })
+    ),
   }
 );

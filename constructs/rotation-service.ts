@@ -88,6 +88,28 @@ export interface RotationServiceProps {
    * @default Duration.days(2)
    */
   readonly overdueMargin?: Duration;
+  /**
+   * The account's API Gateway quotas in this region, when raised (Service Quotas): synth
+   * counts the worst case of keys and plans of every service in the region against them, an
+   * error over a quota and a warning above 80% of it. Where services of one region state
+   * different quotas, the largest is used.
+   * @default - API Gateway's default quotas: 10,000 API keys and 300 usage plans per region
+   */
+  readonly accountQuotas?: AccountQuotas;
+}
+
+/** API Gateway quotas of the account in the stack's region, where they were raised. */
+export interface AccountQuotas {
+  /**
+   * API keys the account may hold in the region.
+   * @default 10000 (API Gateway's default quota)
+   */
+  readonly apiKeysPerRegion?: number;
+  /**
+   * Usage plans the account may hold in the region.
+   * @default 300 (API Gateway's default quota)
+   */
+  readonly usagePlansPerRegion?: number;
 }
 
 const SINGLETON_ID = 'KeyplaneRotation';
@@ -366,6 +388,7 @@ export class RotationService extends Construct {
       sourceArn: sweep.arn,
     });
     return {
+      quotas: this.settings.accountQuotas,
       retentionSeconds: this.settings.deleteRetiredAfter.toSeconds(),
       sweepPeriodSeconds: sweepIntervalSeconds(this.settings.sweepSchedule),
       consumers: new Map(),

@@ -263,6 +263,11 @@ describe('keyplane config values the constructs refuse', () => {
       (env) => (env.rotation = { sweepSchedule: 'cron(0 * * * * *)' }),
       /rotation\.sweepSchedule: must be an EventBridge schedule.*\? in exactly one of day-of-month and day-of-week, got "cron\(0 \* \* \* \* \*\)"/,
     ],
+    [
+      'a raised key quota is fractional',
+      (env) => (env.rotation = { accountQuotas: { apiKeysPerRegion: 1e4 + 0.5 } }),
+      /rotation\.accountQuotas\.apiKeysPerRegion: must be a positive integer, got 10000\.5/,
+    ],
   ])('fails when %s, naming the JSON path, value and rule', (_case, change, message) => {
     expect(() => build(change)).toThrow(
       new RegExp(`^the keyplane config is invalid:\\n {2}environments\\.dev\\.${message.source}`)
