@@ -14,8 +14,8 @@ import { BOOTSTRAP_STAGE } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
 import { Inventory, InventoryClients, readInventory, secretTags } from './inventory';
-import { overdueMarginMs, readOverdueMargins, type OverdueMargins } from './overdue-margin';
 import { formatAge, formatTable, iso } from './output';
+import { overdueMarginMs, readOverdueMargins, type OverdueMargins } from './overdue-margin';
 
 /** A key of a consumer, never with its value. */
 export interface KeyStatus {
