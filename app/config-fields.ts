@@ -47,17 +47,17 @@ type Shape<P, Own extends keyof P> = {
 } & { [K in Exclude<keyof P, Own | RequiredProps<P>>]: z.ZodOptional<Encoding<NonNullable<P[K]>>> };
 
 /** A string as written. */
-export const text: Encoding<string> = z.string();
+const text: Encoding<string> = z.string();
 /** A number as written; the construct decides whether it must be an integer, positive... */
-export const number: Encoding<number> = z.number();
+const number: Encoding<number> = z.number();
 /** A list of strings. */
-export const texts: Encoding<string[]> = z.array(z.string());
+const texts: Encoding<string[]> = z.array(z.string());
 /** An object of string values (tags). */
 export const textMap: Encoding<Record<string, string>> = z.record(z.string(), z.string());
 /** `<whole number><m|h|d>`, parsed by {@link Duration.parse} (its rule, its message). */
-export const duration: Encoding<Duration> = z.string().transform(parsedBy(Duration.parse));
+const duration: Encoding<Duration> = z.string().transform(parsedBy(Duration.parse));
 /** A Secrets Manager schedule expression, checked by the construct that takes it. */
-export const schedule: Encoding<KeyRotationSchedule> = z
+const schedule: Encoding<KeyRotationSchedule> = z
   .string()
   .transform((expression) => KeyRotationSchedule.expression(expression));
 
@@ -97,7 +97,7 @@ export function rowsOf<P>() {
 }
 
 /** {@link ThrottleSettings}, as in a plan, a dedicated plan or a method. */
-export const throttleFields = rowsOf<ThrottleSettings>()(
+const throttleFields = rowsOf<ThrottleSettings>()(
   'ThrottleSettings',
   { rateLimit: number, burstLimit: number },
   ['rateLimit', 'burstLimit']
@@ -105,7 +105,7 @@ export const throttleFields = rowsOf<ThrottleSettings>()(
 const throttle = z.strictObject(throttleFields);
 
 /** {@link QuotaSettings}. */
-export const quotaFields = rowsOf<QuotaSettings>()(
+const quotaFields = rowsOf<QuotaSettings>()(
   'QuotaSettings',
   { limit: number, period: z.enum(Period), offset: number },
   ['limit', 'period']
