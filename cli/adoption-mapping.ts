@@ -99,10 +99,8 @@ async function selectKeys(session: Session, selection: KeySelection): Promise<Ap
     return keys;
   }
   const keys: ApiKey[] = [];
-  const pages = paginateGetApiKeys(
-    { client, pageSize: 500 },
-    { nameQuery: selection.namePrefix, includeValues: false }
-  );
+  // Every key, filtered here: API Gateway's nameQuery is not documented as a prefix match.
+  const pages = paginateGetApiKeys({ client, pageSize: 500 }, { includeValues: false });
   for await (const page of pages) {
     keys.push(...(page.items ?? []).filter((k) => k.name?.startsWith(selection.namePrefix)));
   }
