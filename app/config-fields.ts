@@ -123,6 +123,7 @@ export const usagePlanFields = rowsOf<UsagePlanProps>()<'name' | 'apiStages'>('U
   quota,
   throttle,
   tags: textMap,
+  importId: text,
 });
 
 /** {@link DedicatedPlanOptions}, but the stages (config's own). */
@@ -147,6 +148,7 @@ export const consumerFields = rowsOf<ManagedApiKeyProps>()<
   recoveryWindowInDays: number,
   replicaRegions: texts,
   healthCheckUrl: text,
+  adoptKeyId: text,
   tags: textMap,
 });
 
