@@ -1,5 +1,5 @@
 /**
- * Issue 7 part 3: what rotation costs. On a private moto, with the function's AWS calls sent
+ * What rotation costs. On a private moto, with the function's AWS calls sent
  * through a counting proxy (scripts/local-aws/aws-proxy.ts) and resources made directly (rotation-fixture.ts):
  *
  * 1. `consumers` consumers each rotated `rotationsPerConsumer` times by RotateSecret, which on
@@ -216,21 +216,4 @@ export async function runRotationCost(
     await counter.close();
     await aws.stop();
   }
-}
-
-if (require.main === module) {
-  const size: RotationCostSize = {
-    consumers: Number(process.env.CONSUMERS ?? 20),
-    rotationsPerConsumer: Number(process.env.ROTATIONS ?? 10),
-    sweepKeys: Number(process.env.SWEEP_KEYS ?? 1_000),
-    usagePlans: 10,
-    concurrency: Number(process.env.CONCURRENCY ?? 4),
-  };
-  runRotationCost(size, (line) => process.stderr.write(`[bench] ${line}\n`)).then(
-    (m) => console.log(JSON.stringify(m, null, 2)),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  );
 }
