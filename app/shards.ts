@@ -58,7 +58,7 @@ export function environmentShards(environment: string, config: EnvironmentConfig
     if (consumers.length <= MAX_CONSUMERS_PER_SHARD) return;
     const suggested = Math.ceil(total / (MAX_CONSUMERS_PER_SHARD * SUGGESTED_FILL));
     throw new ConfigError(
-      `environments.${environment}.shards: shard ${index} of ${count} would hold ${consumers.length} of the ${total} consumers, over the ${MAX_CONSUMERS_PER_SHARD} a shard may hold; set shards to ${suggested} (changing shards moves consumers between stacks and states: see docs/configuration.md)`
+      `environments.${environment}.shards: shard ${index} of ${count} would hold ${consumers.length} of the ${total} consumers, over the ${MAX_CONSUMERS_PER_SHARD} a shard may hold; set shards to ${suggested} (changing shards moves consumers between stacks and states: see README.md, "Many consumers: shards")`
     );
   });
   return members.map((consumers, index) => ({
