@@ -12,7 +12,7 @@ import { appShards } from '../app/shards';
 import { APP_KINDS, AppKind } from './apps';
 import { CLOSED_ENDPOINT, STACK_NAME } from './apps/offline-provider';
 import { regionConfig } from './apps/region-config';
-import { measure } from './child-process';
+import { measure, type Measured } from './child-process';
 import { ROOT, SYNTH_CHILD, WORK_DIR } from './paths';
 import { median } from './stats';
 
@@ -21,13 +21,16 @@ export interface SynthMeasure {
   readonly wallMs: number;
   /** Median peak RSS, MiB. */
   readonly peakRssMiB: number;
+  /** Median CPU time, ms. */
+  readonly cpuMs: number;
   /** The synthesized stack folder of the last run, for the plan step. */
   readonly stackDir: string;
 }
 
-function summary(samples: { wallMs: number; maxRssKiB?: number }[], stackDir: string) {
+function summary(samples: Measured[], stackDir: string) {
   return {
     wallMs: median(samples.map((s) => s.wallMs)),
+    cpuMs: median(samples.map((s) => s.cpuMs ?? NaN)),
     peakRssMiB: median(samples.map((s) => (s.maxRssKiB ?? 0) / 1024)),
     stackDir,
   };
@@ -39,7 +42,7 @@ export function synthBenchApps(
   runs: number,
   log: (line: string) => void
 ): Record<AppKind, SynthMeasure> {
-  const samples: Record<AppKind, { wallMs: number; maxRssKiB?: number }[]> = {
+  const samples: Record<AppKind, Measured[]> = {
     keyplane: [],
     baseline: [],
   };
