@@ -11,6 +11,7 @@
  * stops and names the count to set; changing the count is a migration (consumers move).
  */
 import { createHash } from 'crypto';
+import { defaultServiceName } from '../constructs/rotation-service-settings';
 import { ConfigError, type EnvironmentConfig, type KeyplaneConfig } from './config';
 
 /**
@@ -70,13 +71,23 @@ export function environmentShards(environment: string, config: EnvironmentConfig
   }));
 }
 
-/** Every shard of every environment; two stacks with the same id are an error. */
+/**
+ * Every shard of every environment. Two stacks with the same id are an error, and so is a
+ * sharded environment whose name is too long for its shards' service names (`keyplane-<stack>`,
+ * cut at 40 characters) to differ.
+ */
 export function appShards(config: KeyplaneConfig): Shard[] {
   const shards = Object.entries(config.environments).flatMap(([environment, env]) =>
     environmentShards(environment, env)
   );
   const seen = new Map<string, Shard>();
   for (const shard of shards) {
+    const service = defaultServiceName(shard.stackId);
+    if (shard.count > 1 && service !== `keyplane-${shard.stackId}`) {
+      throw new ConfigError(
+        `environments.${shard.environment}: the name is too long to shard: the service name of stack ${shard.stackId} would be cut to ${JSON.stringify(service)}, the same for every shard; use a shorter environment name`
+      );
+    }
     const other = seen.get(shard.stackId);
     if (other) {
       throw new ConfigError(

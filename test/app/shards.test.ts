@@ -95,6 +95,21 @@ describe('shards', () => {
     );
   });
 
+  test('fails when a sharded environment is named too long for its shards to get distinct service names', () => {
+    const long = 'a'.repeat(30);
+    const config = parseConfig(
+      {
+        environments: { [long]: { region: 'eu-west-1', shards: 2, usagePlans: {}, consumers: {} } },
+      },
+      'test'
+    );
+    expect(() => appShards(config)).toThrow(
+      new RegExp(
+        `^environments\\.${long}: the name is too long to shard: the service name of stack ${long}-shard-0 would be cut to "keyplane-${long}-"`
+      )
+    );
+  });
+
   test('each shard keeps its own state file or S3 key', () => {
     expect(shardStateKey('prod.tfstate', { index: 2, count: 3 })).toBe('prod.shard-2.tfstate');
     expect(shardStateKey('keyplane/prod', { index: 0, count: 3 })).toBe('keyplane/prod.shard-0');
