@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick]`: every figure of bench/README.md in one run, within 10 minutes on
- * a 2-core machine (`--quick`: smaller sizes, about 2 minutes, for a check that it all still
+ * a 2-core machine (`--quick`: smaller sizes, a few minutes, for a check that it all still
  * works). Writes bench/results/<date>.json and latest.json, and the results table of
  * bench/README.md between its markers; the rest of the README is written by hand.
  */
