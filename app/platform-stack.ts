@@ -121,6 +121,7 @@ export class PlatformStack extends TerraformStack {
           throttle: plan.throttle,
           apiStages: plan.apiStages.map(toStage),
           tags: plan.tags,
+          importId: plan.importId,
         })
       );
     }
@@ -153,6 +154,7 @@ export class PlatformStack extends TerraformStack {
         recoveryWindowInDays: c.recoveryWindowInDays,
         replicaRegions: c.replicaRegions,
         healthCheckUrl: c.healthCheckUrl,
+        adoptKeyId: c.adoptKeyId,
         rotationService: rotation,
         tags: c.tags,
       });
