@@ -123,6 +123,15 @@ const environment = z.strictObject({
       "Settings of the environment's rotation service and its alarms. Default: all defaults."
     ),
   tags: textMap.optional().describe('Default tags of every resource. Default: none.'),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'How many stacks (each a rotation service with its own copy of the usage plans) the consumers are spread over, by a hash of the consumer name; at most 1,000 consumers a shard. Set it once: changing it moves consumers between stacks and states. Default: 1.'
+    ),
   usagePlans: z
     .record(
       name,

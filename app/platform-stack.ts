@@ -9,6 +9,7 @@ import { UsagePlan, UsagePlanStage } from '../constructs/usage-plan';
 import { ApiStageConfig, ConfigError, EnvironmentConfig } from './config';
 import { ConfigIssues } from './config-issues';
 import { DemoApi } from './demo-api';
+import { shardStateKey, type Shard } from './shards';
 
 /** Every AWS service the stack touches, pointed at a local emulator when one is set. */
 export const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
@@ -44,13 +45,23 @@ export interface PlatformStackProps {
    * @default - real AWS
    */
   readonly awsEndpoint?: string;
+  /**
+   * The shard this stack is: its environment, index and consumers (see app/shards.ts).
+   * @default - the whole environment in one stack named after it
+   */
+  readonly shard?: Shard;
 }
 
-/** One environment of the platform app: its usage plans, consumers and rotation service. */
+/**
+ * One environment of the platform app, or one shard of it: its usage plans, consumers and
+ * rotation service.
+ */
 export class PlatformStack extends TerraformStack {
-  constructor(scope: Construct, environment: string, props: PlatformStackProps) {
-    super(scope, environment);
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
     const { config } = props;
+    const shard = props.shard ?? { environment: id, index: 0, count: 1 };
+    const environment = shard.environment;
     const awsEndpoint = emulatorEndpoint(props.awsEndpoint);
     new AwsProvider(this, 'aws', {
       region: config.region,
@@ -65,10 +76,11 @@ export class PlatformStack extends TerraformStack {
     });
     if (config.backend && 's3' in config.backend) {
       const { bucket, key, region, dynamodbTable } = config.backend.s3;
-      new S3Backend(this, { bucket, key, region, dynamodbTable, encrypt: true });
+      const shardKey = shardStateKey(key, shard);
+      new S3Backend(this, { bucket, key: shardKey, region, dynamodbTable, encrypt: true });
     } else {
       const statePath = config.backend?.local.path ?? `terraform.${environment}.tfstate`;
-      new LocalBackend(this, { path: path.resolve(statePath) });
+      new LocalBackend(this, { path: path.resolve(shardStateKey(statePath, shard)) });
     }
 
     const issues = new ConfigIssues(environment);
@@ -105,9 +117,9 @@ export class PlatformStack extends TerraformStack {
     }
 
     const consumerScope = new Construct(this, 'consumers');
-    for (const [consumer, { plans: planNames, dedicatedPlan, ...props }] of Object.entries(
-      config.consumers
-    )) {
+    const shardConsumers = props.shard?.consumers ?? Object.keys(config.consumers);
+    for (const consumer of shardConsumers) {
+      const { plans: planNames, dedicatedPlan, ...consumerProps } = config.consumers[consumer];
       const unknown = planNames.filter((planName) => !(planName in config.usagePlans));
       if (unknown.length > 0) {
         issues.add(
@@ -120,7 +132,7 @@ export class PlatformStack extends TerraformStack {
       if (!planNames.every((planName) => plans.has(planName))) continue;
       const build = () =>
         new ManagedApiKey(consumerScope, consumer, {
-          ...props,
+          ...consumerProps,
           consumer,
           usagePlans: planNames.map((planName) => plans.get(planName)!),
           dedicatedPlan: dedicatedPlan && {

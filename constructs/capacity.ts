@@ -15,7 +15,7 @@ import {
   USAGE_PLANS_PER_REGION,
 } from '../contract/aws-limits';
 import { providerRegion } from './provider-region';
-import { isWiredService, wiringOf, type ConsumerRecord } from './service-wiring';
+import { wiredServices, wiringOf, type ConsumerRecord } from './service-wiring';
 import { UsagePlan } from './usage-plan';
 
 /** Keys one consumer may hold at once, in the worst case of its schedule. */
@@ -32,14 +32,13 @@ export function worstCaseKeys(
 const warned = new WeakMap<IConstruct, Set<Resource>>();
 
 /**
- * The budget errors of the region `service` is in; reported by the region's first service (by
- * path) only, so each is reported once. Warnings near a quota become annotations.
+ * The budget errors of the region `service` is in, summed over every stack of the app in that
+ * region (the shards of an environment, other environments); reported by the region's first
+ * service (in the order made) only, so each is reported once. Warnings near a quota become annotations.
  */
 export function capacityProblems(service: Construct): string[] {
   const region = regionOf(service);
-  const peers = service.node.root.node
-    .findAll()
-    .filter((c) => isWiredService(c) && regionOf(c) === region);
+  const peers = wiredServices(service).filter((c) => regionOf(c) === region);
   if (peers[0] !== service) return [];
   const keys = peers.reduce((sum, peer) => sum + keysOf(peer), 0);
   const plans = peers.reduce(

@@ -5,6 +5,7 @@
  */
 import type { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { IConstruct } from 'constructs';
 import { conflict } from './errors';
 import type { AdoptionTarget } from './key-adoption';
 import type { UsagePlan } from './usage-plan';
@@ -46,10 +47,15 @@ export interface ServiceWiring {
 }
 
 const wirings = new WeakMap<object, ServiceWiring>();
+/** The wired services of each app (construct tree root), in the order they were made. */
+const servicesByRoot = new WeakMap<IConstruct, IConstruct[]>();
 
 /** Records the wiring of a service; called once, by its constructor. */
-export function wireService(service: object, wiring: ServiceWiring): void {
+export function wireService(service: IConstruct, wiring: ServiceWiring): void {
   wirings.set(service, wiring);
+  const root = service.node.root;
+  const services = servicesByRoot.get(root) ?? [];
+  servicesByRoot.set(root, [...services, service]);
 }
 
 /** The wiring of a service. */
@@ -91,7 +97,10 @@ export function registerConsumer(
   }
 }
 
-/** True for a construct that is a wired rotation service. */
-export function isWiredService(construct: object): boolean {
-  return wirings.has(construct);
+/**
+ * The wired rotation services in the app of `scope`, in the order they were made: a lookup,
+ * where walking the whole tree cost each service a visit of every construct of every stack.
+ */
+export function wiredServices(scope: IConstruct): readonly IConstruct[] {
+  return servicesByRoot.get(scope.node.root) ?? [];
 }
