@@ -40,6 +40,12 @@ export const KeyTag = {
    * key with another value, proves nothing.
    */
   PROOF: 'keyplane:proof',
+  /**
+   * ISO-8601 instant an existing key was adopted (lambdas/rotation/adoption.ts): its age as the
+   * consumer's key counts from then, not from its creation, so adoption does not make a
+   * consumer overdue.
+   */
+  ADOPTED_AT: 'keyplane:adopted-at',
 } as const;
 
 /** Tags keyplane writes on the usage plans its keys join. */

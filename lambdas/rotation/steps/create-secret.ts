@@ -19,6 +19,7 @@
  * is never adopted: it is reported and left alone.
  */
 import { KeyTag, SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
+import { adoptKey, adoptsKey } from '../adoption';
 import { unexpectedVersionValue, versionHoldsUnknownKey } from '../errors';
 import { derivedBytes } from '../key-derivation';
 import { generateKeyValue } from '../key-value';
@@ -33,11 +34,15 @@ const STEP = 'createSecret';
 
 export interface CreateSecretResult {
   readonly keyId: string;
-  /** What happened: a new key, the key of an earlier delivery, or a version already written. */
-  readonly outcome: 'created' | 'recovered' | 'already-done';
+  /**
+   * What happened: a new key, the key of an earlier delivery, an existing key adopted (the
+   * consumer's first rotation, adoption.ts), or a version already written.
+   */
+  readonly outcome: 'created' | 'recovered' | 'adopted' | 'already-done';
 }
 
 export async function createSecret(ctx: StepContext): Promise<CreateSecretResult> {
+  if (adoptsKey(ctx)) return adoptKey(ctx, ctx.policy.adoptKeyId);
   const { ownership, secrets } = ctx.runtime;
   const origin = originOf(ctx);
   const seed = await ownership.keyValueSeed(origin);
