@@ -25,6 +25,8 @@ export interface ConsumerRecord {
 
 /** A rotation service's side of the wiring. */
 export interface ServiceWiring {
+  /** The account's API Gateway quotas in the region, as the service states them. */
+  readonly quotas: { readonly apiKeysPerRegion: number; readonly usagePlansPerRegion: number };
   /** Seconds a retired key is kept before the sweep deletes it. */
   readonly retentionSeconds: number;
   /** Seconds between two sweeps: a key is deleted up to one period after its time. */

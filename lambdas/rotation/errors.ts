@@ -157,6 +157,27 @@ export function teardownIncomplete(service: string, remaining: number): Rotation
   );
 }
 
+/**
+ * Secrets the stack declares are scheduled for deletion (a destroy, or a consumer removed and
+ * added again, within the recovery window): CreateSecret would fail on each, half-way through
+ * the apply.
+ */
+export function secretsPendingDeletion(service: string, names: readonly string[]): RotationError {
+  const first = names[0] ?? '<name>';
+  return new RotationError(
+    service,
+    'teardown',
+    `the stack declares ${names.length} secret(s) scheduled for deletion, which Secrets Manager ` +
+      `will not create again until their recovery window ends: ${names.join(', ')}. Their keys were ` +
+      'deleted by the teardown or are retired by the sweep, so a deleted secret names no ' +
+      'usable key: delete each for good, then deploy again: `aws secretsmanager delete-secret ' +
+      `--force-delete-without-recovery --secret-id ${first}\`. To keep one instead (its ` +
+      `history or policy), \`aws secretsmanager restore-secret --secret-id ${first}\` and import ` +
+      'it into the Terraform state. Stacks that are destroyed and recreated often (dev, CI) ' +
+      'should set recoveryWindowInDays to 0.'
+  );
+}
+
 // ---- keys --------------------------------------------------------------------------------
 
 export function keyNotOfConsumer(secretId: string, keyId: string): RotationError {
