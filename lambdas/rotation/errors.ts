@@ -201,13 +201,14 @@ export function keyNotProven(secretId: string, keyId: string): RotationError {
 export function noKeyForVersion(
   secretId: string,
   step: RotationStep,
-  token: string
+  token: string,
+  found: string
 ): RotationError {
   return new RotationError(
     secretId,
     step,
-    `no API key tagged for version ${token} exists; expected the key createSecret made ` +
-      '(it was deleted out of band, or createSecret did not run)'
+    `version ${token} holds ${found}; expected the issued key createSecret writes ` +
+      '(did createSecret run for this version?)'
   );
 }
 
@@ -220,9 +221,8 @@ export function versionHoldsUnknownKey(
   return new RotationError(
     secretId,
     step,
-    `version ${token} already names key ${keyId}, which is not a live key made for this version ` +
-      '(deleted out of band?); cancel this rotation by removing AWSPENDING from the version and ' +
-      'rotate again'
+    `version ${token} names key ${keyId}, which the function cannot prove it made for this ` +
+      'version; cancel this rotation by removing AWSPENDING from the version and rotate again'
   );
 }
 
@@ -276,24 +276,6 @@ export function unexpectedVersionValue(
     secretId,
     step,
     `version ${versionId} holds ${found}; expected no value yet or a keyplane issued-key value`
-  );
-}
-
-export function keyDisabled(secretId: string, step: RotationStep, keyId: string): RotationError {
-  return new RotationError(secretId, step, `pending key ${keyId} is disabled; expected enabled`);
-}
-
-export function keyMissingFromPlans(
-  secretId: string,
-  step: RotationStep,
-  keyId: string,
-  missing: readonly string[]
-): RotationError {
-  return new RotationError(
-    secretId,
-    step,
-    `pending key ${keyId} is not a member of usage plan(s) ${missing.join(', ')}; expected it ` +
-      'in every plan the secret declares'
   );
 }
 
