@@ -95,4 +95,14 @@ export const LambdaEnv = {
    * role alone: the function proves with it that it made a key (docs/trust.md).
    */
   OWNERSHIP_KEY_ID: 'KEYPLANE_OWNERSHIP_KEY_ID',
+  /**
+   * The apply-time values the policy document refers to (usage plan ids, token-valued URLs),
+   * as a JSON array of strings (contract/deployer-policy.ts).
+   */
+  POLICY_VALUES: 'KEYPLANE_POLICY_VALUES',
+  /**
+   * Path of the policy document, for a function run outside its deployment package (tests,
+   * benchmarks). Unset in a deployed function, which reads the document beside its code.
+   */
+  POLICY_FILE: 'KEYPLANE_POLICY_FILE',
 } as const;

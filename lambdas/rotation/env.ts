@@ -8,6 +8,7 @@ import {
   LambdaEnv,
   MAX_PERIOD_SECONDS,
 } from '../../contract';
+import { loadDeployerPolicies, type DeployerPolicies } from './deployer-policy';
 import { invalidVariable, missingVariable } from './errors';
 
 /** The configuration every part of the function reads. */
@@ -32,6 +33,11 @@ export interface RotationEnv {
   readonly region: string;
   /** Id or ARN of the KMS HMAC key that proves the function made a key (ownership.ts). */
   readonly ownershipKeyId: string;
+  /**
+   * Each consumer's policy by full secret name, from the document Terraform ships with the code
+   * (deployer-policy.ts): the only secrets the function manages, and the only policy it obeys.
+   */
+  readonly consumers: DeployerPolicies;
 }
 
 /** Characters valid in both an API Gateway and a Secrets Manager tag value. */
@@ -84,6 +90,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ),
     region,
     ownershipKeyId,
+    consumers: loadDeployerPolicies(source, service),
   };
 }
 

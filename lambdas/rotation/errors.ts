@@ -29,18 +29,6 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** A secret's tags do not describe a valid consumer. */
-export class SecretPolicyError extends Error {
-  constructor(
-    readonly secretId: string,
-    readonly tag: string,
-    expected: string
-  ) {
-    super(`${secretId}: tag ${tag} ${expected}`);
-    this.name = 'SecretPolicyError';
-  }
-}
-
 /** A rotation step, a revoke or a sweep action could not do its work. */
 export class RotationError extends Error {
   constructor(
@@ -62,6 +50,20 @@ export function missingVariable(name: string): ConfigurationError {
 
 export function invalidVariable(name: string, expected: string): ConfigurationError {
   return new ConfigurationError(`environment variable ${name} must be ${expected}`);
+}
+
+export function policyDocumentUnreadable(file: string, code: string): ConfigurationError {
+  return new ConfigurationError(
+    `the deployer's policy document ${file} cannot be read (${code}); deploy the function with its RotationService, which ships the document inside the code`
+  );
+}
+
+export function invalidPolicyDocument(
+  file: string,
+  field: string,
+  rule: string
+): ConfigurationError {
+  return new ConfigurationError(`the deployer's policy document ${file}: ${field} ${rule}`);
 }
 
 // ---- events ------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     throw error;
   } finally {
     metrics.add('UnprovenKeys', runtime?.ownership.endInvocation().length ?? 0);
+    const audit = runtime?.policyAudit.endInvocation();
+    metrics.add('PolicyTagMismatches', audit?.policyTagMismatches ?? 0);
+    metrics.add('UnmanagedSecrets', audit?.unmanagedSecrets ?? 0);
     metrics.add('DurationMs', Date.now() - started);
     metrics.publish(runtime?.env.service ?? 'unconfigured', operation);
   }

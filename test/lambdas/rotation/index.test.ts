@@ -1,4 +1,4 @@
-import { LambdaEnv, SecretTag, SWEEP_EVENT } from '../../../contract';
+import { LambdaEnv, SWEEP_EVENT } from '../../../contract';
 import {
   ConfigurationError,
   InvalidEventError,
@@ -8,9 +8,20 @@ import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { handler, verifyKeyValue } from '../../../lambdas/rotation/index';
 import type { SweepResult } from '../../../lambdas/rotation/sweep';
 import { FakeAws, REGION, type FakeSecret, OWNERSHIP_KEY_ID } from './support/fake-aws';
-import { PREFIX, SERVICE, seedConsumer, TOKEN, TOKEN_2 } from './support/fixtures';
+import {
+  declaredConsumers,
+  PREFIX,
+  SERVICE,
+  seedConsumer,
+  TOKEN,
+  TOKEN_2,
+} from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
 import { captureStdout, logLines, metricLines, type CapturedStdout } from './support/stdout';
 
+/** Declared by the deployer besides `checkout`: a consumer of one plan. */
+const ONE_PLAN = `${PREFIX}one-plan`;
+const POLICIES = declaredConsumers({ 'one-plan': { usagePlanIds: ['plangold'] } });
 const fake = new FakeAws();
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 };
 let secret: FakeSecret;
@@ -21,6 +32,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
   process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
+  process.env[LambdaEnv.POLICY_FILE] = writePolicyFile(SERVICE, POLICIES);
 });
 
 beforeEach(() => {
@@ -48,7 +60,7 @@ function total(counts: Record<string, number>): number {
 describe('handler', () => {
   describe('API calls of one full rotation (four invocations)', () => {
     test('first rotation, one plan: 17 calls (7 to API Gateway, 3 to KMS)', async () => {
-      secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
+      secret = seedConsumer(fake, { name: ONE_PLAN });
 
       await rotateThroughHandler(TOKEN);
 
@@ -70,7 +82,7 @@ describe('handler', () => {
     });
 
     test('later rotation, one plan: 19 calls (proving and tagging the outgoing key)', async () => {
-      secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
+      secret = seedConsumer(fake, { name: ONE_PLAN });
       await rotateThroughHandler(TOKEN);
       fake.clearCalls();
 

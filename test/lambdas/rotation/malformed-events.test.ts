@@ -7,7 +7,8 @@ import { LambdaEnv } from '../../../contract';
 import { InvalidEventError } from '../../../lambdas/rotation/errors';
 import { handler } from '../../../lambdas/rotation/index';
 import { FakeAws, REGION, OWNERSHIP_KEY_ID } from './support/fake-aws';
-import { PREFIX, SERVICE, TOKEN } from './support/fixtures';
+import { ENV, PREFIX, SERVICE, TOKEN } from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
 import { captureStdout, type CapturedStdout } from './support/stdout';
 
 const fake = new FakeAws();
@@ -35,6 +36,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
   process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
+  process.env[LambdaEnv.POLICY_FILE] = writePolicyFile(SERVICE, ENV.consumers);
 });
 
 beforeEach(() => {
