@@ -13,3 +13,4 @@ export * from './sweep-schedule';
 export * from './health-check-url';
 export * from './deployer-policy';
 export * from './policy-tag-mismatch';
+export * from './audit';

@@ -11,7 +11,7 @@ import { maskKeyLike } from './redaction';
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 
 /** What the function was doing when it failed: a rotation step, a revoke, a sweep, a teardown. */
-export type Operation = RotationStep | 'revoke' | 'sweep' | 'teardown';
+export type Operation = RotationStep | 'revoke' | 'sweep' | 'teardown' | 'audit';
 
 /** The Lambda's environment is missing or malformed; nothing runs until it is fixed. */
 export class ConfigurationError extends Error {

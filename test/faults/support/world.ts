@@ -25,6 +25,7 @@ import {
   SERVICE,
   type FixtureClients,
 } from '../../../bench/rotation-fixture';
+import { FIXTURE_POLICY_FILE } from '../../../bench/fixture-policy';
 import { KeyTag, LambdaEnv } from '../../../contract';
 import { KEYPLANE_DIR, startLocalAws, type LocalAws } from '../../../scripts/local-aws';
 import { startAwsProxy, type AwsProxy } from '../../../scripts/local-aws/aws-proxy';
@@ -67,6 +68,7 @@ export async function startWorld(planCount: number): Promise<World> {
     // Manager calls only.
     AWS_ENDPOINT_URL_KMS: aws.endpoint,
     [LambdaEnv.OWNERSHIP_KEY_ID]: await ownershipKeyId(clients),
+    [LambdaEnv.POLICY_FILE]: FIXTURE_POLICY_FILE,
   });
   const planIds = await createUsagePlans(clients, planCount);
   const stubArn = await createStepStub(clients);

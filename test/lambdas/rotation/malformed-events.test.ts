@@ -63,12 +63,12 @@ describe('malformed events', () => {
     [
       'an unknown action',
       { action: 'rotate' },
-      /unsupported event: action must be one of "sweep", "revoke", "teardown", got "rotate"$/,
+      /unsupported event: action must be one of "sweep", "revoke", "teardown", "audit", got "rotate"$/,
     ],
     [
       'an action of the wrong type',
       { action: 5 },
-      /unsupported event: action must be one of "sweep", "revoke", "teardown", got 5$/,
+      /unsupported event: action must be one of "sweep", "revoke", "teardown", "audit", got 5$/,
     ],
     [
       'a revoke without secretId',
@@ -99,6 +99,11 @@ describe('malformed events', () => {
       'an empty sweep cursor',
       { action: 'sweep', cursor: '' },
       /invalid sweep event: cursor must have at least 1 characters, got ""$/,
+    ],
+    [
+      'an audit with a field it does not take',
+      { action: 'audit', dryRun: true },
+      /invalid audit event: dryRun is not a field of a audit event \(remove it\)/,
     ],
     [
       'a teardown with an unknown Terraform action',
