@@ -17,6 +17,7 @@ import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { FIXTURE_POLICY_FILE } from '../../../bench/fixture-policy';
 import {
   createUsagePlans,
   fixtureClients,
@@ -25,7 +26,6 @@ import {
   SERVICE,
   type FixtureClients,
 } from '../../../bench/rotation-fixture';
-import { FIXTURE_POLICY_FILE } from '../../../bench/fixture-policy';
 import { KeyTag, LambdaEnv } from '../../../contract';
 import { KEYPLANE_DIR, startLocalAws, type LocalAws } from '../../../scripts/local-aws';
 import { startAwsProxy, type AwsProxy } from '../../../scripts/local-aws/aws-proxy';

@@ -6,10 +6,10 @@ import {
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SecretTag } from '../../../contract';
 import { RotationError, type RotationStep } from '../../../lambdas/rotation/errors';
-import type { Runtime } from '../../../lambdas/rotation/runtime';
 import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { verifyKeyValue } from '../../../lambdas/rotation/key-value';
 import { checkPreconditions, rotate } from '../../../lambdas/rotation/rotation';
+import type { Runtime } from '../../../lambdas/rotation/runtime';
 import { FakeAws, type FakeSecret } from './support/fake-aws';
 import {
   consumerTags,
