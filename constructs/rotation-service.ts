@@ -290,32 +290,35 @@ export class RotationService extends Construct {
   }
 
   /**
+   * The function's package with the policy document, made once, at synth: every consumer is
+   * declared by then, and cdktf has not yet copied the assets.
+   */
+  private shippedCode(): { readonly path: string; readonly sha256Base64: string } {
+    if (this.code === undefined) {
+      const made = functionCodeWithPolicy(lambdaBundleZip('rotation'), this.policy().document);
+      const bundle = new TerraformAsset(this, 'Bundle', {
+        path: made.file,
+        type: AssetType.FILE,
+        assetHash: made.sha256Hex.toUpperCase(),
+      });
+      this.code = { path: bundle.path, sha256Base64: made.sha256Base64 };
+    }
+    return this.code;
+  }
+
+  /**
    * The rotation Lambda: the bundle built by `npm run build:lambda` plus the deployer's policy
-   * document (function-code.ts). Consumers are declared after the service, so the package is
-   * made by an aspect, which cdktf runs at synth before it copies assets; the values the
-   * document refers to go into KEYPLANE_POLICY_VALUES.
+   * document (function-code.ts); the values the document refers to go into
+   * KEYPLANE_POLICY_VALUES. Consumers are declared after the service, so the package is made at
+   * synth: by an aspect (cdktf runs aspects before it copies assets), or earlier when
+   * `App.synth` resolves the stack first to find cross-stack references.
    */
   private createFunction(env: FunctionEnvironment): LambdaFunction {
     Aspects.of(this).add({
       visit: (node) => {
-        if (node !== this || this.code !== undefined) return;
-        const made = functionCodeWithPolicy(lambdaBundleZip('rotation'), this.policy().document);
-        const bundle = new TerraformAsset(this, 'Bundle', {
-          path: made.file,
-          type: AssetType.FILE,
-          assetHash: made.sha256Hex.toUpperCase(),
-        });
-        this.code = { path: bundle.path, sha256Base64: made.sha256Base64 };
+        if (node === this) this.shippedCode();
       },
     });
-    const code = () => {
-      if (this.code === undefined) {
-        throw new Error(
-          `${this.node.path}: the rotation function's code is made at synth; synthesize the stack before reading it`
-        );
-      }
-      return this.code;
-    };
     const fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,
       description: `keyplane ${this.serviceName}: issues, rotates and retires API keys`,
@@ -323,8 +326,8 @@ export class RotationService extends Construct {
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
-      filename: Lazy.stringValue({ produce: () => code().path }),
-      sourceCodeHash: Lazy.stringValue({ produce: () => code().sha256Base64 }),
+      filename: Lazy.stringValue({ produce: () => this.shippedCode().path }),
+      sourceCodeHash: Lazy.stringValue({ produce: () => this.shippedCode().sha256Base64 }),
       memorySize: 256,
       timeout: 300,
       reservedConcurrentExecutions: this.settings.reservedConcurrency,

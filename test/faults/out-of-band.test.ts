@@ -10,7 +10,10 @@ import {
   DeleteUsagePlanCommand,
   TagResourceCommand as TagKeyCommand,
 } from '@aws-sdk/client-api-gateway';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  PutSecretValueCommand,
+  TagResourceCommand as TagSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { declareFixtureConsumer } from '../../bench/fixture-policy';
 import {
   createSteadyConsumer,
@@ -170,11 +173,19 @@ describe('a declared usage plan deleted out of band', () => {
     expect(await keysOf(world, secretArn)).toHaveLength(2); // current, and the pending one
 
     // The operator removes the plan from the consumer and runs `cdktf deploy`: a new policy
-    // document, so new containers (a secret's tags alone would change nothing).
-    declareFixtureConsumer(SERVICE, `${SECRET_PREFIX}plan-deleted`, {
+    // document, so new containers (a secret's tags alone would change nothing), and the
+    // informative tags rewritten to match.
+    const tags = {
       [SecretTag.CONSUMER]: 'plan-deleted',
       [SecretTag.USAGE_PLANS]: [kept].join(PLAN_ID_SEPARATOR),
-    });
+    };
+    declareFixtureConsumer(SERVICE, `${SECRET_PREFIX}plan-deleted`, tags);
+    await world.clients.secretsManager.send(
+      new TagSecretCommand({
+        SecretId: secretArn,
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      })
+    );
     const redeployed = newContainer();
     for (const step of ROTATION_STEPS.slice(1)) await deliver(redeployed, secretArn, token, step);
 
