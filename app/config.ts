@@ -64,6 +64,7 @@ const usagePlan = z.strictObject({
     .default([])
     .describe('API stages the plan opens to its keys. Default: [].'),
   tags: tags.optional().describe("Tags of the plan, besides the environment's. Default: none."),
+  importId: z.string().optional().meta({ prop: 'UsagePlanProps.importId' }),
 });
 
 const consumer = z.strictObject({
@@ -100,6 +101,7 @@ const consumer = z.strictObject({
     .optional()
     .meta({ prop: 'ManagedApiKeyProps.replicaRegions' }),
   healthCheckUrl: z.url().optional().meta({ prop: 'ManagedApiKeyProps.healthCheckUrl' }),
+  adoptKeyId: z.string().optional().meta({ prop: 'ManagedApiKeyProps.adoptKeyId' }),
   tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
 });
 

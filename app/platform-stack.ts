@@ -109,6 +109,7 @@ export class PlatformStack extends TerraformStack {
           throttle: plan.throttle,
           apiStages: plan.apiStages.map(toStage),
           tags: plan.tags,
+          importId: plan.importId,
         })
       );
     }
@@ -140,6 +141,7 @@ export class PlatformStack extends TerraformStack {
         recoveryWindowInDays: c.recoveryWindowInDays,
         replicaRegions: c.replicaRegions,
         healthCheckUrl: c.healthCheckUrl,
+        adoptKeyId: c.adoptKeyId,
         rotationService: rotation,
         tags: c.tags,
       });

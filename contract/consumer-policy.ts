@@ -31,6 +31,13 @@ export interface ConsumerPolicy {
   readonly keyPrefix: string;
   /** URL testSecret calls with the pending key, when set. */
   readonly healthCheckUrl?: string;
+  /**
+   * Id of an existing API key the consumer's first rotation takes over instead of making a new
+   * one (contract/adoptions.ts). Never carried by a tag: only the function's deployed
+   * configuration names it, so no one who may tag a secret can make the function adopt a key.
+   * @default - none: the first rotation makes a new key
+   */
+  readonly adoptKeyId?: string;
 }
 
 /** Usage plan ids as API Gateway makes them. */

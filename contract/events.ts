@@ -105,4 +105,9 @@ export const LambdaEnv = {
    * benchmarks). Unset in a deployed function, which reads the document beside its code.
    */
   POLICY_FILE: 'KEYPLANE_POLICY_FILE',
+  /**
+   * Existing API keys to adopt, as JSON from secret name to key id (contract/adoptions.ts);
+   * set only when a consumer adopts a key.
+   */
+  ADOPTIONS: 'KEYPLANE_ADOPTIONS',
 } as const;

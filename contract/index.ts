@@ -14,3 +14,4 @@ export * from './health-check-url';
 export * from './deployer-policy';
 export * from './policy-tag-mismatch';
 export * from './audit';
+export * from './adoptions';

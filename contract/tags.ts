@@ -38,6 +38,12 @@ export const KeyTag = {
    * tags without it proves nothing.
    */
   PROOF: 'keyplane:proof',
+  /**
+   * ISO-8601 instant an existing key was adopted (lambdas/rotation/adoption.ts): its age as the
+   * consumer's key counts from then, not from its creation, so adoption does not make a
+   * consumer overdue.
+   */
+  ADOPTED_AT: 'keyplane:adopted-at',
 } as const;
 
 /** Tags keyplane writes on the usage plans its keys join. */

@@ -17,6 +17,8 @@ export interface ManagedKey {
   readonly secretVersion?: string;
   readonly retireAfter?: Date;
   readonly deleteAfter?: Date;
+  /** When the key was adopted (keyplane:adopted-at), for a key keyplane did not create. */
+  readonly adoptedAt?: Date;
   /** Value of keyplane:proof, when present (ownership.ts). */
   readonly proof?: string;
   /** The key value; only present when it was asked for. Never log it. */
@@ -89,6 +91,9 @@ export function toManagedKey(item: ApiKey): ManagedKey {
     retireAfter: parseInstant(tags[KeyTag.RETIRE_AFTER]),
     deleteAfter: parseInstant(tags[KeyTag.DELETE_AFTER]),
     proof: tags[KeyTag.PROOF],
+    ...(tags[KeyTag.ADOPTED_AT] === undefined
+      ? {}
+      : { adoptedAt: parseInstant(tags[KeyTag.ADOPTED_AT]) }),
     ...(item.value === undefined ? {} : { value: item.value }),
   };
 }

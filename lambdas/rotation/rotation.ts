@@ -8,6 +8,7 @@
  * - a token already AWSCURRENT means the work is done: return;
  * - a token not staged AWSPENDING is an error.
  */
+import { withDeployedAdoption } from './adoption';
 import { readConsumerPolicy } from './consumer-policy';
 import {
   RotationError,
@@ -55,7 +56,7 @@ export async function rotate(runtime: Runtime, request: RotationRequest): Promis
     const ctx: StepContext = {
       runtime,
       secret,
-      policy: readConsumerPolicy(runtime, secret, step),
+      policy: withDeployedAdoption(readConsumerPolicy(runtime, secret, step), runtime.env, secret),
       token,
     };
     switch (step) {
