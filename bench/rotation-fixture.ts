@@ -32,6 +32,7 @@ import { LambdaEnv } from '../contract/events';
 import { bootstrapValue, SECRET_FORMAT, type IssuedKeyValue } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, PROOF_MAC_ALGORITHM, SecretTag } from '../contract/tags';
 import { proofMessage, type ProofSubject } from '../lambdas/rotation/ownership';
+import { declareFixtureConsumer, FIXTURE_POLICY_FILE } from './fixture-policy';
 
 export const SERVICE = 'bench';
 export const SECRET_PREFIX = 'bench/keys/';
@@ -142,6 +143,7 @@ export async function createRotationFunction(
           [LambdaEnv.SERVICE]: SERVICE,
           [LambdaEnv.SECRET_PREFIX]: SECRET_PREFIX,
           [LambdaEnv.OWNERSHIP_KEY_ID]: await ownershipKeyId(clients),
+          [LambdaEnv.POLICY_FILE]: FIXTURE_POLICY_FILE,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: callEndpoint,
           AWS_ENDPOINT_URL_API_GATEWAY: callEndpoint,
         },
@@ -151,12 +153,15 @@ export async function createRotationFunction(
   return fn.FunctionArn!;
 }
 
+/** The secret's tags; the consumer is declared in the fixture's policy document as well. */
 function secretTags(consumer: string, planIds: readonly string[]) {
-  return [
-    { Key: SecretTag.CONSUMER, Value: consumer },
-    { Key: SecretTag.USAGE_PLANS, Value: planIds.join(PLAN_ID_SEPARATOR) },
-    { Key: SecretTag.SERVICE, Value: SERVICE },
-  ];
+  const tags = {
+    [SecretTag.CONSUMER]: consumer,
+    [SecretTag.USAGE_PLANS]: planIds.join(PLAN_ID_SEPARATOR),
+    [SecretTag.SERVICE]: SERVICE,
+  };
+  declareFixtureConsumer(SERVICE, `${SECRET_PREFIX}${consumer}`, tags);
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
 /** A consumer's secret holding only the bootstrap placeholder; returns its ARN. */

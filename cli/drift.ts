@@ -16,7 +16,10 @@ export type FindingKind =
   | 'rotation-failed'
   | 'pending-stuck'
   | 'current-key-broken'
-  | 'no-key-yet';
+  | 'no-key-yet'
+  | 'undeclared-secret'
+  | 'policy-tag-mismatch'
+  | 'audit-failed';
 
 export interface Finding {
   readonly kind: FindingKind;

@@ -12,6 +12,7 @@ import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
+import { declareConsumerPolicy } from './policy-document';
 import { RotationService } from './rotation-service';
 import { wiringOf } from './service-wiring';
 import { stageConflicts } from './stage-conflicts';
@@ -200,12 +201,23 @@ export class ManagedApiKey extends Construct {
     });
   }
 
-  /** The secret, tagged with the consumer's policy. */
+  /**
+   * The consumer's policy, declared in the service's policy document (the only policy the
+   * function obeys), and the secret, tagged with the same policy for people to read.
+   */
   private createSecret(
     service: RotationService,
     props: ManagedApiKeyProps,
     settings: KeySettings
   ): SecretsmanagerSecret {
+    declareConsumerPolicy(service, {
+      consumer: props.consumer,
+      secretName: this.secretName,
+      plans: this.usagePlans,
+      gracePeriodSeconds: settings.gracePeriod.toSeconds(),
+      keyPrefix: settings.keyPrefix,
+      ...(props.healthCheckUrl === undefined ? {} : { healthCheckUrl: props.healthCheckUrl }),
+    });
     const policyTags = consumerPolicyTags({
       consumer: props.consumer,
       // One element: the Terraform expression that joins the plan ids with the separator.

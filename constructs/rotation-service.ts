@@ -12,7 +12,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
+import { Aspects, AssetType, Fn, Lazy, TerraformAsset, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
 import { LambdaEnv, SWEEP_EVENT, teardownEvent, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
@@ -20,9 +20,16 @@ import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { capacityProblems } from './capacity';
 import { Duration } from './duration';
 import { conflict } from './errors';
+import { functionCodeWithPolicy } from './function-code';
 import { lambdaBundleZip } from './lambda-bundle';
+import {
+  environmentSize,
+  LAMBDA_ENVIRONMENT_LIMIT_BYTES,
+  type EnvironmentValue,
+} from './lambda-environment-size';
 import { serviceNameCollisions } from './name-collisions';
 import { OwnershipKey } from './ownership-key';
+import { renderPolicyDocument, type PolicyValueKind, type RenderedPolicy } from './policy-document';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
 import { resolveServiceSettings, type ServiceSettings } from './rotation-service-settings';
@@ -155,6 +162,10 @@ export class RotationService extends Construct {
 
   /** The props, checked and with their defaults applied. */
   private readonly settings: ServiceSettings;
+  /** The deployer's policy document, rendered once at synth when every consumer is declared. */
+  private rendered?: RenderedPolicy;
+  /** The function's code with the document, made at synth (see createFunction). */
+  private code?: { readonly path: string; readonly sha256Base64: string };
 
   constructor(scope: Construct, id: string, props: RotationServiceProps = {}) {
     super(scope, id);
@@ -200,7 +211,11 @@ export class RotationService extends Construct {
     this.alarmTopicArn = monitoring.alarmTopicArn;
     this.dashboardName = monitoring.dashboardName;
     this.node.addValidation({
-      validate: () => [...serviceNameCollisions(this), ...capacityProblems(this)],
+      validate: () => [
+        ...serviceNameCollisions(this),
+        ...capacityProblems(this),
+        ...this.environmentSizeProblems(fn),
+      ],
     });
   }
 
@@ -291,12 +306,40 @@ export class RotationService extends Construct {
     return { role, policy, ownershipKey };
   }
 
-  /** The rotation Lambda, from the bundle built by `npm run build:lambda`. */
+  /** The policy document of the consumers declared so far; fixed once rendered at synth. */
+  private policy(): RenderedPolicy {
+    return (this.rendered ??= renderPolicyDocument(this, this.serviceName));
+  }
+
+  /**
+   * The function's package with the policy document, made once, at synth: every consumer is
+   * declared by then, and cdktf has not yet copied the assets.
+   */
+  private shippedCode(): { readonly path: string; readonly sha256Base64: string } {
+    if (this.code === undefined) {
+      const made = functionCodeWithPolicy(lambdaBundleZip('rotation'), this.policy().document);
+      const bundle = new TerraformAsset(this, 'Bundle', {
+        path: made.file,
+        type: AssetType.FILE,
+        assetHash: made.sha256Hex.toUpperCase(),
+      });
+      this.code = { path: bundle.path, sha256Base64: made.sha256Base64 };
+    }
+    return this.code;
+  }
+
+  /**
+   * The rotation Lambda: the bundle built by `npm run build:lambda` plus the deployer's policy
+   * document (function-code.ts); the values the document refers to go into
+   * KEYPLANE_POLICY_VALUES. Consumers are declared after the service, so the package is made at
+   * synth: by an aspect (cdktf runs aspects before it copies assets), or earlier when
+   * `App.synth` resolves the stack first to find cross-stack references.
+   */
   private createFunction(env: FunctionEnvironment): LambdaFunction {
-    // Zipped at build time: an ARCHIVE asset would spawn a zip process on every synth.
-    const bundle = new TerraformAsset(this, 'Bundle', {
-      path: lambdaBundleZip('rotation'),
-      type: AssetType.FILE,
+    Aspects.of(this).add({
+      visit: (node) => {
+        if (node === this) this.shippedCode();
+      },
     });
     const fn = new LambdaFunction(this, 'Function', {
       functionName: this.functionName,
@@ -305,8 +348,8 @@ export class RotationService extends Construct {
       runtime: 'nodejs22.x',
       architectures: ['arm64'],
       handler: 'index.handler',
-      filename: bundle.path,
-      sourceCodeHash: Fn.filebase64sha256(bundle.path),
+      filename: Lazy.stringValue({ produce: () => this.shippedCode().path }),
+      sourceCodeHash: Lazy.stringValue({ produce: () => this.shippedCode().sha256Base64 }),
       memorySize: 256,
       timeout: 300,
       reservedConcurrentExecutions: this.settings.reservedConcurrency,
@@ -330,6 +373,9 @@ export class RotationService extends Construct {
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(this.settings.deleteRetiredAfter.toSeconds()),
           [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(this.settings.overdueMargin.toSeconds()),
           [LambdaEnv.OWNERSHIP_KEY_ID]: env.ownershipKey.keyId,
+          [LambdaEnv.POLICY_VALUES]: Lazy.stringValue({
+            produce: () => Fn.jsonencode(this.policy().values.map((value) => value.token)),
+          }),
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
@@ -346,6 +392,32 @@ export class RotationService extends Construct {
       'No code signing: the bundle ships inside the npm package and is pinned by source_code_hash; AWS Signer needs a signing profile and an S3-hosted signed artifact outside this construct.'
     );
     return fn;
+  }
+
+  /**
+   * An error when the function's environment could pass Lambda's 4 KB limit once Terraform
+   * fills in the policy values, each counted at its longest.
+   */
+  private environmentSizeProblems(fn: LambdaFunction): string[] {
+    const variables: Record<string, EnvironmentValue> = {};
+    for (const [name, value] of Object.entries(fn.environment.variablesInput ?? {})) {
+      variables[name] =
+        name === LambdaEnv.POLICY_VALUES
+          ? { maxLength: policyValuesMaxLength(this.policy().values) }
+          : Token.isUnresolved(value)
+            ? { maxLength: MAX_TOKEN_VARIABLE_LENGTH }
+            : value;
+    }
+    const size = environmentSize(variables);
+    if (size <= LAMBDA_ENVIRONMENT_LIMIT_BYTES) return [];
+    const counts = new Map<PolicyValueKind, number>();
+    for (const { kind } of this.policy().values) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    const held = [...counts].map(
+      ([kind, n]) => `${n} ${kind} (each counted at ${POLICY_VALUE_MAX_LENGTH[kind]} characters)`
+    );
+    return [
+      `the rotation function's environment variables may reach ${size} bytes once applied, over Lambda's limit of 4 KB (${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes for all of a function's variables together); ${LambdaEnv.POLICY_VALUES} holds ${held.join(', ') || 'no values'}: share usage plans between consumers instead of a dedicatedPlan each, give literal health-check URLs, or split the consumers across stacks`,
+    ];
   }
 
   /** What invokes the function: Secrets Manager, the teardown on destroy, the sweep schedule. */
@@ -485,4 +557,24 @@ function keyPolicy(scope: KeyPolicyScope) {
     });
   });
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * The longest each kind of apply-time policy value can be: API Gateway makes usage plan ids of
+ * 6 characters and the local AWS of 10; the others are the rules' own limits.
+ */
+const POLICY_VALUE_MAX_LENGTH: Record<PolicyValueKind, number> = {
+  usagePlanId: 10,
+  secretName: 512,
+  keyPrefix: 90,
+  healthCheckUrl: 256,
+};
+
+/** The longest an apply-time variable other than the policy values can be (a KMS key id). */
+const MAX_TOKEN_VARIABLE_LENGTH = 40;
+
+/** The longest KEYPLANE_POLICY_VALUES can be: a JSON array of the values, quoted. */
+function policyValuesMaxLength(values: RenderedPolicy['values']): number {
+  const commas = Math.max(values.length - 1, 0);
+  return 2 + commas + values.reduce((sum, { kind }) => sum + 2 + POLICY_VALUE_MAX_LENGTH[kind], 0);
 }

@@ -108,6 +108,16 @@ export const LambdaEnv = {
    */
   OWNERSHIP_KEY_ID: 'KEYPLANE_OWNERSHIP_KEY_ID',
   /**
+   * The apply-time values the policy document refers to (usage plan ids, token-valued URLs),
+   * as a JSON array of strings (contract/deployer-policy.ts).
+   */
+  POLICY_VALUES: 'KEYPLANE_POLICY_VALUES',
+  /**
+   * Path of the policy document, for a function run outside its deployment package (tests,
+   * benchmarks). Unset in a deployed function, which reads the document beside its code.
+   */
+  POLICY_FILE: 'KEYPLANE_POLICY_FILE',
+  /**
    * Existing API keys to adopt, as JSON from secret name to key id (contract/adoptions.ts);
    * set only when a consumer adopts a key.
    */

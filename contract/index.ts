@@ -11,4 +11,7 @@ export * from './sweep-result';
 export * from './aws-limits';
 export * from './sweep-schedule';
 export * from './health-check-url';
+export * from './deployer-policy';
+export * from './policy-tag-mismatch';
+export * from './audit';
 export * from './adoptions';

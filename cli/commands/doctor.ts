@@ -1,12 +1,14 @@
 /**
- * `keyplane doctor`: finds drift (see drift.ts) and names each finding; exit 0 when clean,
- * 1 with findings.
+ * `keyplane doctor`: finds drift (see drift.ts) and what disagrees with the deployer's policy
+ * (policy-audit.ts, asked of each service's rotation function), and names each finding; exit 0
+ * when clean, 1 with findings.
  */
 import { findDrift } from '../drift';
 import { unknownService } from '../errors';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { readInventory, readPlanMembers, serviceNames } from '../inventory';
 import { readOverdueMargins } from '../overdue-margin';
+import { policyFindings } from '../policy-audit';
 import type { Session } from '../session';
 import { statusesOf } from '../status';
 
@@ -39,8 +41,11 @@ export async function doctorCommand(
     ),
   });
   const members = await readPlanMembers(clients.apiGateway, inventory.plans.keys());
-  const findings = findDrift(inventory, statuses, members);
   const services = serviceNames(inventory);
+  const findings = [
+    ...findDrift(inventory, statuses, members),
+    ...(await policyFindings(clients.lambda, services)),
+  ];
   session.print(
     { clean: findings.length === 0, services, consumers: statuses.length, findings },
     () =>

@@ -1,19 +1,27 @@
 /**
- * A consumer's policy, read from the tags Terraform writes on its secret. The tags' encoding and
- * rules are the contract's (contract/consumer-policy.ts); this module turns a broken tag into
- * the function's SecretPolicyError.
+ * A consumer's policy: what the deployer's document says for the secret (deployer-policy.ts),
+ * never what its tags say. Policy tags that differ are reported (policy-audit.ts) and ignored.
  */
-import { isPolicyTagProblem, readConsumerPolicyTags, type ConsumerPolicy } from '../../contract';
-import { SecretPolicyError } from './errors';
+import { policyTagMismatches, type ConsumerPolicy } from '../../contract';
+import { secretNotManaged, type Operation } from './errors';
+import { NOT_DECLARED } from './managed-secret';
+import type { Runtime } from './runtime';
+import type { SecretState } from './secret-store';
 
 export type { ConsumerPolicy } from '../../contract';
 
-/** Reads the policy from a secret's tags; throws a SecretPolicyError naming the bad tag. */
+/**
+ * The deployer's policy for the secret; reports the secret's policy tags that differ. Throws
+ * when the document does not declare the secret (callers check that first: managed-secret.ts).
+ */
 export function readConsumerPolicy(
-  secretId: string,
-  tags: Readonly<Record<string, string>>
+  runtime: Runtime,
+  secret: Pick<SecretState, 'arn' | 'name' | 'tags'>,
+  operation: Operation
 ): ConsumerPolicy {
-  const policy = readConsumerPolicyTags(tags);
-  if (isPolicyTagProblem(policy)) throw new SecretPolicyError(secretId, policy.tag, policy.rule);
+  const policy = runtime.env.consumers.get(secret.name);
+  if (policy === undefined) throw secretNotManaged(secret.arn, operation, NOT_DECLARED);
+  const mismatches = policyTagMismatches(policy, runtime.env.service, secret.tags);
+  if (mismatches.length > 0) runtime.policyAudit.tagMismatches(secret.arn, mismatches);
   return policy;
 }

@@ -10,6 +10,7 @@ import {
   LambdaEnv,
   MAX_PERIOD_SECONDS,
 } from '../../contract';
+import { loadDeployerPolicies, type DeployerPolicies } from './deployer-policy';
 import { invalidVariable, missingVariable } from './errors';
 
 /** The configuration every part of the function reads. */
@@ -34,6 +35,11 @@ export interface RotationEnv {
   readonly region: string;
   /** Id or ARN of the KMS HMAC key that proves the function made a key (ownership.ts). */
   readonly ownershipKeyId: string;
+  /**
+   * Each consumer's policy by full secret name, from the document Terraform ships with the code
+   * (deployer-policy.ts): the only secrets the function manages, and the only policy it obeys.
+   */
+  readonly consumers: DeployerPolicies;
   /**
    * Existing API keys to adopt, by secret name (LambdaEnv.ADOPTIONS, contract/adoptions.ts).
    * @default - none
@@ -93,6 +99,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ),
     region,
     ownershipKeyId,
+    consumers: loadDeployerPolicies(source, service),
     ...(adoptions.size > 0 ? { adoptions } : {}),
   };
 }

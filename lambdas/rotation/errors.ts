@@ -11,7 +11,7 @@ import { maskKeyLike } from './redaction';
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 
 /** What the function was doing when it failed: a rotation step, a revoke, a sweep, a teardown. */
-export type Operation = RotationStep | 'revoke' | 'sweep' | 'teardown';
+export type Operation = RotationStep | 'revoke' | 'sweep' | 'teardown' | 'audit';
 
 /** The Lambda's environment is missing or malformed; nothing runs until it is fixed. */
 export class ConfigurationError extends Error {
@@ -26,18 +26,6 @@ export class InvalidEventError extends Error {
   constructor(message: string) {
     super(`keyplane rotation: ${message}`);
     this.name = 'InvalidEventError';
-  }
-}
-
-/** A secret's tags do not describe a valid consumer. */
-export class SecretPolicyError extends Error {
-  constructor(
-    readonly secretId: string,
-    readonly tag: string,
-    expected: string
-  ) {
-    super(`${secretId}: tag ${tag} ${expected}`);
-    this.name = 'SecretPolicyError';
   }
 }
 
@@ -62,6 +50,20 @@ export function missingVariable(name: string): ConfigurationError {
 
 export function invalidVariable(name: string, expected: string): ConfigurationError {
   return new ConfigurationError(`environment variable ${name} must be ${expected}`);
+}
+
+export function policyDocumentUnreadable(file: string, code: string): ConfigurationError {
+  return new ConfigurationError(
+    `the deployer's policy document ${file} cannot be read (${code}); deploy the function with its RotationService, which ships the document inside the code`
+  );
+}
+
+export function invalidPolicyDocument(
+  file: string,
+  field: string,
+  rule: string
+): ConfigurationError {
+  return new ConfigurationError(`the deployer's policy document ${file}: ${field} ${rule}`);
 }
 
 // ---- events ------------------------------------------------------------------------------

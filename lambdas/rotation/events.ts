@@ -23,7 +23,7 @@ import {
   type ZodMiniType,
 } from 'zod/mini';
 import type { core } from 'zod/mini';
-import type { RevokeEvent, SweepEvent, TeardownEvent } from '../../contract';
+import type { AuditEvent, RevokeEvent, SweepEvent, TeardownEvent } from '../../contract';
 import { invalidEvent, unknownAction, unsupportedEvent, type RotationStep } from './errors';
 import { excerpt, EXCERPT_LENGTH, maskKeyLike } from './redaction';
 
@@ -38,6 +38,10 @@ export const ROTATION_STEPS = [
 ] as const satisfies readonly RotationStep[];
 
 /** The part of the Lambda context object the function uses. */
+const auditSchema = strictObject({
+  action: literal('audit'),
+}) satisfies ZodMiniType<AuditEvent>;
+
 export interface LambdaContext {
   readonly awsRequestId?: string;
   getRemainingTimeInMillis(): number;
@@ -57,7 +61,8 @@ export type ParsedEvent =
       readonly kind: 'teardown';
       readonly terraformAction?: TerraformAction;
       readonly secretNames?: readonly string[];
-    };
+    }
+  | { readonly kind: 'audit' };
 
 /** The lifecycle action Terraform's aws_lambda_invocation (lifecycle_scope CRUD) passes. */
 export type TerraformAction = 'create' | 'update' | 'delete';
@@ -105,7 +110,7 @@ const teardownSchema = strictObject({
 }) satisfies ZodMiniType<TeardownEvent>;
 
 const ROTATION_FIELDS = ['SecretId', 'ClientRequestToken', 'Step'];
-const ACTIONS = ['sweep', 'revoke', 'teardown'];
+const ACTIONS = ['sweep', 'revoke', 'teardown', 'audit'];
 
 /** Validates an invocation event; throws an InvalidEventError naming field, rule and value. */
 export function parseEvent(event: unknown): ParsedEvent {
@@ -134,6 +139,10 @@ export function parseEvent(event: unknown): ParsedEvent {
         ...(parsed.tf === undefined ? {} : { terraformAction: parsed.tf.action }),
         ...(parsed.secretNames === undefined ? {} : { secretNames: parsed.secretNames }),
       };
+    }
+    if (event.action === 'audit') {
+      check('audit', auditSchema, event);
+      return { kind: 'audit' };
     }
     throw unknownAction(`be one of ${ACTIONS.map(quote).join(', ')}`, showValue(event.action));
   }

@@ -8,13 +8,16 @@
  * - revoke `{action: 'revoke', secretId, keyId?}` -> `RevokeResult`
  *   `{secretArn, versionId?, keyId?, revokedKeyIds, unprovenKeyIds}`;
  * - teardown `{action: 'teardown', tf?: {action}, secretNames?}` (Terraform, on create, update
- *   and destroy) -> `TeardownResult` `{terraformAction, deleted}`.
+ *   and destroy) -> `TeardownResult` `{terraformAction, deleted}`;
+ * - audit `{action: 'audit'}` (`keyplane doctor`) -> `AuditResult`
+ *   `{undeclaredSecretArns, policyTagMismatches}`: what disagrees with the deployer's policy.
  *
  * Anything else is rejected with an InvalidEventError describing the fields received. The
  * environment is read and the clients are made once per container, at the first invocation.
  * Every invocation writes one EMF metrics line; failures are logged (redacted) and rethrown, so
  * Secrets Manager and the scheduler see them.
  */
+import { audit, type AuditResult } from './audit';
 import { createClients } from './clients';
 import { readEnv } from './env';
 import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
@@ -29,13 +32,14 @@ import { teardown, type TeardownResult } from './teardown';
 export type { RevokeResult } from './revoke';
 export type { SweepResult } from './sweep';
 export type { TeardownResult } from './teardown';
+export type { AuditResult } from './audit';
 export { verifyKeyValue, generateKeyValue } from './key-value';
 
 const log = createLogger('handler');
 
 let runtime: Runtime | undefined;
 
-export type HandlerResult = SweepResult | RevokeResult | TeardownResult | undefined;
+export type HandlerResult = SweepResult | RevokeResult | TeardownResult | AuditResult | undefined;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<HandlerResult> {
   const started = Date.now();
@@ -59,6 +63,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     throw error;
   } finally {
     metrics.add('UnprovenKeys', runtime?.ownership.endInvocation().length ?? 0);
+    const audit = runtime?.policyAudit.endInvocation();
+    metrics.add('PolicyTagMismatches', audit?.policyTagMismatches ?? 0);
+    metrics.add('UnmanagedSecrets', audit?.unmanagedSecrets ?? 0);
     metrics.add('DurationMs', Date.now() - started);
     metrics.publish(runtime?.env.service ?? 'unconfigured', operation);
   }
@@ -107,6 +114,8 @@ async function dispatch(
       metrics.add('Retirements', result.revokedKeyIds.length);
       return result;
     }
+    case 'audit':
+      return audit(rt);
     case 'teardown': {
       const result = await teardown(
         rt,

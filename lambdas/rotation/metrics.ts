@@ -24,6 +24,16 @@ export const METRIC_UNITS = {
    * alone and reported. Anything above zero means someone planted or edited something.
    */
   UnprovenKeys: 'Count',
+  /**
+   * Policy tags on a secret that differ from the deployer's policy (policy-audit.ts): reported,
+   * not obeyed. Anything above zero means someone edited a secret's tags.
+   */
+  PolicyTagMismatches: 'Count',
+  /**
+   * Secrets under the name prefix that the deployer's policy does not declare, refused or
+   * ignored: someone created a secret where the service's secrets live.
+   */
+  UnmanagedSecrets: 'Count',
   DurationMs: 'Milliseconds',
 } as const;
 

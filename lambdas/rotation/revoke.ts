@@ -50,10 +50,10 @@ export async function revoke(
   try {
     const secret = await runtime.secrets.describe(secretId);
     if (secret === undefined) throw secretNotFound(secretId, 'revoke');
-    assertManaged(secret, runtime.env, secretId, 'revoke');
+    assertManaged(secret, runtime, secretId, 'revoke');
     const inProgress = rotationInProgress(secret);
     if (inProgress !== undefined) throw rotationAlreadyRunning(secretId, inProgress);
-    const policy = readConsumerPolicy(secret.arn, secret.tags);
+    const policy = readConsumerPolicy(runtime, secret, 'revoke');
     const { keys, ownership, env } = runtime;
     const tagged = (await keys.listAll()).filter(
       (key) => key.secretArn === secret.arn && key.service === env.service

@@ -2,7 +2,8 @@
  * Secrets Manager's rotation protocol: preconditions first, exactly as AWS's own templates check
  * them, then one function per step.
  *
- * - the secret is this function's (name prefix, service tag) and rotation is enabled on it;
+ * - the secret is this function's (name prefix, declared in the deployer's policy) and rotation
+ *   is enabled on it;
  * - the token is a version of the secret;
  * - a token already AWSCURRENT means the work is done: return;
  * - a token not staged AWSPENDING is an error.
@@ -55,11 +56,7 @@ export async function rotate(runtime: Runtime, request: RotationRequest): Promis
     const ctx: StepContext = {
       runtime,
       secret,
-      policy: withDeployedAdoption(
-        readConsumerPolicy(secret.arn, secret.tags),
-        runtime.env,
-        secret
-      ),
+      policy: withDeployedAdoption(readConsumerPolicy(runtime, secret, step), runtime.env, secret),
       token,
     };
     switch (step) {
@@ -93,7 +90,7 @@ export function checkPreconditions(
   request: RotationRequest
 ): 'proceed' | 'already-current' {
   const { secretId, token, step } = request;
-  assertManaged(secret, runtime.env, secretId, step);
+  assertManaged(secret, runtime, secretId, step);
   if (!secret.rotationEnabled) throw rotationDisabled(secretId, step);
   const stages = secret.versions.get(token);
   if (stages === undefined) throw tokenNotAVersion(secretId, step, token);

@@ -6,6 +6,7 @@ import { ApiKeyStore } from './api-key-store';
 import type { AwsClients } from './clients';
 import type { RotationEnv } from './env';
 import { KeyOwnership } from './ownership';
+import { PolicyAudit } from './policy-audit';
 import { SecretStore } from './secret-store';
 
 /** The subset of fetch the health check uses. */
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly keys: ApiKeyStore;
   /** Proves and checks that the function made a key; nothing changes a key without it. */
   readonly ownership: KeyOwnership;
+  /** Reports what disagrees with the deployer's policy and was not obeyed. */
+  readonly policyAudit: PolicyAudit;
   readonly now: () => Date;
   readonly httpGet: HttpGet;
 }
@@ -34,6 +37,7 @@ export function createRuntime(
     secrets: new SecretStore(clients.secretsManager),
     keys: new ApiKeyStore(clients.apiGateway, env.region),
     ownership: new KeyOwnership(clients.kms, env.ownershipKeyId, env.service),
+    policyAudit: new PolicyAudit(),
     now: overrides.now ?? (() => new Date()),
     httpGet: overrides.httpGet ?? ((url, init) => fetch(url, init)),
   };

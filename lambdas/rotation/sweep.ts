@@ -148,8 +148,11 @@ class SweepRun {
     // Secrets first, keys second: a rotation finishing in between leaves its old current key
     // listed, so no consumer ever looks keyless to the heal phase.
     for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
-      if (whyNotManaged(state, env) === undefined) {
-        this.secrets.set(state.arn, state.deleted ? null : view(state));
+      const reason = whyNotManaged(state, env);
+      if (reason === undefined) {
+        this.secrets.set(state.arn, state.deleted ? null : this.view(state));
+      } else if (!state.deleted) {
+        this.runtime.policyAudit.unmanagedSecret(state.arn, reason);
       }
     }
     const managed = (await keys.listAll())
@@ -372,6 +375,11 @@ class SweepRun {
     this.counts.reconciled++;
   }
 
+  /** A managed secret and the deployer's policy for it. */
+  private view(state: SecretState): SecretView {
+    return { state, policy: readConsumerPolicy(this.runtime, state, 'sweep') };
+  }
+
   /**
    * The secret a key points to. One not in the listing is described (ListSecrets is eventually
    * consistent): gone or scheduled for deletion makes the key an orphan; a secret that is not
@@ -384,7 +392,7 @@ class SweepRun {
       if (state !== undefined && whyNotManaged(state, this.runtime.env) !== undefined) {
         return undefined;
       }
-      known = state === undefined || state.deleted ? null : view(state);
+      known = state === undefined || state.deleted ? null : this.view(state);
       this.secrets.set(arn, known);
     }
     if (known === null) return { kind: 'gone' };
@@ -474,12 +482,4 @@ function plannedChange(
 /** One secret version, as a map key. */
 function versionKey(secretArn: string | undefined, versionId: string | undefined): string {
   return `${secretArn}\n${versionId}`;
-}
-
-function view(state: SecretState): SecretView {
-  try {
-    return { state, policy: readConsumerPolicy(state.arn, state.tags) };
-  } catch {
-    return { state };
-  }
 }

@@ -1,12 +1,15 @@
 import type { ApiKey } from '@aws-sdk/client-api-gateway';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
+import { AUDIT_EVENT } from '../../contract/audit';
 import {
   cli,
   FUNCTION_ARN,
   healthyWorld,
   key,
   lambda,
+  payload,
   PLANS,
   resetMocks,
   secret,
@@ -149,6 +152,55 @@ describe('keyplane doctor', () => {
     );
     expect(stdout).toMatch(
       /\[current-key-broken\] keyplane-prod: globex: the current key key-globex-2 is disabled/
+    );
+  });
+});
+
+describe("keyplane doctor and the deployer's policy", () => {
+  const rogueArn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:keyplane/${SERVICE}/rogue-AbCdEf`;
+
+  test('names what the rotation function refuses or does not obey (exit 1)', async () => {
+    healthyWorld();
+    lambda.on(InvokeCommand, { Payload: JSON.stringify(AUDIT_EVENT) }).resolves({
+      Payload: payload(
+        JSON.stringify({
+          undeclaredSecretArns: [rogueArn],
+          policyTagMismatches: [
+            {
+              secretArn: 'arn:s',
+              tag: 'keyplane:usage-plans',
+              tagValue: 'otherteam',
+              policyValue: 'gold1',
+            },
+          ],
+        })
+      ),
+    });
+
+    const run = await cli('doctor');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `[undeclared-secret] ${SERVICE}: secret ${rogueArn} is under ${SERVICE}'s name prefix but not in the deployer's policy: the rotation function refuses it`
+    );
+    expect(run.stdout).toContain(
+      `[policy-tag-mismatch] ${SERVICE}: arn:s: tag keyplane:usage-plans is "otherteam" but the deployer's policy says "gold1"; the function obeys the policy, not the tag`
+    );
+    expect(lambda).toHaveReceivedCommandWith(InvokeCommand, {
+      FunctionName: `${SERVICE}-rotation`,
+      Payload: '{"action":"audit"}',
+    });
+  });
+
+  test('a function that cannot be asked is a finding, not a crash', async () => {
+    healthyWorld();
+    lambda.on(InvokeCommand).rejects(new Error('AccessDeniedException: not allowed'));
+
+    const run = await cli('doctor');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /\[audit-failed\] .*could not ask .*-rotation for its policy audit \(AccessDeniedException: not allowed\)/
     );
   });
 });

@@ -12,7 +12,7 @@ import {
   GetUsagePlanKeysCommand,
   GetUsagePlansCommand,
 } from '@aws-sdk/client-api-gateway';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ListSecretsCommand,
   ListSecretVersionIdsCommand,
@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runCli } from '../../cli/program';
+import { AUDIT_EVENT } from '../../contract/audit';
 
 export const NOW = new Date('2026-06-15T12:00:00Z');
 /** The line every run that talks to AWS starts its stderr with (the target, chosen explicitly). */
@@ -157,8 +158,16 @@ export async function cli(
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
+/** A Lambda answer as the SDK hands it over: bytes that can also be read as a string. */
+export const payload = (json: string) =>
+  Object.assign(Buffer.from(json), { transformToString: () => json });
+
 export function resetMocks(): void {
   secretsManager.reset();
   apiGateway.reset();
   lambda.reset();
+  // The policy audit `keyplane doctor` asks for: nothing to report unless a test says so.
+  lambda.on(InvokeCommand, { Payload: JSON.stringify(AUDIT_EVENT) }).resolves({
+    Payload: payload(JSON.stringify({ undeclaredSecretArns: [], policyTagMismatches: [] })),
+  });
 }

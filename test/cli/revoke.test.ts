@@ -1,11 +1,7 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { arnOf, cli, FUNCTION_ARN, healthyWorld, lambda, resetMocks } from './fixture';
+import { arnOf, cli, FUNCTION_ARN, healthyWorld, lambda, payload, resetMocks } from './fixture';
 
 beforeEach(resetMocks);
-
-/** A Lambda answer as the SDK hands it over: bytes that can also be read as a string. */
-const payload = (json: string) =>
-  Object.assign(Buffer.from(json), { transformToString: () => json });
 
 const revoked = (answer: Record<string, unknown> = {}) =>
   lambda.on(InvokeCommand).resolves({

@@ -20,6 +20,7 @@ import {
   type ConsumerPolicy,
 } from '../../contract';
 import { readEnv } from '../../lambdas/rotation/env';
+import { writePolicyFile } from '../lambdas/rotation/support/policy-file';
 import { newStack, resourcesOf, synthJson } from '../support/stack';
 
 /** Schedules across and beyond what Secrets Manager accepts. */
@@ -121,6 +122,9 @@ describe('the policy contract', () => {
             AWS_REGION: 'us-east-1',
             // A reference to the stack's HMAC key at synth; Terraform writes its id.
             [LambdaEnv.OWNERSHIP_KEY_ID]: '1234abcd-12ab-34cd-56ef-1234567890ab',
+            // A service without consumers: an empty document, no values.
+            [LambdaEnv.POLICY_VALUES]: '[]',
+            [LambdaEnv.POLICY_FILE]: writePolicyFile(service.serviceName, []),
           });
           expect(env.deleteAfterSeconds).toBe(retentionHours * 3600);
           expect(env.overdueMarginSeconds).toBe(marginHours * 3600);

@@ -14,7 +14,13 @@ import {
   PutSecretValueCommand,
   TagResourceCommand as TagSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { createSteadyConsumer, createUsagePlans } from '../../bench/rotation-fixture';
+import { declareFixtureConsumer } from '../../bench/fixture-policy';
+import {
+  createSteadyConsumer,
+  createUsagePlans,
+  SECRET_PREFIX,
+  SERVICE,
+} from '../../bench/rotation-fixture';
 import { KeyTag, PLAN_ID_SEPARATOR, SECRET_FORMAT, SecretTag } from '../../contract';
 import { ROTATION_STEPS } from '../../lambdas/rotation/events';
 import { invariantViolations, planMembers, viewKey, viewSecret } from '../e2e/support/aws';
@@ -147,7 +153,7 @@ describe('the current API key deleted out of band', () => {
 });
 
 describe('a declared usage plan deleted out of band', () => {
-  test('setSecret fails naming the missing plan; the current key stays enabled in its other plan; fixing the tags lets the re-delivered steps finish', async () => {
+  test('setSecret fails naming the missing plan; the current key stays enabled in its other plan; redeploying the policy without it lets the re-delivered steps finish', async () => {
     const [kept, doomed] = await createUsagePlans(world.clients, 2);
     const { secretArn, keyId } = await steadyConsumer('plan-deleted', [kept, doomed]);
     await world.clients.apiGateway.send(new DeleteUsagePlanCommand({ usagePlanId: doomed }));
@@ -166,14 +172,22 @@ describe('a declared usage plan deleted out of band', () => {
     expect((await viewSecret(secretArn, world.clients)).currentKeyId).toBe(keyId);
     expect(await keysOf(world, secretArn)).toHaveLength(2); // current, and the pending one
 
-    // The operator removes the plan from the consumer (what `cdktf deploy` does).
+    // The operator removes the plan from the consumer and runs `cdktf deploy`: a new policy
+    // document, so new containers (a secret's tags alone would change nothing), and the
+    // informative tags rewritten to match.
+    const tags = {
+      [SecretTag.CONSUMER]: 'plan-deleted',
+      [SecretTag.USAGE_PLANS]: [kept].join(PLAN_ID_SEPARATOR),
+    };
+    declareFixtureConsumer(SERVICE, `${SECRET_PREFIX}plan-deleted`, tags);
     await world.clients.secretsManager.send(
       new TagSecretCommand({
         SecretId: secretArn,
-        Tags: [{ Key: SecretTag.USAGE_PLANS, Value: [kept].join(PLAN_ID_SEPARATOR) }],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       })
     );
-    for (const step of ROTATION_STEPS.slice(1)) await deliver(rotating, secretArn, token, step);
+    const redeployed = newContainer();
+    for (const step of ROTATION_STEPS.slice(1)) await deliver(redeployed, secretArn, token, step);
 
     expect((await viewSecret(secretArn, world.clients)).currentVersion).toBe(token);
     expect(await invariantViolations(secretArn, world.clients)).toEqual([]);

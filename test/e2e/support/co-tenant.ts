@@ -20,12 +20,13 @@ import {
   type CreateApiKeyCommandInput,
 } from '@aws-sdk/client-api-gateway';
 import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
   TagResourceCommand,
   UntagResourceCommand,
-  UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SecretTag } from '../../../contract/tags';
 import { apiGateway, invoke, secretsManager, sweep, viewKey, viewSecret } from './aws';
@@ -191,7 +192,7 @@ export function coTenantAttacks(ctx: CoTenantContext): void {
     expect(counts.unproven).toBeGreaterThanOrEqual(1);
   });
 
-  test('a health-check URL tag pointing elsewhere over plain http never receives a key', async () => {
+  test("forged policy tags on a consumer's secret (another team's plan, a plain-http URL elsewhere) are not obeyed", async () => {
     const received: string[] = [];
     const server = http.createServer((request, response) => {
       received.push(request.url ?? '');
@@ -199,50 +200,97 @@ export function coTenantAttacks(ctx: CoTenantContext): void {
     });
     await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
     const { port } = server.address() as AddressInfo;
+    const foreign = await foreignKeyInPlan('forged-tags');
+    planted.plans.push(foreign);
     const before = await viewSecret(victimId());
-    const original = before.tags[SecretTag.HEALTH_CHECK_URL];
+    const declaredPlans = before.planIds; // the tags still say what the deployer wrote
+    const forged = {
+      [SecretTag.USAGE_PLANS]: [foreign.planId, ...declaredPlans].join(' '),
+      [SecretTag.HEALTH_CHECK_URL]: `http://0.0.0.0:${port}/collect`,
+    };
     try {
       await secretsManager.send(
         new TagResourceCommand({
           SecretId: victimId(),
-          Tags: [{ Key: SecretTag.HEALTH_CHECK_URL, Value: `http://0.0.0.0:${port}/collect` }],
+          Tags: Object.entries(forged).map(([Key, Value]) => ({ Key, Value })),
         })
       );
-      await secretsManager
-        .send(new RotateSecretCommand({ SecretId: victimId(), RotateImmediately: true }))
-        .catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await secretsManager.send(
+        new RotateSecretCommand({ SecretId: victimId(), RotateImmediately: true })
+      );
+      await waitForCurrent(victimId(), before.currentVersion);
+
+      const after = await viewSecret(victimId());
       expect(received).toEqual([]);
-      expect((await viewSecret(victimId())).currentKeyId).toBe(before.currentKeyId);
+      const members = await apiGateway.send(
+        new GetUsagePlanKeysCommand({ usagePlanId: foreign.planId })
+      );
+      expect((members.items ?? []).map((member) => member.id)).toEqual([foreign.keyId]);
+      for (const planId of declaredPlans) {
+        const plan = await apiGateway.send(new GetUsagePlanKeysCommand({ usagePlanId: planId }));
+        expect((plan.items ?? []).map((member) => member.id)).toContain(after.currentKeyId);
+      }
+      await expectUntouched(foreign.keyId, foreign.planId, { team: 'billing' });
     } finally {
       server.close();
-      if (original === undefined) {
+      const restore = Object.keys(forged).filter((tag) => before.tags[tag] === undefined);
+      if (restore.length > 0) {
         await secretsManager.send(
-          new UntagResourceCommand({ SecretId: victimId(), TagKeys: [SecretTag.HEALTH_CHECK_URL] })
+          new UntagResourceCommand({ SecretId: victimId(), TagKeys: restore })
         );
-      } else {
-        await secretsManager.send(
-          new TagResourceCommand({
-            SecretId: victimId(),
-            Tags: [{ Key: SecretTag.HEALTH_CHECK_URL, Value: original }],
+      }
+      await secretsManager.send(
+        new TagResourceCommand({
+          SecretId: victimId(),
+          Tags: Object.keys(forged)
+            .filter((tag) => before.tags[tag] !== undefined)
+            .map((Key) => ({ Key, Value: before.tags[Key] })),
+        })
+      );
+    }
+  });
+
+  test("a rogue secret under the name prefix, with a consumer's tags and another team's plan, is refused: no key is minted", async () => {
+    const foreign = await foreignKeyInPlan('rogue-secret');
+    planted.plans.push(foreign);
+    const victim = await secretsManager.send(new DescribeSecretCommand({ SecretId: victimId() }));
+    const rogue = await secretsManager.send(
+      new CreateSecretCommand({
+        Name: ctx.secretId(`rogue-${Date.now()}`),
+        SecretString: '{}',
+        Tags: [
+          ...(victim.Tags ?? []).filter((tag) => tag.Key !== SecretTag.USAGE_PLANS),
+          { Key: SecretTag.USAGE_PLANS, Value: foreign.planId },
+        ],
+      })
+    );
+    try {
+      await secretsManager
+        .send(
+          new RotateSecretCommand({
+            SecretId: rogue.ARN,
+            RotationLambdaARN: victim.RotationLambdaARN,
+            RotationRules: { AutomaticallyAfterDays: 30 },
+            RotateImmediately: true,
           })
-        );
-      }
-      // Cancel the refused rotation, as an operator would, so the consumer rotates again.
-      const stages =
-        (await secretsManager.send(new DescribeSecretCommand({ SecretId: victimId() })))
-          .VersionIdsToStages ?? {};
-      for (const [versionId, labels] of Object.entries(stages)) {
-        if (labels.includes('AWSPENDING') && !labels.includes('AWSCURRENT')) {
-          await secretsManager.send(
-            new UpdateSecretVersionStageCommand({
-              SecretId: victimId(),
-              VersionStage: 'AWSPENDING',
-              RemoveFromVersionId: versionId,
-            })
-          );
-        }
-      }
+        )
+        .catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+      const keys = await apiGateway.send(new GetApiKeysCommand({ limit: 500 }));
+      expect(
+        (keys.items ?? []).filter((key) => key.tags?.[KeyTag.SECRET_ARN] === rogue.ARN)
+      ).toEqual([]);
+      const members = await apiGateway.send(
+        new GetUsagePlanKeysCommand({ usagePlanId: foreign.planId })
+      );
+      expect((members.items ?? []).map((member) => member.id)).toEqual([foreign.keyId]);
+      const counts = await sweep(ctx.functionName);
+      expect(counts.healed).toBe(0);
+    } finally {
+      await secretsManager.send(
+        new DeleteSecretCommand({ SecretId: rogue.ARN, ForceDeleteWithoutRecovery: true })
+      );
     }
   });
 }

@@ -10,7 +10,9 @@
  * current one or the outgoing one in its grace period. A last test forces every retire and
  * delete time into the past, sweeps, and finds only the current key left for each consumer.
  */
-import { createSteadyConsumer } from '../../../bench/rotation-fixture';
+import { declareFixtureConsumer } from '../../../bench/fixture-policy';
+import { createSteadyConsumer, SECRET_PREFIX, SERVICE } from '../../../bench/rotation-fixture';
+import { PLAN_ID_SEPARATOR, SecretTag } from '../../../contract';
 import type { FaultKind } from '../../../scripts/local-aws/aws-proxy';
 import { invariantViolations, issuedValues, viewSecret } from '../../e2e/support/aws';
 import { leaks } from '../../e2e/support/deploy';
@@ -51,6 +53,14 @@ export function faultMatrix(kind: FaultKind): void {
   let sweeper: Handler;
   const { stdout } = useWorld(2, (ready) => {
     world = ready;
+    // The deployer declares every consumer before the containers start, as a deploy does:
+    // a container reads the policy document once, when it starts.
+    for (const name of ['clean', ...CLEAN_ROTATION_CALLS.map((_, i) => `m-${kind}-${i + 1}`)]) {
+      declareFixtureConsumer(SERVICE, `${SECRET_PREFIX}${name}`, {
+        [SecretTag.CONSUMER]: name,
+        [SecretTag.USAGE_PLANS]: ready.planIds.join(PLAN_ID_SEPARATOR),
+      });
+    }
     warm = newContainer();
     sweeper = newContainer();
   });

@@ -17,6 +17,7 @@ import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
 import { CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { FIXTURE_POLICY_FILE } from '../../../bench/fixture-policy';
 import {
   createUsagePlans,
   fixtureClients,
@@ -67,6 +68,7 @@ export async function startWorld(planCount: number): Promise<World> {
     // Manager calls only.
     AWS_ENDPOINT_URL_KMS: aws.endpoint,
     [LambdaEnv.OWNERSHIP_KEY_ID]: await ownershipKeyId(clients),
+    [LambdaEnv.POLICY_FILE]: FIXTURE_POLICY_FILE,
   });
   const planIds = await createUsagePlans(clients, planCount);
   const stubArn = await createStepStub(clients);

@@ -18,6 +18,7 @@ import {
   TOKEN,
   TOKEN_2,
 } from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
 import { captureStdout } from './support/stdout';
 
 const fake = new FakeAws();
@@ -98,8 +99,8 @@ describe('adoption', () => {
   });
 
   test('a secret the configuration does not name never adopts, whatever its tags say', async () => {
-    // GIVEN a second secret under the prefix that claims the same consumer by its tags
-    const rogue = seedBootstrapConsumer(`${PREFIX}rogue`);
+    // GIVEN a second declared secret under the prefix that claims the same consumer by its tags
+    const rogue = seedBootstrapConsumer(`${PREFIX}fresh`);
 
     // WHEN it rotates with the deployed configuration that names legacy1 for checkout's secret
     await rotateAll(rogue, TOKEN);
@@ -210,6 +211,7 @@ describe('the deployed adoptions (KEYPLANE_ADOPTIONS)', () => {
     [LambdaEnv.SECRET_PREFIX]: PREFIX,
     [LambdaEnv.OWNERSHIP_KEY_ID]: OWNERSHIP_KEY_ID,
     AWS_REGION: REGION,
+    [LambdaEnv.POLICY_FILE]: writePolicyFile(SERVICE, ENV.consumers),
   };
 
   test('are read by secret name, and absent means none', () => {

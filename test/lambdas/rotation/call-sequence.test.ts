@@ -6,25 +6,28 @@
  * one container, as a busy Lambda does, where versions the function wrote and MACs it made are
  * remembered (secret-store.ts, ownership.ts).
  */
-import { SecretTag } from '../../../contract';
+import type { ConsumerPolicy } from '../../../contract';
+import type { RotationEnv } from '../../../lambdas/rotation/env';
 import { ROTATION_STEPS, type RotationStep } from '../../../lambdas/rotation/events';
 import { rotate } from '../../../lambdas/rotation/rotation';
 import type { Runtime } from '../../../lambdas/rotation/runtime';
 import { FakeAws, type FakeSecret } from './support/fake-aws';
-import { seedConsumer, testRuntime, TOKEN, TOKEN_2 } from './support/fixtures';
+import { envWithPolicy, seedConsumer, testRuntime, TOKEN, TOKEN_2 } from './support/fixtures';
 
 const fake = new FakeAws();
 let secret: FakeSecret;
+/** The deployer's policy document, as the function reads it from its package. */
+let env: RotationEnv;
 
 const PLANS = ['plangold', 'planbulk', 'plansilver'];
 
-function seed(plans: number): void {
+function seed(plans: number, policy: Partial<ConsumerPolicy> = {}): void {
   fake.reset();
   for (const plan of PLANS) fake.addPlan(plan);
-  secret = seedConsumer(fake, {
-    tags: { [SecretTag.USAGE_PLANS]: PLANS.slice(0, plans).join(' ') },
-  });
+  secret = seedConsumer(fake);
+  env = envWithPolicy({ checkout: { usagePlanIds: PLANS.slice(0, plans), ...policy } });
 }
+const coldContainer = () => testRuntime({ env });
 
 /** One rotation, step by step; the calls of each step, in order, as service.operation. */
 async function rotation(
@@ -52,9 +55,9 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
   beforeEach(() => seed(plans));
 
   test('cold (a fresh container per step): exactly these calls', async () => {
-    await rotation(TOKEN, testRuntime);
+    await rotation(TOKEN, coldContainer);
 
-    const calls = await rotation(TOKEN_2, testRuntime);
+    const calls = await rotation(TOKEN_2, coldContainer);
 
     expect(calls).toEqual({
       createSecret: [
@@ -84,7 +87,7 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
   });
 
   test('warm (one container for every step): the version and the proofs it made are not read again', async () => {
-    const runtime = testRuntime();
+    const runtime = testRuntime({ env });
     await rotation(TOKEN, () => runtime);
 
     const calls = await rotation(TOKEN_2, () => runtime);
@@ -113,7 +116,7 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
 test('a first rotation (the placeholder outgoing, no key to retire) makes 1 + P API Gateway calls', async () => {
   seed(3);
 
-  const calls = await rotation(TOKEN, testRuntime);
+  const calls = await rotation(TOKEN, coldContainer);
 
   expect(calls.finishSecret).toEqual([
     'secretsmanager.DescribeSecret',
@@ -129,9 +132,8 @@ test('a first rotation (the placeholder outgoing, no key to retire) makes 1 + P 
 });
 
 test('with a health check, testSecret reads the pending value it sends, and nothing from API Gateway', async () => {
-  seed(1);
-  secret.tags[SecretTag.HEALTH_CHECK_URL] = 'https://api.example.com/health';
-  const container = () => testRuntime({ httpGet: () => Promise.resolve({ status: 200 }) });
+  seed(1, { healthCheckUrl: 'https://api.example.com/health' });
+  const container = () => testRuntime({ env, httpGet: () => Promise.resolve({ status: 200 }) });
 
   const calls = await rotation(TOKEN, container);
 

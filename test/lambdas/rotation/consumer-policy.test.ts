@@ -1,7 +1,27 @@
-import { consumerPolicyTags, DEFAULT_GRACE_PERIOD_SECONDS, SecretTag } from '../../../contract';
-import { readConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
-import { SecretPolicyError } from '../../../lambdas/rotation/errors';
+/**
+ * The rules of a consumer's policy, in the tag form the contract checks them in: the function
+ * checks every entry of the deployer's document with them (deployer-policy.test.ts), and synth
+ * writes the same form as informative tags.
+ */
+import {
+  consumerPolicyTags,
+  DEFAULT_GRACE_PERIOD_SECONDS,
+  isPolicyTagProblem,
+  readConsumerPolicyTags,
+  SecretTag,
+} from '../../../contract';
 import { consumerTags } from './support/fixtures';
+
+class TagRuleError extends Error {}
+
+/** The policy the tags carry, or a TagRuleError naming the secret, the tag and the rule. */
+function readConsumerPolicy(secretId: string, tags: Record<string, string>) {
+  const policy = readConsumerPolicyTags(tags);
+  if (isPolicyTagProblem(policy)) {
+    throw new TagRuleError(`${secretId}: tag ${policy.tag} ${policy.rule}`);
+  }
+  return policy;
+}
 
 describe('readConsumerPolicy', () => {
   test('reads consumer, plans, grace period, prefix and health check', () => {
@@ -45,7 +65,7 @@ describe('readConsumerPolicy', () => {
     ],
   ])('fails naming the secret and the tag when %s is %p', (tag, value, message) => {
     const read = () => readConsumerPolicy('keyplane/x', consumerTags({ [tag]: value }));
-    expect(read).toThrow(SecretPolicyError);
+    expect(read).toThrow(TagRuleError);
     expect(read).toThrow(message);
     expect(read).toThrow(/^keyplane\/x: /);
   });

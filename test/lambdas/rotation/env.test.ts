@@ -1,8 +1,15 @@
 import { DEFAULT_DELETE_AFTER_SECONDS, DEFAULT_OVERDUE_MARGIN_SECONDS } from '../../../contract';
 import { readEnv } from '../../../lambdas/rotation/env';
 import { ConfigurationError } from '../../../lambdas/rotation/errors';
+import { CHECKOUT_POLICY } from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
+
+const POLICY_FILE = writePolicyFile('orders-api', [
+  ['keyplane/orders-api/checkout', CHECKOUT_POLICY],
+]);
 
 const valid = {
+  KEYPLANE_POLICY_FILE: POLICY_FILE,
   KEYPLANE_SERVICE: 'orders-api',
   KEYPLANE_SECRET_PREFIX: 'keyplane/orders-api/',
   KEYPLANE_DELETE_AFTER_SECONDS: '86400',
@@ -20,6 +27,7 @@ describe('readEnv', () => {
       overdueMarginSeconds: 3600,
       region: 'eu-west-1',
       ownershipKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+      consumers: new Map([['keyplane/orders-api/checkout', CHECKOUT_POLICY]]),
     });
   });
 

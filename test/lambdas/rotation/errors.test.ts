@@ -2,7 +2,6 @@ import {
   ConfigurationError,
   InvalidEventError,
   RotationError,
-  SecretPolicyError,
   stepFailed,
   tokenNotPending,
 } from '../../../lambdas/rotation/errors';
@@ -12,7 +11,6 @@ describe('errors', () => {
   test('each class sets its name', () => {
     expect(new ConfigurationError('x').name).toBe('ConfigurationError');
     expect(new InvalidEventError('x').name).toBe('InvalidEventError');
-    expect(new SecretPolicyError('s', 't', 'must be y').name).toBe('SecretPolicyError');
     expect(new RotationError('s', 'setSecret', 'x').name).toBe('RotationError');
   });
 

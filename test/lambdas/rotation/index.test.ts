@@ -8,9 +8,18 @@ import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { handler, verifyKeyValue } from '../../../lambdas/rotation/index';
 import type { SweepResult } from '../../../lambdas/rotation/sweep';
 import { FakeAws, REGION, type FakeSecret, OWNERSHIP_KEY_ID } from './support/fake-aws';
-import { PREFIX, SERVICE, seedConsumer, TOKEN, TOKEN_2 } from './support/fixtures';
+import {
+  declaredConsumers,
+  PREFIX,
+  SERVICE,
+  seedConsumer,
+  TOKEN,
+  TOKEN_2,
+} from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
 import { captureStdout, logLines, metricLines, type CapturedStdout } from './support/stdout';
 
+const POLICIES = declaredConsumers();
 const fake = new FakeAws();
 const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 };
 let secret: FakeSecret;
@@ -21,6 +30,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
   process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
+  process.env[LambdaEnv.POLICY_FILE] = writePolicyFile(SERVICE, POLICIES);
 });
 
 beforeEach(() => {

@@ -7,7 +7,8 @@ import { LambdaEnv } from '../../../contract';
 import { InvalidEventError } from '../../../lambdas/rotation/errors';
 import { handler } from '../../../lambdas/rotation/index';
 import { FakeAws, REGION, OWNERSHIP_KEY_ID } from './support/fake-aws';
-import { PREFIX, SERVICE, TOKEN } from './support/fixtures';
+import { ENV, PREFIX, SERVICE, TOKEN } from './support/fixtures';
+import { writePolicyFile } from './support/policy-file';
 import { captureStdout, type CapturedStdout } from './support/stdout';
 
 const fake = new FakeAws();
@@ -35,6 +36,7 @@ beforeAll(() => {
   process.env[LambdaEnv.SECRET_PREFIX] = PREFIX;
   process.env.AWS_REGION = REGION;
   process.env[LambdaEnv.OWNERSHIP_KEY_ID] = OWNERSHIP_KEY_ID;
+  process.env[LambdaEnv.POLICY_FILE] = writePolicyFile(SERVICE, ENV.consumers);
 });
 
 beforeEach(() => {
@@ -61,12 +63,12 @@ describe('malformed events', () => {
     [
       'an unknown action',
       { action: 'rotate' },
-      /unsupported event: action must be one of "sweep", "revoke", "teardown", got "rotate"$/,
+      /unsupported event: action must be one of "sweep", "revoke", "teardown", "audit", got "rotate"$/,
     ],
     [
       'an action of the wrong type',
       { action: 5 },
-      /unsupported event: action must be one of "sweep", "revoke", "teardown", got 5$/,
+      /unsupported event: action must be one of "sweep", "revoke", "teardown", "audit", got 5$/,
     ],
     [
       'a revoke without secretId',
@@ -97,6 +99,11 @@ describe('malformed events', () => {
       'an empty sweep cursor',
       { action: 'sweep', cursor: '' },
       /invalid sweep event: cursor must have at least 1 characters, got ""$/,
+    ],
+    [
+      'an audit with a field it does not take',
+      { action: 'audit', dryRun: true },
+      /invalid audit event: dryRun is not a field of a audit event \(remove it\)/,
     ],
     [
       'a teardown with an unknown Terraform action',

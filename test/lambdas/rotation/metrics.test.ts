@@ -31,6 +31,8 @@ describe('InvocationMetrics', () => {
               { Name: 'RotationFailures', Unit: 'Count' },
               { Name: 'SweepFailures', Unit: 'Count' },
               { Name: 'UnprovenKeys', Unit: 'Count' },
+              { Name: 'PolicyTagMismatches', Unit: 'Count' },
+              { Name: 'UnmanagedSecrets', Unit: 'Count' },
               { Name: 'DurationMs', Unit: 'Milliseconds' },
             ],
           },
@@ -45,6 +47,8 @@ describe('InvocationMetrics', () => {
       RotationFailures: 0,
       SweepFailures: 0,
       UnprovenKeys: 0,
+      PolicyTagMismatches: 0,
+      UnmanagedSecrets: 0,
       DurationMs: 125,
     });
     expect(METRICS_NAMESPACE).toBe('Keyplane');

@@ -12,7 +12,7 @@ describe('rotateNow', () => {
     const secret = seedConsumer(fake);
     const runtime = testRuntime();
     const state = await describeSecret(runtime, secret);
-    const policy = readConsumerPolicy(state.arn, state.tags);
+    const policy = readConsumerPolicy(runtime, state, 'revoke');
     fake.clearCalls();
 
     const result = await rotateNow(runtime, state, policy, 60, TOKEN);
@@ -36,7 +36,7 @@ describe('rotateNow', () => {
     const runtime = testRuntime();
     const state = await describeSecret(runtime, secret);
 
-    const result = await rotateNow(runtime, state, readConsumerPolicy(state.arn, state.tags), 0);
+    const result = await rotateNow(runtime, state, readConsumerPolicy(runtime, state, 'revoke'), 0);
 
     expect(result.versionId).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -5,18 +5,18 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { DescribeSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SecretTag } from '../../../contract';
-import {
-  RotationError,
-  SecretPolicyError,
-  type RotationStep,
-} from '../../../lambdas/rotation/errors';
+import { RotationError, type RotationStep } from '../../../lambdas/rotation/errors';
 import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { verifyKeyValue } from '../../../lambdas/rotation/key-value';
 import { checkPreconditions, rotate } from '../../../lambdas/rotation/rotation';
+import type { Runtime } from '../../../lambdas/rotation/runtime';
 import { FakeAws, type FakeSecret } from './support/fake-aws';
 import {
+  consumerTags,
   describe as describeSecret,
   ENV,
+  envWithPolicy,
+  PREFIX,
   seedConsumer,
   testRuntime,
   TOKEN,
@@ -33,9 +33,8 @@ beforeEach(() => {
 });
 
 /** What Secrets Manager does for one rotation: stage the version, call the four steps. */
-async function rotateAll(token: string): Promise<void> {
+async function rotateAll(token: string, runtime: Runtime = testRuntime()): Promise<void> {
   fake.startRotation(secret, token);
-  const runtime = testRuntime();
   for (const step of ROTATION_STEPS) {
     await rotate(runtime, { secretId: secret.arn, token, step });
   }
@@ -81,11 +80,11 @@ describe('rotate', () => {
     expect(fake.callCounts()).toEqual({ DescribeSecret: 4 });
   });
 
-  test('a plan removed from the tags is not given to the next key', async () => {
+  test("a plan removed from the deployer's policy is not given to the next key", async () => {
     await rotateAll(TOKEN);
-    secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
 
-    await rotateAll(TOKEN_2);
+    const redeployed = envWithPolicy({ checkout: { usagePlanIds: ['plangold'] } });
+    await rotateAll(TOKEN_2, testRuntime({ env: redeployed }));
 
     const second = String(fake.currentValue(secret).keyId);
     expect(fake.plansOf(second)).toEqual(['plangold']);
@@ -134,13 +133,23 @@ describe('rotate', () => {
     );
   });
 
-  test('refuses a secret of another service', async () => {
-    secret.tags[SecretTag.SERVICE] = 'billing-api';
-    fake.startRotation(secret, TOKEN);
+  test("refuses a rogue secret under the prefix, with keyplane's tags, that the deployer did not declare; no key is minted", async () => {
+    fake.addPlan('otherteamplan');
+    const rogue = fake.addSecret({
+      name: `${PREFIX}rogue`,
+      tags: consumerTags({ [SecretTag.USAGE_PLANS]: 'otherteamplan' }),
+    });
+    fake.startRotation(rogue, TOKEN);
+    const runtime = testRuntime();
 
     await expect(
-      rotate(testRuntime(), { secretId: secret.arn, token: TOKEN, step: 'createSecret' })
-    ).rejects.toThrow(/its keyplane:service tag is not orders-api/);
+      rotate(runtime, { secretId: rogue.arn, token: TOKEN, step: 'createSecret' })
+    ).rejects.toThrow(
+      /createSecret: the secret is not managed by this function: the deployer's policy document declares no secret of that name/
+    );
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+    expect(fake.plans.get('otherteamplan')?.size).toBe(0);
+    expect(runtime.policyAudit.endInvocation().unmanagedSecrets).toBe(1);
   });
 
   test('fails when the secret does not exist', async () => {
@@ -153,21 +162,17 @@ describe('rotate', () => {
     ).rejects.toThrow(/^keyplane\/orders-api\/nobody testSecret: the secret does not exist$/);
   });
 
-  test('fails with the step and the tag when the tags are invalid', async () => {
-    secret.tags[SecretTag.USAGE_PLANS] = 'plan-with-dashes';
-    fake.startRotation(secret, TOKEN);
+  test("forged or broken policy tags are not obeyed: the key joins the deployer's plans only", async () => {
+    fake.addPlan('otherteamplan');
+    secret.tags[SecretTag.USAGE_PLANS] = 'otherteamplan plan-with-dashes';
+    const runtime = testRuntime();
 
-    const error = await rotate(testRuntime(), {
-      secretId: secret.arn,
-      token: TOKEN,
-      step: 'createSecret',
-    }).catch((e: unknown) => e);
+    await rotateAll(TOKEN, runtime);
 
-    expect(error).toBeInstanceOf(RotationError);
-    expect((error as RotationError).message).toMatch(
-      /createSecret: SecretPolicyError: .* tag keyplane:usage-plans must be usage plan ids/
-    );
-    expect((error as RotationError).cause).toBeInstanceOf(SecretPolicyError);
+    const keyId = String(fake.currentValue(secret).keyId);
+    expect(fake.plansOf(keyId).sort()).toEqual(['planbulk', 'plangold']);
+    expect(fake.plans.get('otherteamplan')?.size).toBe(0);
+    expect(runtime.policyAudit.endInvocation().policyTagMismatches).toBe(4); // once per step
   });
 
   test('wraps an AWS failure with the secret and the step, keeping the cause', async () => {

@@ -8,7 +8,15 @@ import { ROTATION_STEPS } from '../../../lambdas/rotation/events';
 import { rotate } from '../../../lambdas/rotation/rotation';
 import { emptySweepCounts, sweep, type SweepCounts } from '../../../lambdas/rotation/sweep';
 import { FakeAws, type FakeKey, type FakeSecret } from './support/fake-aws';
-import { NOW, originTagsFor, PREFIX, seedConsumer, testRuntime, TOKEN } from './support/fixtures';
+import {
+  envWithPolicy,
+  NOW,
+  originTagsFor,
+  PREFIX,
+  seedConsumer,
+  testRuntime,
+  TOKEN,
+} from './support/fixtures';
 import { captureStdout, logLines } from './support/stdout';
 
 const fake = new FakeAws();
@@ -191,10 +199,9 @@ describe('sweep', () => {
     expect(fake.keys.get('korphan2')?.enabled).toBe(false);
   });
 
-  test("brings the current key's plans in line with the secret's tags", async () => {
-    // GIVEN a plan removed from the tags and a plan added to them
+  test("brings the current key's plans in line with the deployer's policy", async () => {
+    // GIVEN a plan removed from the policy (planold) and a plan added to it (planbulk)
     fake.addPlan('planold');
-    secret.tags[SecretTag.USAGE_PLANS] = 'plangold planbulk';
     version('vcur', ['AWSCURRENT']);
     key('kcur', { version: 'vcur', plans: ['plangold', 'planold'] });
 
@@ -320,14 +327,30 @@ describe('sweep', () => {
     expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
   });
 
-  test('counts a current key whose secret has invalid tags as a failure', async () => {
-    secret.tags[SecretTag.USAGE_PLANS] = 'not/valid';
+  test("keeps a current key in the deployer's plans whatever the secret's tags say, and reports them", async () => {
+    fake.addPlan('otherteamplan');
+    secret.tags[SecretTag.USAGE_PLANS] = 'otherteamplan not/valid';
     version('vcur', ['AWSCURRENT']);
-    key('kcur', { version: 'vcur' });
+    key('kcur', { version: 'vcur', plans: ['plangold', 'planbulk'] });
+    const runtime = testRuntime();
 
-    const result = await sweep(testRuntime());
+    const result = await sweep(runtime);
 
-    expectCounts(result.counts, { keysExamined: 1, failures: 1 });
+    expectCounts(result.counts, { keysExamined: 1 });
+    expect(fake.plansOf('kcur').sort()).toEqual(['planbulk', 'plangold']);
+    expect(runtime.policyAudit.endInvocation().policyTagMismatches).toBe(1);
+  });
+
+  test('ignores and reports a rogue secret under the prefix that the deployer did not declare', async () => {
+    const rogue = fake.addSecret({ name: `${PREFIX}rogue`, tags: secret.tags });
+    rogue.versions.set('vcur', { value: '{}', stages: ['AWSCURRENT'] });
+    const runtime = testRuntime();
+
+    const result = await sweep(runtime);
+
+    expect(result.counts.healed).toBe(0);
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+    expect(runtime.policyAudit.endInvocation().unmanagedSecrets).toBe(1);
   });
 
   test('stops at its budget with a cursor, and the cursor resumes it to the end', async () => {
@@ -456,7 +479,10 @@ describe('sweep', () => {
       });
     }
 
-    const result = await sweep(testRuntime());
+    const declared = Object.fromEntries(
+      Array.from({ length: consumers }, (_, n) => [`c${n}`, { consumer: `c${n}` }])
+    );
+    const result = await sweep(testRuntime({ env: envWithPolicy(declared) }));
 
     // THEN: 1200 keys, 601 secrets, 2 plans of 1200 members each
     expect(result.counts.keysExamined).toBe(1200);

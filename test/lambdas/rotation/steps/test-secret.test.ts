@@ -4,7 +4,7 @@ import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
 import { setSecret } from '../../../../lambdas/rotation/steps/set-secret';
 import { testSecret } from '../../../../lambdas/rotation/steps/test-secret';
 import { FakeAws, type FakeSecret } from '../support/fake-aws';
-import { seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
+import { envWithPolicy, seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
 
 const fake = new FakeAws();
 let secret: FakeSecret;
@@ -38,14 +38,29 @@ describe('testSecret', () => {
 
   describe('health check', () => {
     const url = 'https://api.example.com/orders/health?probe=1';
+    const withCheck = envWithPolicy({ checkout: { healthCheckUrl: url } });
 
-    test('calls the URL with the pending key in x-api-key, without following redirects', async () => {
-      const keyId = await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+    test('never calls a URL that only a tag names (a forged tag is not obeyed)', async () => {
+      await prepared({ [SecretTag.HEALTH_CHECK_URL]: 'https://collector.example.net/steal' });
       const httpGet = jest.fn<ReturnType<HttpGet>, Parameters<HttpGet>>(() =>
         Promise.resolve({ status: 200 })
       );
 
       const result = await testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN));
+
+      expect(result.healthCheckStatus).toBeUndefined();
+      expect(httpGet).not.toHaveBeenCalled();
+    });
+
+    test('calls the URL with the pending key in x-api-key, without following redirects', async () => {
+      const keyId = await prepared();
+      const httpGet = jest.fn<ReturnType<HttpGet>, Parameters<HttpGet>>(() =>
+        Promise.resolve({ status: 200 })
+      );
+
+      const result = await testSecret(
+        await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN)
+      );
 
       expect(result).toEqual({ keyId, healthCheckStatus: 200 });
       expect(httpGet).toHaveBeenCalledTimes(1);
@@ -56,9 +71,9 @@ describe('testSecret', () => {
     });
 
     test('reads the value from the version, checking its record proof, and no key from API Gateway', async () => {
-      await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+      await prepared();
       const httpGet: HttpGet = () => Promise.resolve({ status: 200 });
-      const ctx = await stepContext(testRuntime({ httpGet }), secret, TOKEN);
+      const ctx = await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN);
       fake.clearCalls();
 
       await testSecret(ctx);
@@ -67,7 +82,7 @@ describe('testSecret', () => {
     });
 
     test('never sends a value from a version whose record proof fails', async () => {
-      secret = seedConsumer(fake, { tags: { [SecretTag.HEALTH_CHECK_URL]: url } });
+      secret = seedConsumer(fake);
       fake.startRotation(secret, TOKEN);
       const version = secret.versions.get(TOKEN);
       if (version === undefined) throw new Error('no pending version');
@@ -82,7 +97,7 @@ describe('testSecret', () => {
       const httpGet = jest.fn<ReturnType<HttpGet>, Parameters<HttpGet>>();
 
       await expect(
-        testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN))
+        testSecret(await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN))
       ).rejects.toThrow(
         /testSecret: version .* names key kforeign, which the function cannot prove/
       );
@@ -90,31 +105,31 @@ describe('testSecret', () => {
     });
 
     test('accepts any answer other than 403', async () => {
-      await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+      await prepared();
       const httpGet: HttpGet = () => Promise.resolve({ status: 503 });
 
       await expect(
-        testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN))
+        testSecret(await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN))
       ).resolves.toMatchObject({ healthCheckStatus: 503 });
     });
 
     test('fails on 403, naming the URL without its query', async () => {
-      await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+      await prepared();
       const httpGet: HttpGet = () => Promise.resolve({ status: 403 });
 
       await expect(
-        testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN))
+        testSecret(await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN))
       ).rejects.toThrow(
         /testSecret: health check https:\/\/api\.example\.com\/orders\/health answered 403/
       );
     });
 
     test('fails when the URL cannot be reached', async () => {
-      await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+      await prepared();
       const httpGet: HttpGet = () => Promise.reject(new TypeError('fetch failed'));
 
       await expect(
-        testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN))
+        testSecret(await stepContext(testRuntime({ httpGet, env: withCheck }), secret, TOKEN))
       ).rejects.toThrow(/could not be reached \(TypeError\); expected an answer other than 403/);
     });
   });

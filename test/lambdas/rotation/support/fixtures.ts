@@ -5,7 +5,7 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { KeyTag, SecretTag } from '../../../../contract';
+import { KeyTag, SecretTag, type ConsumerPolicy } from '../../../../contract';
 import { readConsumerPolicy } from '../../../../lambdas/rotation/consumer-policy';
 import type { RotationEnv } from '../../../../lambdas/rotation/env';
 import { createRuntime, type HttpGet, type Runtime } from '../../../../lambdas/rotation/runtime';
@@ -19,6 +19,29 @@ export const NOW = new Date('2025-06-01T12:00:00.000Z');
 export const TOKEN = '0a1b2c3d-1111-4222-8333-444455556666';
 export const TOKEN_2 = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
 
+/** The deployer's policy of consumer `checkout`: two plans, one hour of grace, prefix. */
+export const CHECKOUT_POLICY: ConsumerPolicy = {
+  consumer: 'checkout',
+  usagePlanIds: ['plangold', 'planbulk'],
+  gracePeriodSeconds: 3600,
+  keyPrefix: 'ordK',
+};
+
+/** What the deployer declared: `checkout`, and the other names the tests seed under PREFIX. */
+export function declaredConsumers(
+  overrides: Record<string, Partial<ConsumerPolicy>> = {}
+): Map<string, ConsumerPolicy> {
+  const names = new Set([
+    ...['checkout', 'gone-soon', 'fresh', 'keyless', 'paused', 'leaving'],
+    ...Object.keys(overrides),
+  ]);
+  const policies = new Map<string, ConsumerPolicy>();
+  for (const name of names) {
+    policies.set(`${PREFIX}${name}`, { ...CHECKOUT_POLICY, ...overrides[name] });
+  }
+  return policies;
+}
+
 export const ENV: RotationEnv = {
   service: SERVICE,
   secretPrefix: PREFIX,
@@ -26,7 +49,16 @@ export const ENV: RotationEnv = {
   overdueMarginSeconds: 2 * 24 * 3600,
   region: REGION,
   ownershipKeyId: OWNERSHIP_KEY_ID,
+  consumers: declaredConsumers(),
 };
+
+/** ENV whose deployer policy of `checkout` (or another declared name) is changed. */
+export function envWithPolicy(
+  overrides: Record<string, Partial<ConsumerPolicy>>,
+  more: Partial<RotationEnv> = {}
+): RotationEnv {
+  return { ...ENV, consumers: declaredConsumers(overrides), ...more };
+}
 
 /** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
 export function consumerTags(
@@ -92,7 +124,12 @@ export async function stepContext(
   token: string
 ): Promise<StepContext> {
   const state = await describe(runtime, secret);
-  return { runtime, secret: state, policy: readConsumerPolicy(state.arn, state.tags), token };
+  return {
+    runtime,
+    secret: state,
+    policy: readConsumerPolicy(runtime, state, 'createSecret'),
+    token,
+  };
 }
 
 /** A managed secret with the bootstrap placeholder and the two plans it declares. */

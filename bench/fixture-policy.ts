@@ -1,0 +1,37 @@
+/**
+ * The deployer's policy document of the fixture's consumers (contract/deployer-policy.ts): what
+ * RotationService ships inside the function's code, written here to a file the function is
+ * pointed at with KEYPLANE_POLICY_FILE, since the fixture makes consumers after the function.
+ * Each consumer made is added at once; a function reads the file when its container starts.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  isPolicyTagProblem,
+  literalPolicyDocument,
+  readConsumerPolicyTags,
+  type ConsumerPolicy,
+} from '../contract';
+
+/** This process's document. */
+export const FIXTURE_POLICY_FILE = path.join(
+  os.tmpdir(),
+  `keyplane-fixture-policy-${process.pid}-${Date.now()}.json`
+);
+
+const declared = new Map<string, ConsumerPolicy>();
+
+/** Declares the consumer whose secret `secretName` carries these policy tags, as synth would. */
+export function declareFixtureConsumer(
+  service: string,
+  secretName: string,
+  tags: Readonly<Record<string, string>>
+): void {
+  const policy = readConsumerPolicyTags(tags);
+  if (isPolicyTagProblem(policy)) throw new Error(`${secretName}: ${policy.tag} ${policy.rule}`);
+  declared.set(secretName, policy);
+  const partial = `${FIXTURE_POLICY_FILE}.partial`;
+  fs.writeFileSync(partial, JSON.stringify(literalPolicyDocument(service, declared)));
+  fs.renameSync(partial, FIXTURE_POLICY_FILE);
+}

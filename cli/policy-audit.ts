@@ -1,0 +1,49 @@
+/**
+ * `keyplane doctor`'s view of the deployer's policy: it asks each service's rotation function
+ * for its audit (contract/audit.ts), since only the function holds the policy document, and
+ * names what the function refuses or does not obey: secrets under the prefix that the policy
+ * does not declare, and policy tags that differ from it.
+ */
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { AUDIT_EVENT, type AuditResult } from '../contract/audit';
+import type { Finding } from './drift';
+import { invokeRotationFunction, rotationFunctionName } from './rotation-function';
+
+/** The policy findings of `services`; a function that cannot be asked is a finding too. */
+export async function policyFindings(
+  lambda: LambdaClient,
+  services: readonly string[]
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const service of services) {
+    const functionName = rotationFunctionName(service);
+    let result: AuditResult;
+    try {
+      result = await invokeRotationFunction<AuditResult>(lambda, functionName, AUDIT_EVENT);
+    } catch (error) {
+      findings.push({
+        kind: 'audit-failed',
+        service,
+        message: `could not ask ${functionName} for its policy audit (${(error as Error).message}); check lambda:InvokeFunction on it`,
+      });
+      continue;
+    }
+    for (const secretArn of result.undeclaredSecretArns) {
+      findings.push({
+        kind: 'undeclared-secret',
+        service,
+        secretArn,
+        message: `secret ${secretArn} is under ${service}'s name prefix but not in the deployer's policy: the rotation function refuses it; whoever created it should delete it`,
+      });
+    }
+    for (const m of result.policyTagMismatches) {
+      findings.push({
+        kind: 'policy-tag-mismatch',
+        service,
+        secretArn: m.secretArn,
+        message: `${m.secretArn}: tag ${m.tag} is "${m.tagValue}" but the deployer's policy says ${m.policyValue === undefined ? 'nothing' : `"${m.policyValue}"`}; the function obeys the policy, not the tag: restore the tag (or redeploy) and find out who changed it`,
+      });
+    }
+  }
+  return findings;
+}

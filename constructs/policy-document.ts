@@ -1,0 +1,76 @@
+/**
+ * The deployer's policy document of a rotation service (contract/deployer-policy.ts): each key
+ * adds its consumer's policy as it is made, and the service renders the document at synth,
+ * with every unresolved value (plan ids, a token-valued URL) moved to the values list that
+ * becomes the function's KEYPLANE_POLICY_VALUES. Internal to the constructs.
+ */
+import { Token } from 'cdktf';
+import {
+  POLICY_DOCUMENT_FORMAT,
+  type PolicyDocument,
+  type PolicyDocumentConsumer,
+  type PolicyText,
+} from '../contract/deployer-policy';
+import type { UsagePlan } from './usage-plan';
+
+/** One consumer's policy as its key declares it; any string may be a token. */
+export interface DeclaredConsumerPolicy {
+  readonly consumer: string;
+  readonly secretName: string;
+  readonly plans: readonly UsagePlan[];
+  readonly gracePeriodSeconds: number;
+  readonly keyPrefix: string;
+  readonly healthCheckUrl?: string;
+}
+
+/** What a value in the list is, for the environment size estimate. */
+export type PolicyValueKind = 'usagePlanId' | 'secretName' | 'keyPrefix' | 'healthCheckUrl';
+
+/** The rendered document and the apply-time values it refers to. */
+export interface RenderedPolicy {
+  /** The document's JSON, deterministic for the same declarations. */
+  readonly document: string;
+  /** Unresolved values, in the order the document refers to them, each with its kind. */
+  readonly values: readonly { readonly token: string; readonly kind: PolicyValueKind }[];
+}
+
+const declarations = new WeakMap<object, DeclaredConsumerPolicy[]>();
+
+/** Adds a consumer to its service's document. */
+export function declareConsumerPolicy(service: object, policy: DeclaredConsumerPolicy): void {
+  const list = declarations.get(service) ?? [];
+  declarations.set(service, [...list, policy]);
+}
+
+/** The document of `service`, consumers ordered by name. */
+export function renderPolicyDocument(service: object, serviceName: string): RenderedPolicy {
+  const values: { token: string; kind: PolicyValueKind }[] = [];
+  const indexOf = new Map<string, number>();
+  const text = (raw: string, kind: PolicyValueKind): PolicyText => {
+    if (!Token.isUnresolved(raw)) return raw;
+    let index = indexOf.get(raw);
+    if (index === undefined) {
+      index = values.push({ token: raw, kind }) - 1;
+      indexOf.set(raw, index);
+    }
+    return { value: index };
+  };
+  const consumers = [...(declarations.get(service) ?? [])]
+    .sort((a, b) => (a.consumer < b.consumer ? -1 : a.consumer > b.consumer ? 1 : 0))
+    .map((c): PolicyDocumentConsumer => ({
+      secretName: text(c.secretName, 'secretName'),
+      consumer: c.consumer,
+      usagePlanIds: c.plans.map((plan) => text(plan.usagePlanId, 'usagePlanId')),
+      gracePeriodSeconds: c.gracePeriodSeconds,
+      keyPrefix: text(c.keyPrefix, 'keyPrefix'),
+      ...(c.healthCheckUrl === undefined
+        ? {}
+        : { healthCheckUrl: text(c.healthCheckUrl, 'healthCheckUrl') }),
+    }));
+  const document: PolicyDocument = {
+    format: POLICY_DOCUMENT_FORMAT,
+    service: serviceName,
+    consumers,
+  };
+  return { document: JSON.stringify(document), values };
+}

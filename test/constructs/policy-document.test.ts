@@ -1,0 +1,125 @@
+/**
+ * The deployer's policy document: synth ships it inside the function's code, with apply-time
+ * values in KEYPLANE_POLICY_VALUES, and the function reads back exactly what was declared.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { TerraformVariable, Testing } from 'cdktf';
+import { unzipSync } from 'fflate';
+import { ManagedApiKey, RotationService, UsagePlan, Duration } from '../../constructs';
+import { LambdaEnv, POLICY_DOCUMENT_FILE } from '../../contract';
+import { loadDeployerPolicies } from '../../lambdas/rotation/deployer-policy';
+import { newStack, resourcesOf, synthJson } from '../support/stack';
+
+function platform() {
+  const stack = newStack();
+  new RotationService(stack, 'Rotation', { serviceName: 'orders' });
+  const gold = new UsagePlan(stack, 'Gold', {
+    name: 'gold',
+    apiStages: [{ api: 'a1', stage: 'v1' }],
+  });
+  const bulk = new UsagePlan(stack, 'Bulk', {
+    name: 'bulk',
+    apiStages: [{ api: 'a2', stage: 'v1' }],
+  });
+  const probe = new TerraformVariable(stack, 'probe', { type: 'string' });
+  new ManagedApiKey(stack, 'Checkout', {
+    consumer: 'checkout',
+    usagePlans: [gold, bulk],
+    gracePeriod: Duration.hours(1),
+    healthCheckUrl: 'https://api.example.com/health',
+  });
+  new ManagedApiKey(stack, 'Search', {
+    consumer: 'search',
+    usagePlans: [gold],
+    healthCheckUrl: probe.stringValue,
+  });
+  return stack;
+}
+
+describe('the policy document', () => {
+  test('synth ships it in the code; the function reads back each consumer by secret name', () => {
+    const stack = platform();
+    const outdir = Testing.fullSynth(stack);
+    const stackDir = path.join(outdir, 'stacks', 'test');
+    const json = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const [fn] = resourcesOf(json, 'aws_lambda_function');
+    const files = unzipSync(fs.readFileSync(path.join(stackDir, String(fn.filename))));
+    expect(Object.keys(files).sort()).toEqual(['index.js', 'index.js.map', POLICY_DOCUMENT_FILE]);
+
+    // Terraform fills in the values: plan ids and the token-valued URL, in document order.
+    const variables = (fn.environment as { variables: Record<string, string> }).variables;
+    const refs = /^\$\{jsonencode\(\[(.*)\]\)\}$/.exec(variables[LambdaEnv.POLICY_VALUES])![1];
+    const applied = refs
+      .split(', ')
+      .map((ref) =>
+        ref.startsWith('aws_api_gateway_usage_plan.Gold')
+          ? 'gold1'
+          : ref.startsWith('aws_api_gateway_usage_plan.Bulk')
+            ? 'bulk2'
+            : 'https://probe.example.com/h'
+      );
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-doc-')), 'doc.json');
+    fs.writeFileSync(file, files[POLICY_DOCUMENT_FILE]);
+
+    const policies = loadDeployerPolicies(
+      { [LambdaEnv.POLICY_FILE]: file, [LambdaEnv.POLICY_VALUES]: JSON.stringify(applied) },
+      'orders'
+    );
+
+    expect([...policies]).toEqual([
+      [
+        'keyplane/test/checkout',
+        {
+          consumer: 'checkout',
+          usagePlanIds: ['gold1', 'bulk2'],
+          gracePeriodSeconds: 3600,
+          keyPrefix: 'checkout',
+          healthCheckUrl: 'https://api.example.com/health',
+        },
+      ],
+      [
+        'keyplane/test/search',
+        {
+          consumer: 'search',
+          usagePlanIds: ['gold1'],
+          gracePeriodSeconds: 86400,
+          keyPrefix: 'search',
+          healthCheckUrl: 'https://probe.example.com/h',
+        },
+      ],
+    ]);
+    // Each value once, however many consumers refer to it.
+    expect(applied).toEqual(['gold1', 'bulk2', 'https://probe.example.com/h']);
+  });
+
+  test('the same declarations make the same package, byte for byte', () => {
+    const code = () => {
+      const [fn] = resourcesOf(synthJson(platform()), 'aws_lambda_function');
+      return [fn.filename, fn.source_code_hash];
+    };
+    expect(code()).toEqual(code());
+  });
+
+  test("fails at synth when the policy values could pass Lambda's 4 KB environment limit", () => {
+    const stack = newStack();
+    new RotationService(stack, 'Rotation', { serviceName: 'orders' });
+    const gold = new UsagePlan(stack, 'Gold', {
+      name: 'gold',
+      apiStages: [{ api: 'a1', stage: 'v1' }],
+    });
+    // 15 distinct apply-time URLs, each counted at 256 characters: over 4096 bytes with the rest.
+    for (let i = 0; i < 15; i++) {
+      const url = new TerraformVariable(stack, `url${i}`, { type: 'string' });
+      new ManagedApiKey(stack, `C${i}`, {
+        consumer: `c${i}`,
+        usagePlans: [gold],
+        healthCheckUrl: url.stringValue,
+      });
+    }
+    expect(() => synthJson(stack)).toThrow(
+      /environment variables may reach \d+ bytes once applied, over Lambda's limit of 4 KB \(4096 bytes.*KEYPLANE_POLICY_VALUES holds 1 usagePlanId \(each counted at 10 characters\), 15 healthCheckUrl \(each counted at 256 characters\)/
+    );
+  });
+});
