@@ -11,3 +11,4 @@ export * from './sweep-result';
 export * from './aws-limits';
 export * from './sweep-schedule';
 export * from './health-check-url';
+export * from './usage-rules';

@@ -19,6 +19,10 @@ export interface ManagedKey {
   readonly deleteAfter?: Date;
   /** Value of keyplane:proof, when present (ownership.ts). */
   readonly proof?: string;
+  /** Value of keyplane:usage-mark, when present (traffic-decision.ts). */
+  readonly usageMark?: string;
+  readonly lastTraffic?: Date;
+  readonly heldSince?: Date;
   /** The key value; only present when it was asked for. Never log it. */
   readonly value?: string;
 }
@@ -89,6 +93,9 @@ export function toManagedKey(item: ApiKey): ManagedKey {
     retireAfter: parseInstant(tags[KeyTag.RETIRE_AFTER]),
     deleteAfter: parseInstant(tags[KeyTag.DELETE_AFTER]),
     proof: tags[KeyTag.PROOF],
+    usageMark: tags[KeyTag.USAGE_MARK],
+    lastTraffic: parseInstant(tags[KeyTag.LAST_TRAFFIC]),
+    heldSince: parseInstant(tags[KeyTag.HELD_SINCE]),
     ...(item.value === undefined ? {} : { value: item.value }),
   };
 }

@@ -7,6 +7,7 @@ import type { AwsClients } from './clients';
 import type { RotationEnv } from './env';
 import { KeyOwnership } from './ownership';
 import { SecretStore } from './secret-store';
+import { UsageCounters } from './usage-counters';
 
 /** The subset of fetch the health check uses. */
 export type HttpGet = (
@@ -18,6 +19,8 @@ export interface Runtime {
   readonly env: RotationEnv;
   readonly secrets: SecretStore;
   readonly keys: ApiKeyStore;
+  /** API Gateway's usage counters: the quota carry and the sweep's traffic watch. */
+  readonly usage: UsageCounters;
   /** Proves and checks that the function made a key; nothing changes a key without it. */
   readonly ownership: KeyOwnership;
   readonly now: () => Date;
@@ -33,6 +36,7 @@ export function createRuntime(
     env,
     secrets: new SecretStore(clients.secretsManager),
     keys: new ApiKeyStore(clients.apiGateway, env.region),
+    usage: new UsageCounters(clients.apiGateway),
     ownership: new KeyOwnership(clients.kms, env.ownershipKeyId, env.service),
     now: overrides.now ?? (() => new Date()),
     httpGet: overrides.httpGet ?? ((url, init) => fetch(url, init)),

@@ -69,7 +69,7 @@ describe('handler', () => {
       expect(total(counts)).toBe(17);
     });
 
-    test('later rotation, one plan: 19 calls (proving and tagging the outgoing key)', async () => {
+    test('later rotation, one plan: 20 calls (proving and tagging the outgoing key, its plans for the quota carry)', async () => {
       secret.tags[SecretTag.USAGE_PLANS] = 'plangold';
       await rotateThroughHandler(TOKEN);
       fake.clearCalls();
@@ -79,7 +79,9 @@ describe('handler', () => {
       const counts = fake.callCounts();
       expect(counts.TagResource).toBe(2);
       expect(counts.VerifyMac).toBe(3);
-      expect(total(counts)).toBe(19);
+      // GetUsagePlans(keyId) of the outgoing key: no plan has a quota, so no carry (quota-carry.ts)
+      expect(counts.GetUsagePlans).toBe(2);
+      expect(total(counts)).toBe(20);
     });
 
     test('each further plan adds one call', async () => {
@@ -89,7 +91,7 @@ describe('handler', () => {
       await rotateThroughHandler(TOKEN_2);
 
       expect(fake.callCounts().CreateUsagePlanKey).toBe(2);
-      expect(total(fake.callCounts())).toBe(20);
+      expect(total(fake.callCounts())).toBe(21);
     });
   });
 
