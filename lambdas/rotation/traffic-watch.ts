@@ -1,6 +1,7 @@
 /**
  * The sweep's look at one outgoing key still enabled after a rotation: reads both keys' usage
- * counters in each plan the outgoing key is in (one GetUsage per key and plan), decides from
+ * counters in each plan the outgoing key is in (one GetUsage per key and plan; the current
+ * key's only when the quota is carried), decides from
  * them (traffic-decision.ts) whether to retire it early, keep it, hold it past its grace period
  * or retire it, and, while it stays, how to share each plan's quota between the two keys
  * (quota-split.ts). It changes nothing itself: the sweep applies the outcome, within its budget
@@ -67,7 +68,11 @@ export async function watchPair(
     const start = quota === undefined ? from : minDay(from, periodStart(today, quota.period));
     const skip = daysBetween(start, from);
     const out = await usage.keyDays(planId, outgoing.id, start, today);
-    const cur = shared ? await usage.keyDays(planId, current.id, start, today) : undefined;
+    // The current key's counters matter only for sharing the quota (who leads).
+    const cur =
+      shared && policy.carryQuota
+        ? await usage.keyDays(planId, current.id, start, today)
+        : undefined;
     sample.outgoingSince += sum(out.used.slice(skip));
     sample.outgoingToday += out.used.at(-1) ?? 0;
     sample.currentSince += sum(cur?.used.slice(skip) ?? []);
