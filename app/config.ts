@@ -100,6 +100,14 @@ const consumer = z.strictObject({
     .optional()
     .meta({ prop: 'ManagedApiKeyProps.replicaRegions' }),
   healthCheckUrl: z.url().optional().meta({ prop: 'ManagedApiKeyProps.healthCheckUrl' }),
+  carryQuota: z.boolean().optional().meta({ prop: 'ManagedApiKeyProps.carryQuota' }),
+  quotaSlackPercent: z
+    .number()
+    .int()
+    .optional()
+    .meta({ prop: 'ManagedApiKeyProps.quotaSlackPercent' }),
+  quietPeriod: duration.optional().meta({ prop: 'ManagedApiKeyProps.quietPeriod' }),
+  maxHold: duration.optional().meta({ prop: 'ManagedApiKeyProps.maxHold' }),
   tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
 });
 

@@ -140,6 +140,10 @@ export class PlatformStack extends TerraformStack {
         recoveryWindowInDays: c.recoveryWindowInDays,
         replicaRegions: c.replicaRegions,
         healthCheckUrl: c.healthCheckUrl,
+        carryQuota: c.carryQuota,
+        quotaSlackPercent: c.quotaSlackPercent,
+        quietPeriod: c.quietPeriod ? Duration.parse(c.quietPeriod) : undefined,
+        maxHold: c.maxHold ? Duration.parse(c.maxHold) : undefined,
         rotationService: rotation,
         tags: c.tags,
       });

@@ -102,7 +102,8 @@ export interface ManagedApiKeyProps {
   /**
    * Carry the outgoing key's remaining quota over to the new key at each rotation, and share
    * each plan's quota between the two keys while both are enabled, so a rotation neither
-   * resets nor doubles the consumer's quota.
+   * resets nor doubles the consumer's quota (README, "Quota carry and traffic-aware
+   * retirement", states the bound and its exceptions).
    * @default true
    */
   readonly carryQuota?: boolean;
@@ -115,14 +116,15 @@ export interface ManagedApiKeyProps {
   readonly quotaSlackPercent?: number;
   /**
    * Retire the outgoing key before its grace period ends once the sweep has seen no traffic on
-   * it for this long; `Duration.hours(0)` never retires early. At most 30 days.
+   * it for this long; 0 (`Duration.hours(0)`, "0h" in the config file) never retires early. At
+   * most 30 days.
    * @default Duration.hours(6)
    */
   readonly quietPeriod?: Duration;
   /**
    * Keep an outgoing key that is still in use when its grace period ends enabled (held) for up
    * to this long, then retire it anyway; every hold shows as a metric, an alarm and in
-   * `keyplane status`. `Duration.hours(0)` never holds. At most 30 days.
+   * `keyplane status`. 0 never holds. At most 30 days.
    * @default Duration.days(3)
    */
   readonly maxHold?: Duration;

@@ -226,6 +226,42 @@ describe('PlatformStack (the example app)', () => {
     );
   });
 
+  test("a consumer's quota carry, slack, quiet period and maximum hold reach its secret's policy", () => {
+    const config = {
+      ...exampleEnv,
+      consumers: {
+        acme: {
+          plans: ['gold'],
+          carryQuota: false,
+          quotaSlackPercent: 25,
+          quietPeriod: '0h',
+          maxHold: '12h',
+        },
+      },
+    };
+    const [secret] = resourcesOf(synth(config).json, 'aws_secretsmanager_secret');
+    expect(secret.tags).toMatchObject({
+      'keyplane:carry-quota': 'false',
+      'keyplane:quota-slack-percent': '25',
+      'keyplane:quiet-period-seconds': '0',
+      'keyplane:max-hold-seconds': '43200',
+    });
+  });
+
+  test('fails when a quota slack is not a whole percentage, or a hold is longer than 30 days', () => {
+    const slack = {
+      ...exampleEnv,
+      consumers: { acme: { plans: ['gold'], quotaSlackPercent: 150 } },
+    };
+    expect(() => synth(slack)).toThrow(
+      /local\/consumers\/acme: quotaSlackPercent must be a whole number from 0 to 100, got 150/
+    );
+    const hold = { ...exampleEnv, consumers: { acme: { plans: ['gold'], maxHold: '31d' } } };
+    expect(() => synth(hold)).toThrow(
+      /local\/consumers\/acme: maxHold must be at most 30d, got "31d"/
+    );
+  });
+
   test('construct errors name the config path of the consumer', () => {
     const config = { ...exampleEnv, consumers: { acme: { plans: ['gold'], gracePeriod: '40d' } } };
     expect(() => synth(config)).toThrow(
