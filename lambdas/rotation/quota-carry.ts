@@ -1,19 +1,20 @@
 /**
  * The quota carry of a rotation: before the new key becomes AWSCURRENT, its remaining quota in
- * each plan with a quota is set from the outgoing key's (quota-split.ts carriedRemaining), so a
- * rotation does not hand the consumer a fresh quota. The outgoing key keeps its own remaining
- * quota (the consumer is still on it); the sweep shares the pool from then on.
+ * each plan with a quota is set from what the outgoing key left of the period's quota, so a
+ * rotation does not hand the consumer a fresh quota. With a grace period the outgoing key leads
+ * (the consumer is still on it) and the new key gets the follower's share (quota-split.ts); the
+ * sweep shares the pool from then on. Without one (a revoke) the new key gets the whole pool.
  *
  * Calls: GetUsagePlans(keyId) of the outgoing key once (its plans and their quotas); when Q of
  * the consumer's declared plans have a quota, then GetSecretValue of the pending version and
  * VerifyMac of its proof (the new key is acted on only once proven), and GetUsage + UpdateUsage
- * per such plan: 1 API Gateway call for a consumer without quotas, 1 + 2Q API Gateway calls,
+ * per such plan (its usage this quota period): 1 API Gateway call for a consumer without quotas, 1 + 2Q API Gateway calls,
  * one Secrets Manager and one KMS call otherwise. Each is idempotent: a finishSecret repeated
  * after a crash carries again from the outgoing key's remaining quota at that time.
  */
 import type { ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
-import { carriedRemaining, utcDay } from './quota-split';
+import { periodStart, splitQuota, utcDay } from './quota-split';
 import type { StepContext } from './steps/step-context';
 import { originOf } from './steps/step-context';
 
@@ -23,7 +24,8 @@ const log = createLogger('quotaCarry');
 export async function carryQuota(
   ctx: StepContext,
   policy: ConsumerPolicy,
-  outgoingKeyId: string
+  outgoingKeyId: string,
+  gracePeriodSeconds: number
 ): Promise<string[]> {
   if (!policy.carryQuota) return [];
   const { secrets, ownership, usage, now } = ctx.runtime;
@@ -39,11 +41,14 @@ export async function carryQuota(
   if (!(await ownership.holds(subject, pending.value.proof, 'quota carry'))) return [];
   const today = utcDay(now());
   const carried: string[] = [];
+  const leader = gracePeriodSeconds === 0 ? 'current' : 'outgoing';
   for (const plan of plans) {
-    const outgoing = await usage.keyDays(plan.id, outgoingKeyId, today, today);
-    if (outgoing.remaining === undefined) continue; // left the plan since: nothing to carry
-    const remaining = carriedRemaining(outgoing.remaining, policy.quotaSlackPercent);
-    await usage.setRemaining(plan.id, keyId, remaining);
+    const quota = plan.quota!;
+    const start = periodStart(today, quota.period);
+    const outgoing = await usage.keyDays(plan.id, outgoingKeyId, start, today);
+    const spent = outgoing.used.reduce((total, used) => total + used, 0);
+    const split = splitQuota(quota, spent, leader, policy.quotaSlackPercent);
+    await usage.setRemaining(plan.id, keyId, split.current);
     carried.push(plan.id);
   }
   log.info('carried the remaining quota to the new key', {

@@ -11,8 +11,8 @@
  * `limit + slack` (docs/configuration.md states the exceptions).
  *
  * At a rotation the outgoing key is the leader (the consumer is still on it): the new key gets
- * `ceil(remaining * slackPercent / 100)` of the outgoing key's remaining quota, at most all of
- * it; the sweep then follows the traffic.
+ * the follower's share of the pool; the sweep then follows the traffic, and when the outgoing key
+ * is retired the current key gets the whole pool back.
  */
 import type { PlanQuota } from './usage-counters';
 
@@ -61,9 +61,4 @@ export function splitQuota(
   return leader === 'outgoing'
     ? { outgoing: pool, current: follower }
     : { outgoing: follower, current: pool };
-}
-
-/** What the new key starts with at a rotation, from the outgoing key's remaining quota. */
-export function carriedRemaining(outgoingRemaining: number, slackPercent: number): number {
-  return Math.min(outgoingRemaining, slackOf(outgoingRemaining, slackPercent));
 }

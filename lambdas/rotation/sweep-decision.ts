@@ -52,6 +52,8 @@ export type KeyAction =
       /** quiet and hold-ended: decided from the key's traffic (traffic-decision.ts). */
       readonly reason: 'expired' | 'orphaned' | 'quiet' | 'hold-ended';
       readonly planIds: readonly string[];
+      /** Remaining quotas given back to the current key first (traffic-watch.ts). */
+      readonly restore?: readonly QuotaChange[];
     }
   | {
       /** An outgoing key kept (in grace or held): its traffic mark and the quota shares. */
@@ -115,7 +117,7 @@ export function actionCost(action: KeyAction): number {
     case 'reconcile':
       return (action.enable ? 1 : 0) + action.addTo.length + action.removeFrom.length;
     case 'retire':
-      return retirementCost(action.planIds);
+      return retirementCost(action.planIds) + (action.restore?.length ?? 0);
     case 'watch':
       return (Object.keys(action.tags).length > 0 ? 1 : 0) + action.quota.length;
     case 'schedule-retirement':

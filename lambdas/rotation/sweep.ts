@@ -36,7 +36,7 @@ import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './
 import type { VersionContent } from './secret-value';
 import { decodeCursor, encodeCursor } from './sweep-cursor';
 import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
-import { watchPair } from './traffic-watch';
+import { watchPair, type QuotaChange } from './traffic-watch';
 import type { PlanInfo } from './usage-counters';
 import { WorkBudget } from './work-budget';
 
@@ -344,7 +344,10 @@ class SweepRun {
     );
     const { verdict } = outcome;
     if (verdict.kind === 'retire') {
-      return { kind: 'retire', reason: verdict.reason, planIds: [...memberOf].sort() };
+      const planIds = [...memberOf].sort();
+      return outcome.quota.length === 0
+        ? { kind: 'retire', reason: verdict.reason, planIds }
+        : { kind: 'retire', reason: verdict.reason, planIds, restore: outcome.quota };
     }
     const held = verdict.kind === 'hold';
     if (!held && Object.keys(outcome.tags).length === 0 && outcome.quota.length === 0) {
@@ -380,6 +383,7 @@ class SweepRun {
         await this.reconcile(key, action);
         return;
       case 'retire': {
+        await this.setQuotas(key, action.restore ?? [], action);
         const deleteAfter = new Date(now().getTime() + env.deleteAfterSeconds * 1000);
         const retired = await retireKey(keys, {
           keyId: key.id,
@@ -422,7 +426,7 @@ class SweepRun {
     key: ManagedKey,
     action: Extract<KeyAction, { kind: 'watch' }>
   ): Promise<void> {
-    const { keys, usage } = this.runtime;
+    const { keys } = this.runtime;
     if (action.held) {
       this.counts.held++;
       log.warn('an outgoing key is still in use after its grace period; held', {
@@ -431,15 +435,24 @@ class SweepRun {
         heldSince: key.heldSince ?? action.tags[KeyTag.HELD_SINCE],
       });
     }
-    for (const change of action.quota) {
+    await this.setQuotas(key, action.quota, action);
+    if (Object.keys(action.tags).length > 0) await keys.tag(key.id, action.tags);
+  }
+
+  /** Sets remaining quotas of an outgoing key and of its consumer's current key, once proven. */
+  private async setQuotas(
+    key: ManagedKey,
+    changes: readonly QuotaChange[],
+    action: KeyAction
+  ): Promise<void> {
+    for (const change of changes) {
       if (change.keyId !== key.id) {
         const current = this.currentKeys.get(key.secretArn ?? '');
         if (current === undefined || !(await this.owns(current, action))) continue;
       }
-      await usage.setRemaining(change.planId, change.keyId, change.remaining);
+      await this.runtime.usage.setRemaining(change.planId, change.keyId, change.remaining);
       this.counts.quotaRebalanced++;
     }
-    if (Object.keys(action.tags).length > 0) await keys.tag(key.id, action.tags);
   }
 
   /** Brings a current key back in line, after checking it is still current. */

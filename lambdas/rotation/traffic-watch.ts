@@ -43,7 +43,10 @@ export interface WatchOutcome {
   readonly verdict: RetirementVerdict;
   /** Tags to write on the outgoing key (the new mark, last traffic, hold); empty when unchanged. */
   readonly tags: Readonly<Record<string, string>>;
-  /** Remaining quotas to set, the follower's first (a crash in between never grows the pool). */
+  /**
+   * Remaining quotas to set, the follower's first (a crash in between never grows the pool);
+   * for a key to retire, the current key's whole pool, set before the retirement.
+   */
   readonly quota: readonly QuotaChange[];
 }
 
@@ -97,9 +100,9 @@ export async function watchPair(
     quietPeriodSeconds: policy.quietPeriodSeconds,
     maxHoldSeconds: policy.maxHoldSeconds,
   });
-  if (verdict.kind === 'retire') return { verdict, tags: {}, quota: [] };
-
-  const leader = leaderOf(delta);
+  // A key about to be retired leaves the whole pool to the current key.
+  const retiring = verdict.kind === 'retire';
+  const leader = retiring ? 'current' : leaderOf(delta);
   const quota: QuotaChange[] = [];
   for (const pool of pools) {
     const limit = plans.get(pool.planId)?.quota;
@@ -108,10 +111,11 @@ export async function watchPair(
     if (split.current !== pool.current) {
       quota.push({ planId: pool.planId, keyId: current.id, remaining: split.current });
     }
-    if (split.outgoing !== pool.outgoing) {
+    if (!retiring && split.outgoing !== pool.outgoing) {
       quota.push({ planId: pool.planId, keyId: outgoing.id, remaining: split.outgoing });
     }
   }
+  if (retiring) return { verdict, tags: {}, quota };
   // The follower's cut before the leader's raise: a crash in between leaves the pool smaller.
   quota.sort((a, b) => a.remaining - b.remaining);
 

@@ -74,7 +74,8 @@ export async function finishSecret(
 
   if (result.outgoingKeyId !== undefined) {
     try {
-      await carryQuota(ctx, ctx.policy, result.outgoingKeyId);
+      const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+      await carryQuota(ctx, ctx.policy, result.outgoingKeyId, grace);
     } catch (error) {
       // The rotation goes on: the sweep shares the quota between the two keys anyway.
       log.warn('could not carry the quota to the new key', { ...fields, error });

@@ -3,6 +3,7 @@
  * remaining quota, and the calls it adds per rotation.
  */
 import { SecretTag } from '../../../contract';
+import { revoke } from '../../../lambdas/rotation/revoke';
 import { createSecret } from '../../../lambdas/rotation/steps/create-secret';
 import { finishSecret } from '../../../lambdas/rotation/steps/finish-secret';
 import { setSecret } from '../../../lambdas/rotation/steps/set-secret';
@@ -41,9 +42,10 @@ describe('quota carry at finishSecret', () => {
     // WHEN the next rotation finishes
     const second = await rotateTo(TOKEN_2);
 
-    // THEN the new key starts with 10% (the default slack) of what the old key had left
-    expect(fake.remainingAt('planmonth', second, TODAY)).toBe(700);
-    expect(fake.remainingAt('planday', second, TODAY)).toBe(40);
+    // THEN the new key starts with the follower's share of the pool: 10% (the default slack)
+    // of the limit, at most what the period has left
+    expect(fake.remainingAt('planmonth', second, TODAY)).toBe(1000);
+    expect(fake.remainingAt('planday', second, TODAY)).toBe(50);
     expect(fake.remainingAt('planmonth', first, TODAY)).toBe(7000); // the consumer is still on it
     // Added per rotation: GetUsagePlans(keyId) 1, then per plan with a quota GetUsage +
     // UpdateUsage, and the new key's proof (GetSecretValue + VerifyMac).
@@ -68,6 +70,17 @@ describe('quota carry at finishSecret', () => {
     const without = fake.callCounts();
 
     expect((withCarry.GetUsagePlans ?? 0) - (without.GetUsagePlans ?? 0)).toBe(1);
+  });
+
+  test('a revoke (no grace period) gives the new key the whole pool: the old key stops at once', async () => {
+    secret = seedConsumer(fake, { tags: { [SecretTag.USAGE_PLANS]: 'planday' } });
+    const first = await rotateTo(TOKEN);
+    fake.addTraffic('planday', first, 120);
+
+    const result = await revoke(testRuntime(), secret.arn);
+
+    expect(fake.remainingAt('planday', result.keyId!, TODAY)).toBe(380);
+    expect(fake.keys.get(first)?.enabled).toBe(false);
   });
 
   test('a failing carry does not stop the rotation: the sweep shares the quota later', async () => {

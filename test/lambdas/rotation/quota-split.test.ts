@@ -1,9 +1,4 @@
-import {
-  carriedRemaining,
-  periodStart,
-  splitQuota,
-  type Leader,
-} from '../../../lambdas/rotation/quota-split';
+import { periodStart, splitQuota, type Leader } from '../../../lambdas/rotation/quota-split';
 import type { PlanQuota } from '../../../lambdas/rotation/usage-counters';
 import { seededRandom } from '../../faults/support/seeded-random';
 
@@ -46,14 +41,6 @@ describe('splitQuota', () => {
   });
 });
 
-describe('carriedRemaining', () => {
-  test("the new key starts with the slack share of the outgoing key's remaining quota", () => {
-    expect(carriedRemaining(700, 10)).toBe(70);
-    expect(carriedRemaining(700, 100)).toBe(700);
-    expect(carriedRemaining(0, 10)).toBe(0);
-  });
-});
-
 describe('the bound: two keys spend at most limit + slack in a period', () => {
   // Random traffic on both keys between sweeps, each sweep re-splitting from what was spent; a
   // key's requests beyond its remaining quota are refused, as API Gateway does.
@@ -64,8 +51,7 @@ describe('the bound: two keys spend at most limit + slack in a period', () => {
     const slack = Math.ceil((quota.limit * slackPercent) / 100);
     // At the rotation: the outgoing key has its own remaining, the new key the carried share.
     let spent = Math.floor(random() * quota.limit);
-    let remaining = { outgoing: quota.limit - spent, current: 0 };
-    remaining.current = carriedRemaining(remaining.outgoing, slackPercent);
+    let remaining = splitQuota(quota, spent, 'outgoing', slackPercent);
     for (let sweepNo = 0; sweepNo < 200; sweepNo++) {
       const asked = { outgoing: Math.floor(random() * 400), current: Math.floor(random() * 400) };
       const served = {

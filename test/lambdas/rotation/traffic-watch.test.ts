@@ -130,6 +130,20 @@ describe('quota shared between the two keys', () => {
     expect(300 + 100 + spent).toBe(1000 + 100); // limit + 10% slack, at most
   });
 
+  test('the current key gets the whole pool back when the outgoing key is retired', async () => {
+    fake.addPlan('plandaily', { limit: 1000, period: 'DAY' });
+    rotated(['plandaily'], { [SecretTag.USAGE_PLANS]: 'plandaily' });
+    fake.addTraffic('plandaily', 'kold', 300);
+    await runSweep();
+    expect(fake.remainingAt('plandaily', 'kcur', TODAY)).toBe(100); // the follower's share
+    later(6); // quiet for the quiet period: retired early
+
+    const result = await runSweep();
+
+    expect(result.counts).toMatchObject({ retiredEarly: 1, quotaRebalanced: 1 });
+    expect(fake.remainingAt('plandaily', 'kcur', TODAY)).toBe(700);
+  });
+
   test('several plans: each plan with a quota is shared on its own, a plan without one is left alone', async () => {
     fake.addPlan('planmonth', { limit: 5000, period: 'MONTH' });
     fake.addPlan('planweek', { limit: 200, period: 'WEEK' });
