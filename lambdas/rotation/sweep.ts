@@ -13,6 +13,9 @@
  * fresh sweep also makes progress, because keys already in their target state cost nothing.
  * Before it changes a key it verifies the key's ownership proof (ownership.ts): a key that
  * only carries this service's tags is counted as unproven and left alone.
+ * Outgoing keys still enabled are watched (traffic-watch.ts): from their usage counters the
+ * sweep retires them early, holds them past their grace period while still used, and shares
+ * each plan's quota between them and the current key; per such key it reads GetUsage per plan.
  * It also counts the consumers whose current key is overdue (older than its rotation schedule
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
