@@ -228,6 +228,7 @@ describe('the example app on the local AWS', () => {
     expect(alarms.MetricAlarms?.map((a) => `${a.Namespace} ${a.MetricName}`).sort()).toEqual([
       'AWS/Lambda Errors',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
+      'Keyplane HeldKeys',
       'Keyplane OverdueConsumers',
       'Keyplane RotationFailures',
       'Keyplane SweepFailures',
