@@ -64,6 +64,7 @@ const usagePlan = z.strictObject({
     .default([])
     .describe('API stages the plan opens to its keys. Default: [].'),
   tags: tags.optional().describe("Tags of the plan, besides the environment's. Default: none."),
+  importId: z.string().optional().meta({ prop: 'UsagePlanProps.importId' }),
 });
 
 const consumer = z.strictObject({
@@ -108,6 +109,7 @@ const consumer = z.strictObject({
     .meta({ prop: 'ManagedApiKeyProps.quotaSlackPercent' }),
   quietPeriod: duration.optional().meta({ prop: 'ManagedApiKeyProps.quietPeriod' }),
   maxHold: duration.optional().meta({ prop: 'ManagedApiKeyProps.maxHold' }),
+  adoptKeyId: z.string().optional().meta({ prop: 'ManagedApiKeyProps.adoptKeyId' }),
   tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
 });
 

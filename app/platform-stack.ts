@@ -109,6 +109,7 @@ export class PlatformStack extends TerraformStack {
           throttle: plan.throttle,
           apiStages: plan.apiStages.map(toStage),
           tags: plan.tags,
+          importId: plan.importId,
         })
       );
     }
@@ -144,6 +145,7 @@ export class PlatformStack extends TerraformStack {
         quotaSlackPercent: c.quotaSlackPercent,
         quietPeriod: c.quietPeriod ? Duration.parse(c.quietPeriod) : undefined,
         maxHold: c.maxHold ? Duration.parse(c.maxHold) : undefined,
+        adoptKeyId: c.adoptKeyId,
         rotationService: rotation,
         tags: c.tags,
       });

@@ -4,6 +4,7 @@
  * parser with subcommands, help and typed option errors, rather than hand-written parsing.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { adoptCommand, type AdoptOptions } from './commands/adopt';
 import { doctorCommand, DEFAULT_STUCK_AFTER_MINUTES } from './commands/doctor';
 import { getCommand } from './commands/get';
 import { localEnvCommand, localStartCommand, localStopCommand } from './commands/local';
@@ -113,6 +114,16 @@ export async function runCli(argv: readonly string[], runtime: Runtime): Promise
     .description('run the hourly sweep now: retire, delete and reconcile keys, heal consumers')
     .option('--dry-run', 'change nothing; list what the sweep would retire, delete or heal')
     .action(run((s, options: { dryRun?: boolean }) => sweepCommand(s, options)));
+
+  program
+    .command('adopt')
+    .description('map existing API keys to consumers and plans; write the adoptions to the config')
+    .argument('[keyIds...]', 'ids of the API keys to adopt')
+    .option('--name-prefix <prefix>', 'adopt every key whose name starts with this')
+    .option('--config <file>', 'keyplane.config.json to add the adoptions to')
+    .option('--environment <name>', 'the environment of --config that adopts the keys')
+    .option('--apply', 'write --config (idempotent); without it the additions are only listed')
+    .action(run((s, keyIds: string[], options: AdoptOptions) => adoptCommand(s, keyIds, options)));
 
   const local = program
     .command('local')

@@ -1,3 +1,4 @@
+import type { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsmanager-secret-rotation';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
@@ -7,6 +8,7 @@ import { consumerPolicyTags } from '../contract/consumer-policy';
 import { BOOTSTRAP_STAGE, bootstrapValue } from '../contract/secret-value';
 import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import type { Duration } from './duration';
+import { declareAdoption } from './key-adoption';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
 import { RotationService } from './rotation-service';
@@ -134,6 +136,15 @@ export interface ManagedApiKeyProps {
    */
   readonly rotationService?: RotationService;
   /**
+   * Id of an existing API key (e.g. one made by Terraform's `aws_api_gateway_api_key`) that the
+   * consumer's first rotation takes over instead of making a new key: the secret's first key is
+   * that key, with the value consumers already use, read once by the rotation function (never by
+   * Terraform); it is added to `usagePlans` and replaced by the next scheduled rotation like any
+   * other key. Ignored once the consumer has had a key. See docs/migration.md.
+   * @default - no key is adopted: the first rotation makes a new key
+   */
+  readonly adoptKeyId?: string;
+  /**
    * Tags added to the secret (besides the ones keyplane writes).
    * @default - none
    */
@@ -184,7 +195,16 @@ export class ManagedApiKey extends Construct {
     // Plans may cover more stages after this key is made: check again at synth.
     this.node.addValidation({ validate: () => stageConflicts(this.usagePlans) });
     this.secret = this.createSecret(service, props, settings);
-    this.createRotation(service, settings);
+    const adoption =
+      props.adoptKeyId === undefined
+        ? undefined
+        : declareAdoption(
+            wiringOf(service).adoption,
+            this.node.path,
+            this.secretName,
+            props.adoptKeyId
+          );
+    this.createRotation(service, settings, adoption);
   }
 
   /** ARN of the consumer's secret. */
@@ -229,7 +249,11 @@ export class ManagedApiKey extends Construct {
   }
 
   /** The placeholder version (no key) and the rotation schedule. */
-  private createRotation(service: RotationService, settings: KeySettings): void {
+  private createRotation(
+    service: RotationService,
+    settings: KeySettings,
+    adoptionPolicy: IamRolePolicy | undefined
+  ): void {
     // Each read of a resource attribute makes a new token (with a stack trace): read once.
     const secretId = this.secret.id;
     const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
@@ -245,7 +269,12 @@ export class ManagedApiKey extends Construct {
         scheduleExpression: settings.schedule.expressionString,
         duration: settings.rotationWindow && `${settings.rotationWindow.toHoursCeil()}h`,
       },
-      dependsOn: [placeholder, wiringOf(service).invokePermission],
+      // An adopting first rotation tags the adopted key: it waits for that grant.
+      dependsOn: [
+        placeholder,
+        wiringOf(service).invokePermission,
+        ...(adoptionPolicy ? [adoptionPolicy] : []),
+      ],
     });
   }
 }

@@ -359,6 +359,13 @@ export class RotationService extends Construct {
       readers: new Map(),
       invokePermission,
       teardown,
+      adoption: {
+        scope: this,
+        function: fn,
+        roleId: env.role.id,
+        partition: env.partition,
+        region: env.region,
+      },
     };
   }
 }

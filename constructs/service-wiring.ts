@@ -6,6 +6,7 @@
 import type { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { conflict } from './errors';
+import type { AdoptionTarget } from './key-adoption';
 import type { UsagePlan } from './usage-plan';
 
 /** One consumer, as its service counts it. */
@@ -38,6 +39,8 @@ export interface ServiceWiring {
   readonly invokePermission: LambdaPermission;
   /** Runs the teardown on destroy; every secret depends on it so it is destroyed first. */
   readonly teardown: LambdaInvocation;
+  /** Where the service's keys declare the existing API keys they adopt. */
+  readonly adoption: AdoptionTarget;
 }
 
 const wirings = new WeakMap<object, ServiceWiring>();

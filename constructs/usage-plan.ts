@@ -6,6 +6,7 @@ import {
 } from '@cdktf/provider-aws/lib/api-gateway-usage-plan';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { PLAN_ID_PATTERN } from '../contract/consumer-policy';
 import { PlanTag } from '../contract/tags';
 import { conflict, invalidValue } from './errors';
 import { recordStage, stageKey } from './stage-conflicts';
@@ -96,6 +97,14 @@ export interface UsagePlanProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Id of an existing usage plan to take over instead of creating one: Terraform imports it (an
+   * `import` block), then makes it match these props. It keeps its id, its keys and their usage,
+   * so keys moved to keyplane (see ManagedApiKeyProps.adoptKeyId) never leave a plan. Remove the
+   * plan from the Terraform that managed it first, without destroying it (docs/migration.md).
+   * @default - a new plan is created
+   */
+  readonly importId?: string;
 }
 
 /** An API stage as the plan holds it, with ids that may be tokens. */
@@ -164,6 +173,16 @@ export class UsagePlan extends Construct {
       throttleSettings: props.throttle && renderThrottle(props.throttle),
       tags: props.tags,
     });
+    if (props.importId !== undefined) {
+      requirePattern(
+        path,
+        'importId',
+        props.importId,
+        PLAN_ID_PATTERN,
+        'be a usage plan id (letters and digits)'
+      );
+      this.resource.importFrom(props.importId);
+    }
     this.tags = { ...props.tags };
     this.usagePlanId = this.resource.id;
     this.usagePlanArn = this.resource.arn;

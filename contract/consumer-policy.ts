@@ -61,6 +61,13 @@ export interface ConsumerPolicy {
    * @default 259200 (DEFAULT_MAX_HOLD_SECONDS) when the tag is absent
    */
   readonly maxHoldSeconds: number;
+  /**
+   * Id of an existing API key the consumer's first rotation takes over instead of making a new
+   * one (contract/adoptions.ts). Never carried by a tag: only the function's deployed
+   * configuration names it, so no one who may tag a secret can make the function adopt a key.
+   * @default - none: the first rotation makes a new key
+   */
+  readonly adoptKeyId?: string;
 }
 
 /** Usage plan ids as API Gateway makes them. */

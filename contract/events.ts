@@ -104,4 +104,9 @@ export const LambdaEnv = {
    * role alone: the function proves with it that it made a key (docs/trust.md).
    */
   OWNERSHIP_KEY_ID: 'KEYPLANE_OWNERSHIP_KEY_ID',
+  /**
+   * Existing API keys to adopt, as JSON from secret name to key id (contract/adoptions.ts);
+   * set only when a consumer adopts a key.
+   */
+  ADOPTIONS: 'KEYPLANE_ADOPTIONS',
 } as const;

@@ -12,3 +12,4 @@ export * from './aws-limits';
 export * from './sweep-schedule';
 export * from './health-check-url';
 export * from './usage-rules';
+export * from './adoptions';

@@ -48,14 +48,21 @@ export const KeyTag = {
   PROOF: 'keyplane:proof',
   /**
    * The sweep's last reading of an outgoing key's usage counters: "<yyyy-MM-dd> <requests of
-   * the outgoing key that day> <requests of the current key that day>", summed over plans. The
-   * next sweep diffs against it (lambdas/rotation/traffic-decision.ts).
+   * the outgoing key that day> <requests of the current key that day> <ISO-8601 instant of the
+   * first reading>", requests summed over plans. The next sweep diffs against it
+   * (lambdas/rotation/traffic-decision.ts).
    */
   USAGE_MARK: 'keyplane:usage-mark',
   /** ISO-8601 instant the sweep last saw the outgoing key's counters move. */
   LAST_TRAFFIC: 'keyplane:last-traffic',
   /** ISO-8601 instant the sweep began holding the key past its grace period (still in use). */
   HELD_SINCE: 'keyplane:held-since',
+  /**
+   * ISO-8601 instant an existing key was adopted (lambdas/rotation/adoption.ts): its age as the
+   * consumer's key counts from then, not from its creation, so adoption does not make a
+   * consumer overdue.
+   */
+  ADOPTED_AT: 'keyplane:adopted-at',
 } as const;
 
 /** Tags keyplane writes on the usage plans its keys join. */

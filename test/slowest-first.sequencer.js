@@ -12,6 +12,7 @@ const SLOWEST_FIRST = [
   'test/faults/soak.test.ts', // 306-377 s
   // Not timed yet: it replaced the import-sample e2e (132 s) and adds an npm install.
   'test/package/readme-walkthrough.test.ts',
+  'test/e2e/migration.test.ts', // 165 s
   'test/faults/fault-matrix-timeout.test.ts', // 127 s
 ];
 

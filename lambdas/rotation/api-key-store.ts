@@ -108,6 +108,36 @@ export class ApiKeyStore {
     }
   }
 
+  /**
+   * The key with its value, or undefined when it does not exist: only for adopting a key the
+   * deployer named, the one time its value is read. Never log the result.
+   */
+  async getWithValue(keyId: string): Promise<ManagedKey | undefined> {
+    try {
+      return toManagedKey(
+        await this.client.send(new GetApiKeyCommand({ apiKey: keyId, includeValue: true }))
+      );
+    } catch (error) {
+      if (isAwsError(error, 'NotFoundException')) return undefined;
+      throw error;
+    }
+  }
+
+  /** Renames a key and replaces its description; false when the key does not exist. */
+  async describeAs(keyId: string, name: string, description: string): Promise<boolean> {
+    return this.unlessNotFound(() =>
+      this.client.send(
+        new UpdateApiKeyCommand({
+          apiKey: keyId,
+          patchOperations: [
+            { op: 'replace', path: '/name', value: name },
+            { op: 'replace', path: '/description', value: description },
+          ],
+        })
+      )
+    );
+  }
+
   /** Enables or disables a key; false when the key does not exist. */
   async setEnabled(keyId: string, enabled: boolean): Promise<boolean> {
     return this.unlessNotFound(() =>

@@ -4,6 +4,8 @@
  */
 import {
   DEFAULT_DELETE_AFTER_SECONDS,
+  isAdoptionsProblem,
+  parseAdoptions,
   DEFAULT_OVERDUE_MARGIN_SECONDS,
   LambdaEnv,
   MAX_PERIOD_SECONDS,
@@ -32,6 +34,11 @@ export interface RotationEnv {
   readonly region: string;
   /** Id or ARN of the KMS HMAC key that proves the function made a key (ownership.ts). */
   readonly ownershipKeyId: string;
+  /**
+   * Existing API keys to adopt, by secret name (LambdaEnv.ADOPTIONS, contract/adoptions.ts).
+   * @default - none
+   */
+  readonly adoptions?: ReadonlyMap<string, string>;
 }
 
 /** Characters valid in both an API Gateway and a Secrets Manager tag value. */
@@ -69,6 +76,8 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
   if (!KMS_KEY_PATTERN.test(ownershipKeyId)) {
     throw invalidVariable(LambdaEnv.OWNERSHIP_KEY_ID, 'a KMS key id or key ARN');
   }
+  const adoptions = parseAdoptions(source[LambdaEnv.ADOPTIONS]);
+  if (isAdoptionsProblem(adoptions)) throw invalidVariable(LambdaEnv.ADOPTIONS, adoptions.problem);
   return {
     service,
     secretPrefix,
@@ -84,6 +93,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ),
     region,
     ownershipKeyId,
+    ...(adoptions.size > 0 ? { adoptions } : {}),
   };
 }
 

@@ -205,6 +205,46 @@ export function versionHoldsUnknownKey(
   );
 }
 
+/** The deployed configuration names a key to adopt that does not exist. */
+export function adoptedKeyNotFound(secretId: string, keyId: string): RotationError {
+  return new RotationError(
+    secretId,
+    'createSecret',
+    `the key to adopt, ${keyId}, does not exist; correct the consumer's adopt key id and deploy, ` +
+      'or remove it to issue a new key'
+  );
+}
+
+/** The key to adopt is disabled: handing it out would break the invariant. */
+export function adoptedKeyDisabled(secretId: string, keyId: string): RotationError {
+  return new RotationError(
+    secretId,
+    'createSecret',
+    `the key to adopt, ${keyId}, is disabled; enable it (it is adopted only while in use), or ` +
+      'remove the adopt key id to issue a new key'
+  );
+}
+
+/** The key to adopt has a value keyplane's secret format cannot hold. */
+export function adoptedKeyValueUnfit(secretId: string, keyId: string): RotationError {
+  return new RotationError(
+    secretId,
+    'createSecret',
+    `the key to adopt, ${keyId}, has a value that is not 20-128 letters and digits, which ` +
+      "keyplane's secret format requires; remove the adopt key id to issue a new key instead"
+  );
+}
+
+/** The key to adopt already carries another secret's or service's keyplane tags. */
+export function adoptedKeyTaken(secretId: string, keyId: string, owner: string): RotationError {
+  return new RotationError(
+    secretId,
+    'createSecret',
+    `the key to adopt, ${keyId}, is tagged as ${owner}'s; a key is adopted by one consumer ` +
+      'only, so name it in one consumer, or remove its keyplane tags if they are wrong'
+  );
+}
+
 export function unexpectedVersionValue(
   secretId: string,
   step: RotationStep,

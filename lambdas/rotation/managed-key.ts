@@ -17,6 +17,8 @@ export interface ManagedKey {
   readonly secretVersion?: string;
   readonly retireAfter?: Date;
   readonly deleteAfter?: Date;
+  /** When the key was adopted (keyplane:adopted-at), for a key keyplane did not create. */
+  readonly adoptedAt?: Date;
   /** Value of keyplane:proof, when present (ownership.ts). */
   readonly proof?: string;
   /** Value of keyplane:usage-mark, when present (traffic-decision.ts). */
@@ -96,6 +98,9 @@ export function toManagedKey(item: ApiKey): ManagedKey {
     usageMark: tags[KeyTag.USAGE_MARK],
     lastTraffic: parseInstant(tags[KeyTag.LAST_TRAFFIC]),
     heldSince: parseInstant(tags[KeyTag.HELD_SINCE]),
+    ...(tags[KeyTag.ADOPTED_AT] === undefined
+      ? {}
+      : { adoptedAt: parseInstant(tags[KeyTag.ADOPTED_AT]) }),
     ...(item.value === undefined ? {} : { value: item.value }),
   };
 }

@@ -7,6 +7,7 @@
  * - a token already AWSCURRENT means the work is done: return;
  * - a token not staged AWSPENDING is an error.
  */
+import { withDeployedAdoption } from './adoption';
 import { readConsumerPolicy } from './consumer-policy';
 import {
   RotationError,
@@ -54,7 +55,11 @@ export async function rotate(runtime: Runtime, request: RotationRequest): Promis
     const ctx: StepContext = {
       runtime,
       secret,
-      policy: readConsumerPolicy(secret.arn, secret.tags),
+      policy: withDeployedAdoption(
+        readConsumerPolicy(secret.arn, secret.tags),
+        runtime.env,
+        secret
+      ),
       token,
     };
     switch (step) {

@@ -195,7 +195,10 @@ class SweepRun {
   /** Live consumers whose current key (or, keyless, whose secret) is past due plus the margin. */
   private countOverdue(managed: readonly ManagedKey[]): number {
     const created = new Map(
-      managed.map((key) => [versionKey(key.secretArn, key.secretVersion), key.createdDate])
+      managed.map((key) => [
+        versionKey(key.secretArn, key.secretVersion),
+        key.adoptedAt ?? key.createdDate,
+      ])
     );
     const { now, env } = this.runtime;
     let overdue = 0;

@@ -237,3 +237,22 @@ describe('UsagePlan', () => {
     ).toThrow(/Gold: apiStages\[1\] covers API a stage s a second time/);
   });
 });
+
+describe('UsagePlan importId', () => {
+  test('takes over an existing plan with an import block', () => {
+    const stack = newStack();
+    new UsagePlan(stack, 'Legacy', { name: 'legacy', importId: 'abc123' });
+    const json = JSON.parse(Testing.synth(stack)) as {
+      import?: { id: string; to: string }[];
+    };
+    expect(json.import).toEqual([
+      { id: 'abc123', to: expect.stringMatching(/^aws_api_gateway_usage_plan\.Legacy_/) },
+    ]);
+  });
+
+  test('fails when the id is not a usage plan id', () => {
+    expect(() => new UsagePlan(newStack(), 'Legacy', { name: 'l', importId: 'a/b' })).toThrow(
+      /test\/Legacy: importId must be a usage plan id \(letters and digits\), got "a\/b"/
+    );
+  });
+});

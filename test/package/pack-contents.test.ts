@@ -42,6 +42,7 @@ describe('npm pack', () => {
       'docs/cli.md',
       'docs/configuration.md',
       'docs/keyplane.config.schema.json',
+      'docs/migration.md',
       'local/README.md',
       'local/emulator/launcher.py',
       'local/emulator/moto_patches/__init__.py',
@@ -106,7 +107,7 @@ describe('npm pack', () => {
     );
   });
 
-  test.each(['README.md', 'docs/cli.md', 'local/README.md'])(
+  test.each(['README.md', 'docs/cli.md', 'docs/migration.md', 'local/README.md'])(
     'every relative link in %s resolves to a shipped file',
     (doc) => {
       const text = fs.readFileSync(path.join(ROOT, doc), 'utf8');

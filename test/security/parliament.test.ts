@@ -10,7 +10,8 @@
  * one statement (lambda.amazonaws.com may sts:AssumeRole) is asserted exactly by the unit test.
  *
  * The example config gets readers on one consumer, so the secret resource policy and the KMS
- * reader statement are synthesized too. Terraform references are replaced by sample values of
+ * reader statement are synthesized too, and an adopted key on another, so the role's adoption
+ * policy is. Terraform references are replaced by sample values of
  * the right shape (an ARN for `.arn`), so parliament checks the ARN patterns as well.
  */
 import { execFileSync } from 'child_process';
@@ -95,6 +96,9 @@ describe('parliament over every policy the example app writes', () => {
     example.environments.local.consumers.acme.readers = [
       `arn:aws:iam::${ACCOUNT}:role/acme-api-client`,
     ];
+    // An adopting consumer, so the role's adoption policy (adopt-api-keys) is linted too.
+    const [adopter] = Object.keys(example.environments.local.consumers).filter((c) => c !== 'acme');
+    example.environments.local.consumers[adopter].adoptKeyId = 'a1b2c3d4e5';
     const config = path.join(work, 'keyplane.config.json');
     fs.writeFileSync(config, JSON.stringify(example));
     execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {
@@ -108,10 +112,11 @@ describe('parliament over every policy the example app writes', () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('lints the role, both key policies, the readable secret and the topic policy', () => {
+  test('lints the role (and its adoption policy), both key policies, the readable secret and the topic policy', () => {
     expect(files.map((f) => path.basename(f).split('.').slice(0, -2).join('.')).sort()).toEqual([
       'kms-key-policy',
       'kms-key-policy',
+      'role-policy',
       'role-policy',
       'secret-resource-policy',
       'topic-policy',

@@ -11,6 +11,7 @@
  * run made and lost the race with are deleted at once (no one was ever given them).
  */
 import { KeyTag, SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
+import { adoptKey, adoptsKey } from '../adoption';
 import { unexpectedVersionValue, versionHoldsUnknownKey } from '../errors';
 import { generateKeyValue } from '../key-value';
 import { createLogger } from '../log';
@@ -24,11 +25,15 @@ const STEP = 'createSecret';
 
 export interface CreateSecretResult {
   readonly keyId: string;
-  /** What happened: a new key, a key left by a crashed run, or nothing to do. */
-  readonly outcome: 'created' | 'recovered' | 'already-done';
+  /**
+   * What happened: a new key, a key left by a crashed run, an existing key adopted (the
+   * consumer's first rotation, adoption.ts), or nothing to do.
+   */
+  readonly outcome: 'created' | 'recovered' | 'adopted' | 'already-done';
 }
 
 export async function createSecret(ctx: StepContext): Promise<CreateSecretResult> {
+  if (adoptsKey(ctx)) return adoptKey(ctx, ctx.policy.adoptKeyId);
   const { keys } = ctx.runtime;
   const origin = originOf(ctx);
   const found = await ctx.runtime.ownership.ownedOnly(

@@ -484,6 +484,8 @@ export class FakeAws {
         const key = this.findKey(input.apiKey);
         for (const op of input.patchOperations ?? []) {
           if (op.op === 'replace' && op.path === '/enabled') key.enabled = op.value === 'true';
+          if (op.op === 'replace' && op.path === '/name') key.name = op.value ?? '';
+          if (op.op === 'replace' && op.path === '/description') key.description = op.value;
         }
         return this.toApiKey(key, false);
       })
