@@ -4,7 +4,9 @@ import { propDoc } from './prop-docs';
 
 /**
  * The configuration reference (docs/configuration.md), generated from the zod schema through
- * its JSON Schema (z.toJSONSchema), so the docs cannot drift from what loadConfig accepts:
+ * its JSON Schema (z.toJSONSchema), so the docs cannot drift from what loadConfig accepts. A
+ * field that sets a construct prop (app/config-fields.ts) is described by the prop's doc comment
+ * and `@default`, and its rules are the construct's, so they are written once, on the prop:
  * `npm run docs:config` writes it, and a unit test fails when the checked-in file is stale.
  */
 
@@ -82,10 +84,11 @@ export function configReference(): string {
   return [
     '# Configuration reference (keyplane.config.json)',
     '',
-    "<!-- Generated from app/config.ts and the constructs' prop docs by `npm run docs:config`; do not edit by hand. -->",
+    "<!-- Generated from app/config.ts, app/config-fields.ts and the constructs' prop docs by `npm run docs:config`; do not edit by hand. -->",
     '',
     '`main.ts` reads `keyplane.config.json` (or the file named by `KEYPLANE_CONFIG`) and builds',
-    'one stack per environment. Every error names the JSON path, the value and the rule.',
+    'one stack per environment. Every error names the JSON path, the value and the rule. A field',
+    "that sets a construct prop is checked by the construct's own rules when the stack is built.",
     'Paths below use `<environment>`, `<plan>` and `<consumer>` for names you choose and `[]` for',
     'the items of a list.',
     '',

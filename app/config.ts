@@ -1,33 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { z } from 'zod';
-import { Period } from '../constructs/usage-plan';
 import { AWS_REGIONS } from '../contract/aws-limits';
-import { DURATION_PATTERN, DURATION_RULE } from '../contract/durations';
 import { CONSUMER_NAME_PATTERN, CONSUMER_NAME_RULE } from '../contract/policy-rules';
+import {
+  consumerFields,
+  dedicatedPlanFields,
+  rotationFields,
+  stageFields,
+  textMap,
+  usagePlanFields,
+} from './config-fields';
 
 /**
- * The platform app's declarative configuration (keyplane.config.json), checked by zod so a
- * mistake is reported with its JSON path before any construct is made. A field that mirrors a
- * construct prop names it with `.meta({ prop })` instead of restating its description and
- * default: the reference (app/config-reference.ts) takes both from the prop's doc comment. Construct rules that
- * span fields (schedule intervals, key lengths, plan conflicts) are checked by the constructs.
+ * The platform app's declarative configuration (keyplane.config.json). Every field that sets a
+ * construct prop comes from app/config-fields.ts, which gives only its JSON form: its rules are
+ * the construct's (checked when the stack is built, reported at the field's JSON path by
+ * app/config-issues.ts), its description and default the prop's doc comment. What is declared
+ * here is the config's own structure: environments, names, stages, backend, demo API.
  */
 
 const name = z.string().regex(CONSUMER_NAME_PATTERN, `must ${CONSUMER_NAME_RULE}`);
-const duration = z.string().regex(DURATION_PATTERN, `must ${DURATION_RULE}`);
-const tags = z.record(z.string(), z.string());
-
-const throttle = z.strictObject({
-  rateLimit: z.number().positive().meta({ prop: 'ThrottleSettings.rateLimit' }),
-  burstLimit: z.number().int().nonnegative().meta({ prop: 'ThrottleSettings.burstLimit' }),
-});
-
-const quota = z.strictObject({
-  limit: z.number().int().positive().meta({ prop: 'QuotaSettings.limit' }),
-  period: z.enum(Period).meta({ prop: 'QuotaSettings.period' }),
-  offset: z.number().int().nonnegative().optional().meta({ prop: 'QuotaSettings.offset' }),
-});
 
 const apiStage = z
   .strictObject({
@@ -46,25 +39,18 @@ const apiStage = z
       .min(1)
       .optional()
       .describe('Stage name of the existing REST API. Required with restApiId.'),
-    methodThrottles: z
-      .record(z.string(), throttle.describe('The throttle of one method.'))
-      .optional()
-      .describe('Throttles of single methods, keyed "/resource/path/METHOD". Default: none.'),
+    ...stageFields,
   })
   .refine((s) => (s.api === 'demo') !== (s.restApiId !== undefined && s.stage !== undefined), {
     message: 'must be either {"api": "demo"} or {"restApiId": ..., "stage": ...}',
   });
 
 const usagePlan = z.strictObject({
-  description: z.string().optional().meta({ prop: 'UsagePlanProps.description' }),
-  quota: quota.optional().meta({ prop: 'UsagePlanProps.quota' }),
-  throttle: throttle.optional().meta({ prop: 'UsagePlanProps.throttle' }),
+  ...usagePlanFields,
   apiStages: z
     .array(apiStage.describe('One API stage the plan opens.'))
     .default([])
     .describe('API stages the plan opens to its keys. Default: [].'),
-  tags: tags.optional().describe("Tags of the plan, besides the environment's. Default: none."),
-  importId: z.string().optional().meta({ prop: 'UsagePlanProps.importId' }),
 });
 
 const consumer = z.strictObject({
@@ -76,41 +62,14 @@ const consumer = z.strictObject({
     ),
   dedicatedPlan: z
     .strictObject({
-      quota: quota.optional().meta({ prop: 'DedicatedPlanOptions.quota' }),
-      throttle: throttle.optional().meta({ prop: 'DedicatedPlanOptions.throttle' }),
+      ...dedicatedPlanFields,
       apiStages: z
         .array(apiStage.describe('One API stage the plan opens.'))
-        .min(1)
         .describe('API stages the plan opens (at least one).'),
     })
     .optional()
     .meta({ prop: 'ManagedApiKeyProps.dedicatedPlan' }),
-  schedule: z.string().optional().meta({ prop: 'ManagedApiKeyProps.schedule' }),
-  rotationWindow: duration.optional().meta({ prop: 'ManagedApiKeyProps.rotationWindow' }),
-  gracePeriod: duration.optional().meta({ prop: 'ManagedApiKeyProps.gracePeriod' }),
-  keyPrefix: z.string().optional().meta({ prop: 'ManagedApiKeyProps.keyPrefix' }),
-  readers: z.array(z.string()).optional().meta({ prop: 'ManagedApiKeyProps.readers' }),
-  secretName: z.string().optional().meta({ prop: 'ManagedApiKeyProps.secretName' }),
-  recoveryWindowInDays: z
-    .number()
-    .int()
-    .optional()
-    .meta({ prop: 'ManagedApiKeyProps.recoveryWindowInDays' }),
-  replicaRegions: z
-    .array(z.string())
-    .optional()
-    .meta({ prop: 'ManagedApiKeyProps.replicaRegions' }),
-  healthCheckUrl: z.url().optional().meta({ prop: 'ManagedApiKeyProps.healthCheckUrl' }),
-  carryQuota: z.boolean().optional().meta({ prop: 'ManagedApiKeyProps.carryQuota' }),
-  quotaSlackPercent: z
-    .number()
-    .int()
-    .optional()
-    .meta({ prop: 'ManagedApiKeyProps.quotaSlackPercent' }),
-  quietPeriod: duration.optional().meta({ prop: 'ManagedApiKeyProps.quietPeriod' }),
-  maxHold: duration.optional().meta({ prop: 'ManagedApiKeyProps.maxHold' }),
-  adoptKeyId: z.string().optional().meta({ prop: 'ManagedApiKeyProps.adoptKeyId' }),
-  tags: tags.optional().describe("Tags of the consumer's secret. Default: none."),
+  ...consumerFields,
 });
 
 const s3Backend = z.strictObject({
@@ -122,36 +81,6 @@ const s3Backend = z.strictObject({
     .min(1)
     .optional()
     .describe('DynamoDB table that locks the state. Default: no locking.'),
-});
-
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-
-const rotation = z.strictObject({
-  deleteRetiredAfter: duration.optional().meta({ prop: 'RotationServiceProps.deleteRetiredAfter' }),
-  logRetentionDays: z
-    .number()
-    .int()
-    .optional()
-    .meta({ prop: 'RotationServiceProps.logRetentionDays' }),
-  reservedConcurrency: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .meta({ prop: 'RotationServiceProps.reservedConcurrency' }),
-  alarmEmails: z
-    .array(z.email('must be an e-mail address such as "oncall@example.com"'))
-    .optional()
-    .meta({ prop: 'RotationServiceProps.alarmEmails' }),
-  alarmTopicArn: z
-    .string()
-    .regex(
-      SNS_TOPIC_ARN,
-      'must be an SNS topic ARN such as "arn:aws:sns:us-east-1:111122223333:oncall"'
-    )
-    .optional()
-    .meta({ prop: 'RotationServiceProps.alarmTopicArn' }),
-  overdueMargin: duration.optional().meta({ prop: 'RotationServiceProps.overdueMargin' }),
 });
 
 const environment = z.strictObject({
@@ -187,12 +116,22 @@ const environment = z.strictObject({
     .describe(
       'A small MOCK REST API (GET/POST /pets, API key required) to try keys against. Default: none.'
     ),
-  rotation: rotation
+  rotation: z
+    .strictObject(rotationFields)
     .optional()
     .describe(
       "Settings of the environment's rotation service and its alarms. Default: all defaults."
     ),
-  tags: tags.optional().describe('Default tags of every resource. Default: none.'),
+  tags: textMap.optional().describe('Default tags of every resource. Default: none.'),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'How many stacks (each a rotation service with its own copy of the usage plans) the consumers are spread over, by a hash of the consumer name; at most 1,000 consumers a shard. Set it once: changing it moves consumers between stacks and states. Default: 1.'
+    ),
   usagePlans: z
     .record(
       name,
@@ -217,9 +156,9 @@ export const configSchema = z.strictObject({
     .describe('The environments, by name; at least one.'),
 });
 
-export type KeyplaneConfig = z.infer<typeof configSchema>;
-export type EnvironmentConfig = z.infer<typeof environment>;
-export type ApiStageConfig = z.infer<typeof apiStage>;
+export type KeyplaneConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = z.output<typeof environment>;
+export type ApiStageConfig = z.output<typeof apiStage>;
 
 /** Thrown for a configuration file that cannot be read or breaks the schema. */
 export class ConfigError extends Error {

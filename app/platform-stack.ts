@@ -3,13 +3,13 @@ import { AwsProvider, AwsProviderEndpoints } from '@cdktf/provider-aws/lib/provi
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AWS_ENDPOINT_KEYWORD } from '../cli/aws-target';
-import { Duration } from '../constructs/duration';
-import { KeyRotationSchedule } from '../constructs/key-rotation-schedule';
 import { ManagedApiKey } from '../constructs/managed-api-key';
 import { RotationService } from '../constructs/rotation-service';
 import { UsagePlan, UsagePlanStage } from '../constructs/usage-plan';
 import { ApiStageConfig, ConfigError, EnvironmentConfig } from './config';
+import { ConfigIssues } from './config-issues';
 import { DemoApi } from './demo-api';
+import { shardStateKey, type Shard } from './shards';
 
 /** Every AWS service the stack touches, pointed at a local emulator when one is set. */
 export const EMULATED_SERVICES: (keyof AwsProviderEndpoints)[] = [
@@ -45,13 +45,23 @@ export interface PlatformStackProps {
    * @default - real AWS
    */
   readonly awsEndpoint?: string;
+  /**
+   * The shard this stack is: its environment, index and consumers (see app/shards.ts).
+   * @default - the whole environment in one stack named after it
+   */
+  readonly shard?: Shard;
 }
 
-/** One environment of the platform app: its usage plans, consumers and rotation service. */
+/**
+ * One environment of the platform app, or one shard of it: its usage plans, consumers and
+ * rotation service.
+ */
 export class PlatformStack extends TerraformStack {
-  constructor(scope: Construct, environment: string, props: PlatformStackProps) {
-    super(scope, environment);
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
     const { config } = props;
+    const shard = props.shard ?? { environment: id, index: 0, count: 1 };
+    const environment = shard.environment;
     const awsEndpoint = emulatorEndpoint(props.awsEndpoint);
     new AwsProvider(this, 'aws', {
       region: config.region,
@@ -66,89 +76,75 @@ export class PlatformStack extends TerraformStack {
     });
     if (config.backend && 's3' in config.backend) {
       const { bucket, key, region, dynamodbTable } = config.backend.s3;
-      new S3Backend(this, { bucket, key, region, dynamodbTable, encrypt: true });
+      const shardKey = shardStateKey(key, shard);
+      new S3Backend(this, { bucket, key: shardKey, region, dynamodbTable, encrypt: true });
     } else {
       const statePath = config.backend?.local.path ?? `terraform.${environment}.tfstate`;
-      new LocalBackend(this, { path: path.resolve(statePath) });
+      new LocalBackend(this, { path: path.resolve(shardStateKey(statePath, shard)) });
     }
 
+    const issues = new ConfigIssues(environment);
     const demo = config.demoApi && new DemoApi(this, 'demoApi', config.demoApi);
     const toStage = (stage: ApiStageConfig): UsagePlanStage => {
-      if (stage.api === 'demo') {
+      const { api, restApiId, stage: stageName, ...props } = stage;
+      if (api === 'demo') {
         if (!demo)
           throw new ConfigError(
             `${environment}: an apiStage names the demo API, but demoApi is not configured`
           );
-        return { api: demo.restApi, stage: demo.stage, methodThrottles: stage.methodThrottles };
+        return { ...props, api: demo.restApi, stage: demo.stage };
       }
-      return { api: stage.restApiId!, stage: stage.stage!, methodThrottles: stage.methodThrottles };
+      return { ...props, api: restApiId!, stage: stageName! };
     };
 
-    const rotation = new RotationService(this, 'rotation', {
-      deleteRetiredAfter: config.rotation?.deleteRetiredAfter
-        ? Duration.parse(config.rotation.deleteRetiredAfter)
-        : undefined,
-      logRetentionDays: config.rotation?.logRetentionDays,
-      reservedConcurrency: config.rotation?.reservedConcurrency,
-      alarmEmails: config.rotation?.alarmEmails,
-      alarmTopicArn: config.rotation?.alarmTopicArn,
-      overdueMargin: config.rotation?.overdueMargin
-        ? Duration.parse(config.rotation.overdueMargin)
-        : undefined,
+    // Every field of the config that sets a prop is passed through as it is (app/config-fields.ts).
+    const rotation = issues.build('rotation', `${this.node.path}/rotation`, () => {
+      return new RotationService(this, 'rotation', config.rotation);
     });
+    issues.throwIfAny();
 
     const planScope = new Construct(this, 'usagePlans');
     const plans = new Map<string, UsagePlan>();
-    for (const [name, plan] of Object.entries(config.usagePlans)) {
-      plans.set(
-        name,
-        new UsagePlan(planScope, name, {
-          name: `${rotation.serviceName}-${name}`,
-          description: plan.description,
-          quota: plan.quota,
-          throttle: plan.throttle,
-          apiStages: plan.apiStages.map(toStage),
-          tags: plan.tags,
-          importId: plan.importId,
-        })
-      );
+    for (const [name, { apiStages, ...plan }] of Object.entries(config.usagePlans)) {
+      const built = issues.build(`usagePlans.${name}`, `${planScope.node.path}/${name}`, () => {
+        return new UsagePlan(planScope, name, {
+          ...plan,
+          name: `${rotation!.serviceName}-${name}`,
+          apiStages: apiStages.map(toStage),
+        });
+      });
+      if (built) plans.set(name, built);
     }
 
     const consumerScope = new Construct(this, 'consumers');
-    for (const [consumer, c] of Object.entries(config.consumers)) {
-      const usagePlans = c.plans.map((planName) => {
-        const plan = plans.get(planName);
-        if (!plan) {
-          throw new ConfigError(
-            `${environment}/consumers/${consumer}: plans names ${JSON.stringify(planName)}, which is not one of usagePlans (${[...plans.keys()].join(', ')})`
-          );
-        }
-        return plan;
-      });
-      new ManagedApiKey(consumerScope, consumer, {
-        consumer,
-        usagePlans,
-        dedicatedPlan: c.dedicatedPlan && {
-          ...c.dedicatedPlan,
-          apiStages: c.dedicatedPlan.apiStages.map(toStage),
-        },
-        schedule: c.schedule ? KeyRotationSchedule.expression(c.schedule) : undefined,
-        rotationWindow: c.rotationWindow ? Duration.parse(c.rotationWindow) : undefined,
-        gracePeriod: c.gracePeriod ? Duration.parse(c.gracePeriod) : undefined,
-        keyPrefix: c.keyPrefix,
-        readers: c.readers,
-        secretName: c.secretName,
-        recoveryWindowInDays: c.recoveryWindowInDays,
-        replicaRegions: c.replicaRegions,
-        healthCheckUrl: c.healthCheckUrl,
-        carryQuota: c.carryQuota,
-        quotaSlackPercent: c.quotaSlackPercent,
-        quietPeriod: c.quietPeriod ? Duration.parse(c.quietPeriod) : undefined,
-        maxHold: c.maxHold ? Duration.parse(c.maxHold) : undefined,
-        adoptKeyId: c.adoptKeyId,
-        rotationService: rotation,
-        tags: c.tags,
+    const shardConsumers = props.shard?.consumers ?? Object.keys(config.consumers);
+    for (const consumer of shardConsumers) {
+      const { plans: planNames, dedicatedPlan, ...consumerProps } = config.consumers[consumer];
+      const unknown = planNames.filter((planName) => !(planName in config.usagePlans));
+      if (unknown.length > 0) {
+        issues.add(
+          `consumers.${consumer}.plans`,
+          `names ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which is not one of usagePlans (${Object.keys(config.usagePlans).join(', ')})`
+        );
+        continue;
+      }
+      // A plan refused above is reported there; its consumers are not built.
+      if (!planNames.every((planName) => plans.has(planName))) continue;
+      const build = () =>
+        new ManagedApiKey(consumerScope, consumer, {
+          ...consumerProps,
+          consumer,
+          usagePlans: planNames.map((planName) => plans.get(planName)!),
+          dedicatedPlan: dedicatedPlan && {
+            ...dedicatedPlan,
+            apiStages: dedicatedPlan.apiStages.map(toStage),
+          },
+          rotationService: rotation,
+        });
+      issues.build(`consumers.${consumer}`, `${consumerScope.node.path}/${consumer}`, build, {
+        usagePlans: 'plans',
       });
     }
+    issues.throwIfAny();
   }
 }

@@ -53,6 +53,8 @@ const UNIT = { minutes: 'm', hours: 'h', days: 'd' } as const;
 /** A prop's default as it is written in the config: `Duration.hours(24)` is `"24h"`. */
 function asConfigValue(value: string): string {
   if (value.startsWith('- ')) return value.slice(2);
+  const quoted = /^'(.*)'$/.exec(value);
+  if (quoted) return JSON.stringify(quoted[1]);
   const schedule = /^KeyRotationSchedule\.every\(Duration\.days\((\d+)\)\)$/.exec(value);
   if (schedule) return `"rate(${schedule[1]} days)"`;
   const duration = /^Duration\.(minutes|hours|days)\((\d+)\)$/.exec(value);

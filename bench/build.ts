@@ -4,7 +4,7 @@
  * - `npm run build:lambda`: the rotation bundle, from whatever lambdas/rotation holds now;
  * - that bundle and its zip copied to build/lambda-bundles/, where the bundled constructs look
  *   for them;
- * - the child scripts bundled with esbuild (node_modules stay external and load from there,
+ * - the synth child bundled with esbuild (node_modules stay external and load from there,
  *   as they would in a user's project).
  */
 import { execFileSync } from 'child_process';
@@ -15,7 +15,6 @@ import {
   BUILD_DIR,
   BUILD_LAMBDA_BUNDLE,
   BUILD_LAMBDA_ZIP,
-  COLD_INIT_CHILD,
   PROJECT_LAMBDA_BUNDLE,
   PROJECT_LAMBDA_ZIP,
   ROOT,
@@ -27,19 +26,14 @@ export function buildBench(): void {
   execFileSync('npm', ['run', '--silent', 'build:lambda'], { cwd: ROOT, stdio: 'inherit' });
   fs.cpSync(PROJECT_LAMBDA_BUNDLE, BUILD_LAMBDA_BUNDLE, { recursive: true });
   fs.copyFileSync(PROJECT_LAMBDA_ZIP, BUILD_LAMBDA_ZIP);
-  for (const [entry, outfile] of [
-    ['synth-child.ts', SYNTH_CHILD],
-    ['cold-init-child.ts', COLD_INIT_CHILD],
-  ]) {
-    buildSync({
-      entryPoints: [path.join(ROOT, 'bench', entry)],
-      outfile,
-      bundle: true,
-      packages: 'external',
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      logLevel: 'warning',
-    });
-  }
+  buildSync({
+    entryPoints: [path.join(ROOT, 'bench', 'synth-child.ts')],
+    outfile: SYNTH_CHILD,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
 }

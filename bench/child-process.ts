@@ -13,6 +13,8 @@ export interface Measured {
   readonly wallMs: number;
   /** "Maximum resident set size" reported by GNU time, in KiB; undefined without it. */
   readonly maxRssKiB?: number;
+  /** User plus system CPU time of the process and its children (GNU time), ms; less moved by other work on the machine than wall time. */
+  readonly cpuMs?: number;
   readonly stdout: string;
 }
 
@@ -27,10 +29,14 @@ export function measure(command: string, args: string[], options: SpawnSyncOptio
       `${command} ${args.join(' ')} exited with ${run.status}:\n${String(run.stderr).slice(-4000)}`
     );
   }
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(String(run.stderr));
+  const stderr = String(run.stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
   return {
     wallMs,
     maxRssKiB: rss ? Number(rss[1]) : undefined,
+    cpuMs: user && system ? (Number(user[1]) + Number(system[1])) * 1000 : undefined,
     stdout: String(run.stdout),
   };
 }

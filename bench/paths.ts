@@ -8,6 +8,7 @@ export const BUILD_DIR = path.join(RESULTS_DIR, 'build');
 /** Synth output and Terraform working folders. */
 export const WORK_DIR = path.join(RESULTS_DIR, 'work');
 export const README = path.join(ROOT, 'bench', 'README.md');
+export const LATEST = path.join(RESULTS_DIR, 'latest.json');
 
 /** The rotation bundle as `npm run build:lambda` writes it, and the zip the construct deploys. */
 export const PROJECT_LAMBDA_BUNDLE = path.join(ROOT, 'dist', 'lambda-bundles', 'rotation');
@@ -18,7 +19,4 @@ export const PROJECT_LAMBDA_ZIP = `${PROJECT_LAMBDA_BUNDLE}.zip`;
  */
 export const BUILD_LAMBDA_BUNDLE = path.join(BUILD_DIR, 'lambda-bundles', 'rotation');
 export const BUILD_LAMBDA_ZIP = `${BUILD_LAMBDA_BUNDLE}.zip`;
-/** The same handler bundled the naive way (see lambda.ts). */
-export const NAIVE_LAMBDA_BUNDLE = path.join(BUILD_DIR, 'naive-lambda-bundle', 'rotation');
 export const SYNTH_CHILD = path.join(BUILD_DIR, 'bin', 'synth-child.js');
-export const COLD_INIT_CHILD = path.join(BUILD_DIR, 'bin', 'cold-init-child.js');

@@ -79,23 +79,13 @@ function main(argv: string[]): void {
   try {
     execFileSync(
       process.execPath,
-      [
-        '--cpu-prof',
-        `--cpu-prof-dir=${dir}`,
-        SYNTH_CHILD,
-        app,
-        consumers,
-        path.join(dir, 'out'),
-        path.join(dir, 'result.json'),
-      ],
+      ['--cpu-prof', `--cpu-prof-dir=${dir}`, SYNTH_CHILD, app, consumers, path.join(dir, 'out')],
       { stdio: 'inherit' }
     );
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`node wrote no .cpuprofile into ${dir}`);
     const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as CpuProfile;
-    console.log(
-      `${app}, ${consumers} consumers: ${fs.readFileSync(path.join(dir, 'result.json'), 'utf8')}`
-    );
+    console.log(`${app}, ${consumers} consumers`);
     console.log(summarizeProfile(profile, Number(rows)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

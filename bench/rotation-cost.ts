@@ -1,12 +1,13 @@
 /**
- * Issue 7 part 3: what rotation costs. On a private moto, with the function's AWS calls sent
+ * What rotation costs. On a private moto, with the function's AWS calls sent
  * through a counting proxy (scripts/local-aws/aws-proxy.ts) and resources made directly (rotation-fixture.ts):
  *
  * 1. `consumers` consumers each rotated `rotationsPerConsumer` times by RotateSecret, which on
  *    the harness runs the real zipped function's four steps: calls per rotation by action
  *    (the first, bootstrap rotation apart), and wall time per rotation and in all.
- * 2. Steady consumers written directly up to `sweepKeys` keys, then one sweep invoked (and
- *    resumed while it returns a cursor): calls per sweep by action.
+ * 2. Steady consumers written directly up to `sweepKeys` keys, and `otherKeys` keys of other
+ *    services (as other shards in the region hold), then one sweep invoked (and resumed while it
+ *    returns a cursor): calls per sweep by action.
  * 3. Both call mixes priced at AWS's published rate quotas (rate-limits.ts).
  */
 import { InvokeCommand } from '@aws-sdk/client-lambda';
@@ -22,6 +23,7 @@ import {
 import { timeAtLimits, type LimitTime } from './rate-limits';
 import {
   createRotatingConsumer,
+  createOtherServiceKey,
   createRotationFunction,
   createSteadyConsumer,
   createUsagePlans,
@@ -33,7 +35,10 @@ import { summarize, type Summary } from './stats';
 export interface RotationCostSize {
   readonly consumers: number;
   readonly rotationsPerConsumer: number;
+  /** Keys of the service (rotated ones, then steady ones written directly) the sweep sees. */
   readonly sweepKeys: number;
+  /** Keys of other services in the region (other shards'), which the sweep lists and skips. */
+  readonly otherKeys: number;
   readonly usagePlans: number;
   /** Rotations in flight at once (each runs node processes; the machine has 2 cores). */
   readonly concurrency: number;
@@ -56,6 +61,7 @@ export interface RotationCostMeasure {
   /** Wall time of all rotations, in ms. */
   readonly totalRotationMs: number;
   readonly sweep: {
+    /** Keys in the region: the service's and other services'. */
     readonly keys: number;
     readonly keysExamined: number;
     readonly invocations: number;
@@ -160,6 +166,14 @@ export async function runRotationCost(
     await pool(indexes, 8, async (i) => {
       await createSteadyConsumer(clients, `steady-${i}`, [planOf(i)]);
     });
+    log(`rotation cost: writing ${size.otherKeys} keys of other services`);
+    await pool(
+      Array.from({ length: size.otherKeys }, (_, i) => i),
+      16,
+      async (i) => {
+        await createOtherServiceKey(clients, `other-${i}`, `bench-shard-${i % 6}`);
+      }
+    );
     setupMs += performance.now() - steadyStarted;
 
     log('rotation cost: sweeping');
@@ -199,7 +213,7 @@ export async function runRotationCost(
       rotationMs: summarize(rotationMs),
       totalRotationMs,
       sweep: {
-        keys: size.sweepKeys,
+        keys: size.sweepKeys + size.otherKeys,
         keysExamined,
         invocations,
         calls: sweepCalls,
@@ -216,21 +230,4 @@ export async function runRotationCost(
     await counter.close();
     await aws.stop();
   }
-}
-
-if (require.main === module) {
-  const size: RotationCostSize = {
-    consumers: Number(process.env.CONSUMERS ?? 20),
-    rotationsPerConsumer: Number(process.env.ROTATIONS ?? 10),
-    sweepKeys: Number(process.env.SWEEP_KEYS ?? 1_000),
-    usagePlans: 10,
-    concurrency: Number(process.env.CONCURRENCY ?? 4),
-  };
-  runRotationCost(size, (line) => process.stderr.write(`[bench] ${line}\n`)).then(
-    (m) => console.log(JSON.stringify(m, null, 2)),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    }
-  );
 }

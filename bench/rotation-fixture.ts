@@ -238,3 +238,17 @@ export async function createSteadyConsumer(
   );
   return secret.ARN!;
 }
+
+/**
+ * A key of another rotation service (another shard's) in the same region: the sweep lists it
+ * with its own, since API Gateway lists keys by region, and leaves it alone.
+ */
+export async function createOtherServiceKey(
+  clients: FixtureClients,
+  name: string,
+  service: string
+): Promise<void> {
+  await clients.apiGateway.send(
+    new CreateApiKeyCommand({ name, enabled: true, tags: { [KeyTag.SERVICE]: service } })
+  );
+}

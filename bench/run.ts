@@ -1,117 +1,244 @@
 /**
- * `npm run bench`: synth and plan at scale, rotation cost, and the Lambda's size and cold start, in one run
- * that must finish within 10 minutes on a 2-core machine. Writes bench/results/<date>.json and
- * bench/results/latest.json, and rewrites bench/README.md from them.
+ * `npm run bench [-- --quick]`: every figure of bench/README.md in one run, within 10 minutes on
+ * a 2-core machine (`--quick`: smaller sizes, a few minutes, for a check that it all still
+ * works). Writes bench/results/<date>.json and latest.json, and the results table of
+ * bench/README.md between its markers; the rest of the README is written by hand.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as prettier from 'prettier';
+import { MAX_CONSUMERS_PER_SHARD } from '../app/shards';
 import { startLocalAws } from '../scripts/local-aws';
-import { runApplyDestroy } from './apply';
-import { APP_KINDS } from './apps';
+import { totalCalls, type CallCounts } from '../scripts/local-aws/aws-proxy';
+import { CONSUMERS_PER_REGION, REGIONS } from './apps/region-config';
 import { buildBench } from './build';
-import { runLambda } from './lambda';
+import { Figure, figureRow, statusOf, TABLE_HEADER } from './figures';
 import { machineInfo } from './machine';
-import { METHOD } from './method';
-import { README, RESULTS_DIR } from './paths';
-import { runPlans } from './plan';
-import { renderReadme } from './report';
-import { BenchResults } from './results';
-import { runRotationCost, type RotationCostSize } from './rotation-cost';
-import { runSynth, SynthSize } from './synth';
+import { LATEST, README, RESULTS_DIR } from './paths';
+import { planStacks } from './plan';
+import { runRotationCost } from './rotation-cost';
+import { synthBenchApps, synthRegionApp } from './synth';
 
-/** Synth is cheap: 5 runs where a run is ~2 s, 3 where it is ~5 s. */
-const SYNTH_SIZES: SynthSize[] = [
-  { consumers: 10, runs: 5 },
-  { consumers: 100, runs: 5 },
-  { consumers: 1_000, runs: 3 },
-];
+const QUICK = process.argv.includes('--quick');
 /**
- * A plan of 1,000 consumers takes 1-2 minutes here (5,000 resources for the baseline), so
- * it runs once per app to keep the whole bench under 10 minutes.
+ * The sweep's region: a shard's consumers' keys (at most 1,000 consumers a shard) and the other
+ * shards' keys, 10,000 in all (the region's quota).
  */
-const PLAN_RUNS: Record<number, number> = { 100: 3, 1_000: 1 };
-/**
- * Apply and destroy of 100 consumers against moto: several minutes per app on a busy 2-core
- * machine (each keyplane apply runs the rotation function 400 times), so once per app.
- */
-const APPLY = { consumers: 100, runs: 1 };
-const LAMBDA_RUNS = 20;
-/**
- * Part 3: 200 rotations (each four node cold starts on the emulator, about 2 s) and one sweep
- * over 1,000 keys, on a private moto of its own.
- */
-const ROTATION_COST: RotationCostSize = {
-  consumers: 20,
-  rotationsPerConsumer: 10,
-  sweepKeys: 1_000,
-  usagePlans: 10,
-  concurrency: 4,
-};
+const SIZE = QUICK
+  ? {
+      synth: { consumers: 100, runs: 1 },
+      plan: 100,
+      region: 1_000,
+      rotation: [4, 2],
+      sweep: { own: 200, other: 800 },
+    }
+  : {
+      synth: { consumers: 1_000, runs: 3 },
+      plan: 1_000,
+      region: CONSUMERS_PER_REGION,
+      rotation: [10, 4],
+      sweep: { own: MAX_CONSUMERS_PER_SHARD, other: 9_000 },
+    };
+/** The rotation function's timeout as RotationService deploys it. */
+const FUNCTION_TIMEOUT_SECONDS = 300;
+/** API Gateway calls a rotation may make: 2 + one per usage plan (bench consumers have one). */
+const ROTATION_API_GATEWAY_CALLS = 2 + 1;
+const isListCall = (action: string) =>
+  /^apigateway\.Get\w+s$/.test(action) || action.startsWith('secretsmanager.List');
+const callsWhere = (calls: CallCounts, keep: (action: string) => boolean) =>
+  Object.entries(calls).reduce((sum, [action, n]) => sum + (keep(action) ? n : 0), 0);
 
-function log(line: string): void {
-  process.stderr.write(`[bench] ${line}\n`);
-}
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineInfo();
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  log('building the lambda bundle and the child scripts');
+  log(`${QUICK ? 'quick' : 'full'} run; building the lambda bundle and the synth child`);
   buildBench();
+  const figures: Figure[] = [];
 
-  const lambda = runLambda(LAMBDA_RUNS, log);
-  const synth = runSynth(SYNTH_SIZES, log);
-
-  const targets = (consumers: number) =>
-    APP_KINDS.map((app) => {
-      const measured = synth.find((m) => m.app === app && m.consumers === consumers);
-      if (!measured) throw new Error(`no synth output for ${app} at ${consumers} consumers`);
-      return { app, consumers, stackDir: measured.stackDir };
-    });
-  log('starting a private moto for terraform plan, apply and destroy');
-  const aws = await startLocalAws({ isolated: true });
-  const plan = [];
-  let apply;
-  try {
-    for (const [consumers, runs] of Object.entries(PLAN_RUNS)) {
-      plan.push(...runPlans(targets(Number(consumers)), runs, aws.endpoint, log));
+  const apps = synthBenchApps(SIZE.synth.consumers, SIZE.synth.runs, log);
+  figures.push({
+    name: `synth, ${SIZE.synth.consumers} consumers (median of ${SIZE.synth.runs})`,
+    unit: 's',
+    value: apps.keyplane.wallMs / 1000,
+    baseline: apps.baseline.wallMs / 1000,
+    baselineName: 'naive',
+    target: { issue: 7, on: 'ratio', atMost: 1.25 },
+  });
+  const region = synthRegionApp(SIZE.region, log);
+  const regionApp = `platform app, ${REGIONS.length * SIZE.region} consumers in ${REGIONS.length} regions (${region.stacks} shards)`;
+  figures.push(
+    {
+      name: `synth, ${regionApp}`,
+      unit: 's',
+      value: region.wallMs / 1000,
+      target: { issue: 16, on: 'value', atMost: 15 },
+    },
+    {
+      name: `synth CPU time, ${regionApp}`,
+      unit: 's',
+      value: region.cpuMs / 1000,
+      target: { issue: 16, on: 'value', atMost: 15 },
+    },
+    {
+      name: `synth peak RSS, ${regionApp}`,
+      unit: 'MiB',
+      value: region.peakRssMiB,
+      target: { issue: 16, on: 'value', atMost: 1024 },
     }
-    apply = await runApplyDestroy(targets(APPLY.consumers), APPLY.runs, aws, log);
+  );
+
+  const plans = SIZE.plan === SIZE.synth.consumers ? apps : synthBenchApps(SIZE.plan, 1, log);
+  log('starting a private moto for terraform plan');
+  const aws = await startLocalAws({ isolated: true });
+  try {
+    const planned = planStacks(
+      {
+        keyplane: plans.keyplane.stackDir,
+        baseline: plans.baseline.stackDir,
+        shard: region.stackDir,
+      },
+      1,
+      aws.endpoint,
+      log
+    );
+    const { keyplane, baseline, shard } = planned;
+    const resources = `${keyplane.toAdd} against ${baseline.toAdd} resources`;
+    const largest = `the largest shard of the ${regionApp} (${shard.toAdd} resources)`;
+    const oneStack = `keyplane, ${SIZE.plan} consumers in one stack`;
+    // CPU time beside wall time: on a shared machine it moves far less between runs.
+    for (const [what, key] of [
+      ['', 'wallMs'],
+      [', CPU time', 'cpuMs'],
+    ] as const) {
+      figures.push(
+        {
+          name: `terraform plan${what}, ${SIZE.plan} consumers (${resources})`,
+          unit: 's',
+          value: keyplane[key] / 1000,
+          baseline: baseline[key] / 1000,
+          baselineName: 'naive',
+          target: { issue: 16, on: 'ratio', atMost: 0.7 },
+        },
+        {
+          name: `terraform plan${what}, ${largest}`,
+          unit: 's',
+          value: shard[key] / 1000,
+          baseline: keyplane[key] / 1000,
+          baselineName: oneStack,
+          target: { issue: 16, on: 'ratio', atMost: 1 },
+        }
+      );
+    }
   } finally {
     await aws.stop();
   }
 
-  const rotationCost = await runRotationCost(ROTATION_COST, log);
+  const [consumers, rotations] = SIZE.rotation;
+  const cost = await runRotationCost(
+    {
+      consumers,
+      rotationsPerConsumer: rotations,
+      sweepKeys: SIZE.sweep.own,
+      otherKeys: SIZE.sweep.other,
+      usagePlans: 10,
+      concurrency: 4,
+    },
+    log
+  );
+  const { regular, sweep } = cost;
+  const perRotation = (keep: (action: string) => boolean) =>
+    callsWhere(regular.calls, keep) / regular.rotations;
+  const atQuotas = cost.atLimits.rotations[0];
+  // Every rotation of the run at the quotas, the bootstrap ones included, as the bound.
+  const rotationsPerSecond = (cost.bootstrap.rotations + regular.rotations) / atQuotas.seconds;
+  figures.push(
+    {
+      name: `AWS calls per rotation (mean of ${regular.rotations}; bootstrap rotations apart)`,
+      unit: 'calls',
+      value: regular.perRotation,
+    },
+    {
+      name: 'API Gateway calls per rotation, key in 1 plan',
+      unit: 'calls',
+      value: perRotation((a) => a.startsWith('apigateway.')),
+      target: { issue: 16, on: 'value', atMost: ROTATION_API_GATEWAY_CALLS },
+    },
+    {
+      name: 'list calls per rotation',
+      unit: 'calls',
+      value: perRotation(isListCall),
+      target: { issue: 16, on: 'value', atMost: 0 },
+    },
+    {
+      name: `sustained rotations per second at AWS's quotas (bound: ${atQuotas.limit})`,
+      unit: '/s',
+      value: rotationsPerSecond,
+      target: { issue: 16, on: 'value', atLeast: 3.3 },
+    },
+    {
+      name: `sweep of one shard (${sweep.keysExamined} keys its own) in a region of ${sweep.keys} keys: invocations`,
+      unit: 'count',
+      value: sweep.invocations,
+      target: { issue: 16, on: 'value', atMost: 1 },
+    },
+    {
+      name: `the same sweep: wall time on moto (node start included)`,
+      unit: 's',
+      value: sweep.durationMs / 1000,
+      target: { issue: 16, on: 'value', atMost: FUNCTION_TIMEOUT_SECONDS },
+    },
+    {
+      name: `the same sweep: list calls (of ${totalCalls(sweep.calls)} calls)`,
+      unit: 'calls',
+      value: callsWhere(sweep.calls, isListCall),
+    }
+  );
 
-  const results: BenchResults = {
+  const totalSeconds = (Date.now() - started) / 1000;
+  figures.push({
+    name: `the whole bench${QUICK ? ' (--quick)' : ''}`,
+    unit: 's',
+    value: totalSeconds,
+    target: { issue: 16, on: 'value', atMost: 600 },
+  });
+
+  const results = {
     machine: { ...machine, loadAverage: { ...machine.loadAverage, end: os.loadavg()[0] } },
-    synthSizes: SYNTH_SIZES,
-    synth,
-    planRuns: PLAN_RUNS,
-    plan,
-    applyRuns: APPLY.runs,
-    apply,
-    lambdaRuns: LAMBDA_RUNS,
-    lambda,
-    rotationCost,
-    totalSeconds: (Date.now() - started) / 1000,
+    quick: QUICK,
+    figures: figures.map((f) => ({ ...f, status: statusOf(f) })),
+    rotationCost: cost,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  const stamp = machine.date.replace(/[:.]/g, '-');
-  fs.writeFileSync(path.join(RESULTS_DIR, `${stamp}.json`), json);
-  fs.writeFileSync(path.join(RESULTS_DIR, 'latest.json'), json);
-  // Formatted as `prettier --check` expects, so the committed file stays lint-clean.
+  fs.writeFileSync(path.join(RESULTS_DIR, `${machine.date.replace(/[:.]/g, '-')}.json`), json);
+  fs.writeFileSync(LATEST, json);
+  await writeTable(results.machine, figures);
+  log(`done in ${totalSeconds.toFixed(0)} s`);
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces the README's results table (between the markers) with this run's. */
+async function writeTable(machine: ReturnType<typeof machineInfo>, figures: Figure[]) {
+  const readme = fs.readFileSync(README, 'utf8');
+  const [before, rest] = readme.split(START);
+  const after = rest.split(END)[1];
+  const rows = [TABLE_HEADER, TABLE_HEADER.map(() => '---'), ...figures.map(figureRow)];
+  const table = rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const run = `${machine.date}${QUICK ? ', --quick' : ''}: ${machine.cores} x ${machine.cpu}, Node ${machine.node}, Terraform ${machine.terraform}, load average ${machine.loadAverage.start.toFixed(1)} at the start and ${machine.loadAverage.end?.toFixed(1)} at the end.`;
   const options = (await prettier.resolveConfig(README)) ?? {};
-  const markdown = await prettier.format(renderReadme(results, METHOD), {
-    ...options,
-    parser: 'markdown',
-  });
-  fs.writeFileSync(README, markdown);
-  log(
-    `done in ${results.totalSeconds.toFixed(0)} s; wrote ${path.relative(process.cwd(), README)}`
+  const markdown = await prettier.format(
+    `${before}${START}\n\n${run}\n\n${table}\n\n${END}${after}`,
+    {
+      ...options,
+      parser: 'markdown',
+    }
   );
+  fs.writeFileSync(README, markdown);
 }
 
 main().catch((error: unknown) => {

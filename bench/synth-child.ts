@@ -1,48 +1,15 @@
 /**
- * One synth, alone in its process so its peak memory is its own:
+ * One synth of a bench app, alone in its process so its time and peak memory are its own:
  *
- *   node synth-child.js <keyplane|baseline> <consumers> <outdir> <result.json>
- *
- * Writes the phase times (module load, construct tree, app.synth) and the process's peak RSS
- * to result.json. The parent measures the whole process's wall time.
+ *   node synth-child.js <keyplane|baseline> <consumers> <outdir>
  */
-import * as fs from 'fs';
-import { performance } from 'perf_hooks';
-// Loading the apps loads cdktf, the provider bindings and (for keyplane) the constructs.
 import { App } from 'cdktf';
 import { APP_KINDS, APPS, AppKind } from './apps';
 
-export interface SynthChildResult {
-  /** From process start to the apps being loaded (Node start + module loading). */
-  readonly loadMs: number;
-  /** Building the construct tree. */
-  readonly constructMs: number;
-  /** app.synth(): validation, resolution and writing the JSON. */
-  readonly synthMs: number;
-  /** process.resourceUsage().maxRSS, in KiB. */
-  readonly maxRssKiB: number;
+const [kind, consumers, outdir] = process.argv.slice(2);
+if (!APP_KINDS.includes(kind as AppKind) || !consumers || !outdir) {
+  throw new Error(`usage: synth-child <${APP_KINDS.join('|')}> <consumers> <outdir>`);
 }
-
-function main(argv: string[]): void {
-  const [kind, consumersArg, outdir, resultFile] = argv;
-  if (!APP_KINDS.includes(kind as AppKind) || !consumersArg || !outdir || !resultFile) {
-    throw new Error(
-      `usage: synth-child <${APP_KINDS.join('|')}> <consumers> <outdir> <result.json>`
-    );
-  }
-  const loaded = performance.now();
-  const app = new App({ outdir });
-  APPS[kind as AppKind](app, Number(consumersArg));
-  const constructed = performance.now();
-  app.synth();
-  const synthesized = performance.now();
-  const result: SynthChildResult = {
-    loadMs: loaded,
-    constructMs: constructed - loaded,
-    synthMs: synthesized - constructed,
-    maxRssKiB: process.resourceUsage().maxRSS,
-  };
-  fs.writeFileSync(resultFile, JSON.stringify(result));
-}
-
-main(process.argv.slice(2));
+const app = new App({ outdir });
+APPS[kind as AppKind](app, Number(consumers));
+app.synth();

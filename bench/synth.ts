@@ -1,100 +1,109 @@
 /**
- * Part 1, synth at scale: each app at each size synthesized in a fresh process, keyplane and
- * baseline runs interleaved (and their order alternated) so machine noise hits both alike.
+ * Synth, each run a fresh process measured from outside (wall time, peak RSS):
+ *
+ * - the keyplane and baseline bench apps (bench/apps/) at one size, bundled ahead of time
+ *   (bench/build.ts) and run by node, runs interleaved so machine noise hits both alike;
+ * - the platform app at two regions' ceiling (bench/apps/region-config.ts), run as `cdktf synth`
+ *   runs it: `tsx main.ts` on a config file, sharded by the app.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { appShards } from '../app/shards';
 import { APP_KINDS, AppKind } from './apps';
-import { STACK_NAME } from './apps/offline-provider';
-import { measure } from './child-process';
-import { SYNTH_CHILD, WORK_DIR } from './paths';
-import { median, Summary, summarize } from './stats';
-import type { SynthChildResult } from './synth-child';
-
-export interface SynthSize {
-  readonly consumers: number;
-  readonly runs: number;
-}
+import { CLOSED_ENDPOINT, STACK_NAME } from './apps/offline-provider';
+import { regionConfig } from './apps/region-config';
+import { measure, type Measured } from './child-process';
+import { ROOT, SYNTH_CHILD, WORK_DIR } from './paths';
+import { median } from './stats';
 
 export interface SynthMeasure {
-  readonly app: AppKind;
-  readonly consumers: number;
-  /** Whole process, measured by the parent: what `cdktf synth` would cost. */
-  readonly wallMs: Summary;
-  /** Peak RSS of the process, in MiB (GNU time, or the child's own maxRSS). */
-  readonly peakRssMiB: Summary;
-  /** Medians of the phases inside the process. */
-  readonly phasesMs: { readonly load: number; readonly construct: number; readonly synth: number };
-  /** Entries under `resource` in the synthesized JSON. */
-  readonly resources: number;
-  /** Entries under `data`. */
-  readonly dataSources: number;
-  readonly jsonBytes: number;
+  /** Median wall time, ms. */
+  readonly wallMs: number;
+  /** Median peak RSS, MiB. */
+  readonly peakRssMiB: number;
+  /** Median CPU time, ms. */
+  readonly cpuMs: number;
   /** The synthesized stack folder of the last run, for the plan step. */
   readonly stackDir: string;
 }
 
-/** The output folder of one app at one size (rewritten by every run). */
-export function synthOutdir(app: AppKind, consumers: number): string {
-  return path.join(WORK_DIR, 'synth', `${app}-${consumers}`);
+function summary(samples: Measured[], stackDir: string) {
+  return {
+    wallMs: median(samples.map((s) => s.wallMs)),
+    cpuMs: median(samples.map((s) => s.cpuMs ?? NaN)),
+    peakRssMiB: median(samples.map((s) => (s.maxRssKiB ?? 0) / 1024)),
+    stackDir,
+  };
 }
 
-export function runSynth(sizes: readonly SynthSize[], log: (line: string) => void): SynthMeasure[] {
-  const results: SynthMeasure[] = [];
-  for (const { consumers, runs } of sizes) {
-    const samples: Record<AppKind, { wallMs: number; rssKiB: number; child: SynthChildResult }[]> =
-      { keyplane: [], baseline: [] };
-    for (let run = 0; run < runs; run++) {
-      const order = run % 2 === 0 ? APP_KINDS : [...APP_KINDS].reverse();
-      for (const app of order) {
-        const outdir = synthOutdir(app, consumers);
-        fs.rmSync(outdir, { recursive: true, force: true });
-        fs.mkdirSync(outdir, { recursive: true });
-        const resultFile = path.join(outdir, 'child-result.json');
-        const measured = measure(process.execPath, [
-          SYNTH_CHILD,
-          app,
-          String(consumers),
-          outdir,
-          resultFile,
-        ]);
-        const child = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as SynthChildResult;
-        samples[app].push({
-          wallMs: measured.wallMs,
-          rssKiB: measured.maxRssKiB ?? child.maxRssKiB,
-          child,
-        });
-        log(
-          `synth ${app} ${consumers} run ${run + 1}/${runs}: ${Math.round(measured.wallMs)} ms, ${Math.round((measured.maxRssKiB ?? child.maxRssKiB) / 1024)} MiB`
-        );
-      }
-    }
-    for (const app of APP_KINDS) {
-      const stackDir = path.join(synthOutdir(app, consumers), 'stacks', STACK_NAME);
-      const json = fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8');
-      const tf = JSON.parse(json) as {
-        resource?: Record<string, Record<string, unknown>>;
-        data?: Record<string, Record<string, unknown>>;
-      };
-      const count = (blocks: Record<string, Record<string, unknown>> = {}) =>
-        Object.values(blocks).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
-      const s = samples[app];
-      results.push({
+/** Both bench apps at `consumers`, `runs` times each. */
+export function synthBenchApps(
+  consumers: number,
+  runs: number,
+  log: (line: string) => void
+): Record<AppKind, SynthMeasure> {
+  const samples: Record<AppKind, Measured[]> = {
+    keyplane: [],
+    baseline: [],
+  };
+  const outdir = (app: AppKind) => path.join(WORK_DIR, 'synth', `${app}-${consumers}`);
+  for (let run = 0; run < runs; run++) {
+    for (const app of run % 2 === 0 ? APP_KINDS : [...APP_KINDS].reverse()) {
+      fs.rmSync(outdir(app), { recursive: true, force: true });
+      fs.mkdirSync(outdir(app), { recursive: true });
+      const measured = measure(process.execPath, [
+        SYNTH_CHILD,
         app,
-        consumers,
-        wallMs: summarize(s.map((x) => x.wallMs)),
-        peakRssMiB: summarize(s.map((x) => x.rssKiB / 1024)),
-        phasesMs: {
-          load: median(s.map((x) => x.child.loadMs)),
-          construct: median(s.map((x) => x.child.constructMs)),
-          synth: median(s.map((x) => x.child.synthMs)),
-        },
-        resources: count(tf.resource),
-        dataSources: count(tf.data),
-        jsonBytes: Buffer.byteLength(json),
-        stackDir,
-      });
+        String(consumers),
+        outdir(app),
+      ]);
+      samples[app].push(measured);
+      log(`synth ${app} ${consumers}: ${(measured.wallMs / 1000).toFixed(1)} s`);
     }
   }
-  return results;
+  const stackDir = (app: AppKind) => path.join(outdir(app), 'stacks', STACK_NAME);
+  return {
+    keyplane: summary(samples.keyplane, stackDir('keyplane')),
+    baseline: summary(samples.baseline, stackDir('baseline')),
+  };
+}
+
+/**
+ * The platform app with `consumersPerRegion` in each of two regions, endpoints on a closed
+ * port (as the bench apps'); returns the measure with the folder of its largest shard.
+ */
+export function synthRegionApp(
+  consumersPerRegion: number,
+  log: (line: string) => void
+): SynthMeasure & { readonly stacks: number } {
+  const dir = path.join(WORK_DIR, 'region');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const config = regionConfig(consumersPerRegion);
+  const configFile = path.join(dir, 'keyplane.config.json');
+  fs.writeFileSync(configFile, JSON.stringify(config));
+  const outdir = path.join(dir, 'out');
+  const measured = measure(
+    path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+    [path.join(ROOT, 'main.ts')],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        KEYPLANE_CONFIG: configFile,
+        CDKTF_OUTDIR: outdir,
+        KEYPLANE_AWS_ENDPOINT: CLOSED_ENDPOINT,
+      },
+    }
+  );
+  log(
+    `synth platform app, ${2 * consumersPerRegion} consumers: ${(measured.wallMs / 1000).toFixed(1)} s`
+  );
+  // appShards is what main.ts ran: the same shards, the same largest one.
+  const shards = appShards(config as Parameters<typeof appShards>[0]);
+  const largest = shards.reduce((a, b) => (b.consumers.length > a.consumers.length ? b : a));
+  return {
+    ...summary([measured], path.join(outdir, 'stacks', largest.stackId)),
+    stacks: shards.length,
+  };
 }

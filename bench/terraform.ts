@@ -31,7 +31,9 @@ export function terraformInit(stackDir: string): number {
 
 /** Runs one Terraform command in the stack folder as a measured child process. */
 export function terraform(stackDir: string, args: string[]): Measured {
-  return measure('terraform', [...args, '-no-color'], { cwd: stackDir, env: terraformEnv() });
+  // Dummy credentials for the platform app's stacks, whose provider carries none (moto takes any).
+  const env = { ...terraformEnv(), AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' };
+  return measure('terraform', [...args, '-no-color'], { cwd: stackDir, env });
 }
 
 /** The "Plan: N to add, ..." counts of a plan's output. */

@@ -6,14 +6,13 @@
  * - `failing`: AWSPENDING has sat on a version other than AWSCURRENT for longer than
  *   `stuckAfterMs` (a rotation started and never finished: Secrets Manager leaves it there
  *   after a failed step), or a scheduled rotation is overdue by more than the overdue margin
- *   the alarm uses (DEFAULT_OVERDUE_MARGIN_SECONDS: it failed before it could stage a version);
+ *   the service was deployed with, which its alarm uses (overdue-margin.ts: it failed before it
+ *   could stage a version);
  * - `rotating`: a rotation staged AWSPENDING less than `stuckAfterMs` ago;
  * - `no-key`: AWSCURRENT is still the bootstrap version Terraform wrote: no key issued yet;
  * - `rotation-off`: the secret has a key but rotation is disabled on it;
  * - `ok`: none of the above.
  */
-import { DEFAULT_OVERDUE_MARGIN_SECONDS } from '../contract/policy-rules';
-
 export type HealthState = 'ok' | 'rotating' | 'failing' | 'broken' | 'no-key' | 'rotation-off';
 
 export interface Health {
@@ -35,13 +34,12 @@ export interface HealthInput {
   readonly current?: { readonly keyId: string; readonly enabled: boolean };
   /** AWSPENDING on a version other than AWSCURRENT. */
   readonly pending?: { readonly versionId: string; readonly createdDate?: Date };
+  /** How late the scheduled rotation may be: the service's overdue margin (overdue-margin.ts). */
+  readonly overdueMarginMs: number;
 }
 
 /** Default age after which an AWSPENDING version counts as stuck: one hour. */
 export const DEFAULT_STUCK_AFTER_MS = 60 * 60 * 1000;
-
-/** How late a scheduled rotation may be before it counts as failed: the alarm's margin. */
-export const OVERDUE_MARGIN_MS = DEFAULT_OVERDUE_MARGIN_SECONDS * 1000;
 
 export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number): Health {
   const { pending } = input;
@@ -67,7 +65,7 @@ export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number
   if (!input.rotationEnabled)
     return { state: 'rotation-off', reason: 'rotation is disabled on the secret' };
   const next = input.nextRotation;
-  if (next !== undefined && now.getTime() - next.getTime() > OVERDUE_MARGIN_MS)
+  if (next !== undefined && now.getTime() - next.getTime() > input.overdueMarginMs)
     return {
       state: 'failing',
       reason: `the rotation due ${next.toISOString()} has not happened (last rotated ${input.lastRotated?.toISOString() ?? 'never'})`,

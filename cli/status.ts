@@ -4,6 +4,7 @@
  * the secret version it was made for, and the health from the secret's stages and dates.
  */
 import type { ApiKey } from '@aws-sdk/client-api-gateway';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ListSecretVersionIdsCommand,
   SecretListEntry,
@@ -14,6 +15,7 @@ import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
 import { Inventory, InventoryClients, readInventory, secretTags } from './inventory';
 import { formatAge, formatTable, iso } from './output';
+import { overdueMarginMs, readOverdueMargins, type OverdueMargins } from './overdue-margin';
 
 /** A key of a consumer, never with its value. */
 export interface KeyStatus {
@@ -65,8 +67,8 @@ export function heldKey(status: Pick<ConsumerStatus, 'retiring'>): KeyStatus | u
   return status.retiring.find((k) => k.heldSince !== undefined);
 }
 
-/** The AWS clients status reads with. */
-export type StatusClients = InventoryClients;
+/** The AWS clients status reads with; without Lambda, every margin is the default. */
+export type StatusClients = InventoryClients & { readonly lambda?: LambdaClient };
 
 /** Options of {@link readStatus}. */
 export interface StatusOptions {
@@ -74,6 +76,11 @@ export interface StatusOptions {
   readonly now?: Date;
   /** Age after which an AWSPENDING version counts as stuck. @default 3_600_000 (one hour) */
   readonly stuckAfterMs?: number;
+  /**
+   * The overdue margin of each rotation function (readOverdueMargins).
+   * @default - none read: the contract's default margin for every consumer
+   */
+  readonly overdueMargins?: OverdueMargins;
 }
 
 /** Every consumer of the service (of every keyplane service when none is named), by name. */
@@ -83,7 +90,13 @@ export async function readStatus(
   options: StatusOptions = {}
 ): Promise<ConsumerStatus[]> {
   const inventory = await readInventory(clients, serviceName);
-  return statusesOf(clients.secretsManager, inventory, options);
+  const overdueMargins =
+    options.overdueMargins ??
+    (await readOverdueMargins(
+      clients.lambda,
+      inventory.secrets.map((secret) => secret.RotationLambdaARN)
+    ));
+  return statusesOf(clients.secretsManager, inventory, { ...options, overdueMargins });
 }
 
 /** The consumers of an inventory already read; asks only for the dates of pending versions. */
@@ -136,6 +149,10 @@ export async function statusesOf(
         retiring: own.filter((k) => k !== currentKey && k.enabled).map(keyStatus),
         pending,
         rotationInProgress: pending !== undefined,
+        overdueMarginMs: overdueMarginMs(
+          options.overdueMargins ?? new Map(),
+          secret.RotationLambdaARN
+        ),
       };
       return { ...base, health: assessHealth(base, now, stuckAfterMs) };
     })

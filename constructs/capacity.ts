@@ -4,7 +4,8 @@
  * rotation by the grace period (enabled), then the retention (disabled, not yet deleted), then
  * up to one sweep period; with the shortest gap its schedule allows, a consumer holds at most
  * `1 + ceil((grace + retention + sweep period) / gap)` keys at once. Over a quota is an error;
- * over {@link QUOTA_WARNING_SHARE} of it a warning.
+ * over {@link QUOTA_WARNING_SHARE} of it a warning. The quotas are API Gateway's defaults unless
+ * a service of the region states the account's raised ones (RotationServiceProps.accountQuotas).
  */
 import { Annotations, TerraformStack } from 'cdktf';
 import type { Construct, IConstruct } from 'constructs';
@@ -14,7 +15,7 @@ import {
   USAGE_PLANS_PER_REGION,
 } from '../contract/aws-limits';
 import { providerRegion } from './provider-region';
-import { isWiredService, wiringOf, type ConsumerRecord } from './service-wiring';
+import { wiredServices, wiringOf, type ConsumerRecord } from './service-wiring';
 import { UsagePlan } from './usage-plan';
 
 /** Keys one consumer may hold at once, in the worst case of its schedule. */
@@ -31,14 +32,13 @@ export function worstCaseKeys(
 const warned = new WeakMap<IConstruct, Set<Resource>>();
 
 /**
- * The budget errors of the region `service` is in; reported by the region's first service (by
- * path) only, so each is reported once. Warnings near a quota become annotations.
+ * The budget errors of the region `service` is in, summed over every stack of the app in that
+ * region (the shards of an environment, other environments); reported by the region's first
+ * service (in the order made) only, so each is reported once. Warnings near a quota become annotations.
  */
 export function capacityProblems(service: Construct): string[] {
   const region = regionOf(service);
-  const peers = service.node.root.node
-    .findAll()
-    .filter((c) => isWiredService(c) && regionOf(c) === region);
+  const peers = wiredServices(service).filter((c) => regionOf(c) === region);
   if (peers[0] !== service) return [];
   const keys = peers.reduce((sum, peer) => sum + keysOf(peer), 0);
   const plans = peers.reduce(
@@ -50,9 +50,11 @@ export function capacityProblems(service: Construct): string[] {
     0
   );
   const where = region.startsWith('stack:') ? `stack ${region.slice(6)}` : `region ${region}`;
+  const quota = (name: 'apiKeysPerRegion' | 'usagePlansPerRegion') =>
+    Math.max(...peers.map((peer) => wiringOf(peer).quotas[name]));
   return [
-    budget(service, where, keys, API_KEYS_PER_REGION, KEYS),
-    budget(service, where, plans, USAGE_PLANS_PER_REGION, PLANS),
+    budget(service, where, keys, quota('apiKeysPerRegion'), KEYS, API_KEYS_PER_REGION),
+    budget(service, where, plans, quota('usagePlansPerRegion'), PLANS, USAGE_PLANS_PER_REGION),
   ].filter((problem): problem is string => problem !== undefined);
 }
 
@@ -75,10 +77,21 @@ function budget(
   where: string,
   count: number,
   quota: number,
-  resource: Resource
+  resource: Resource,
+  defaultQuota: number
 ): string | undefined {
-  const message = `${where} may hold up to ${count} ${resource.what}, against API Gateway's default quota of ${quota} per region`;
-  if (count > quota) return `${message}; ${resource.fix}`;
+  const stated =
+    quota === defaultQuota
+      ? `API Gateway's default quota of ${quota} per region`
+      : `the account's quota of ${quota} per region (accountQuotas)`;
+  const message = `${where} may hold up to ${count} ${resource.what}, against ${stated}`;
+  if (count > quota) {
+    const raise =
+      quota === defaultQuota
+        ? "; if the account has a raised quota, state it in the rotation service's accountQuotas"
+        : '';
+    return `${message}; ${resource.fix}${raise}`;
+  }
   const seen = warned.get(service) ?? new Set<Resource>();
   if (count > quota * QUOTA_WARNING_SHARE && !seen.has(resource)) {
     warned.set(service, seen.add(resource));

@@ -1,5 +1,5 @@
 export * from './duration';
-export { KeyplaneValidationError } from './errors';
+export { KeyplaneValidationError, type ValidationErrorDetails } from './errors';
 export * from './managed-api-key';
 export * from './key-rotation-schedule';
 export * from './rotation-service';

@@ -217,7 +217,7 @@ function validatePlans(path: string, plans: readonly UsagePlan[]): void {
     throw invalidValue(
       path,
       'usagePlans',
-      '[]',
+      [],
       'name at least one usage plan (or set dedicatedPlan)'
     );
   }

@@ -8,6 +8,7 @@ import { consumerPolicyTags } from '../contract/consumer-policy';
 import { BOOTSTRAP_STAGE, bootstrapValue } from '../contract/secret-value';
 import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import type { Duration } from './duration';
+import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
@@ -213,6 +214,14 @@ export class ManagedApiKey extends Construct {
   }
 
   private createDedicatedPlan(service: RotationService, props: ManagedApiKeyProps): UsagePlan {
+    if (props.dedicatedPlan!.apiStages.length === 0) {
+      throw invalidValue(
+        this.node.path,
+        'dedicatedPlan.apiStages',
+        [],
+        'hold at least one API stage (a plan without one lets the key call nothing)'
+      );
+    }
     return new UsagePlan(this, 'DedicatedPlan', {
       name: `${service.serviceName}-${props.consumer}`,
       description: `keyplane: dedicated plan of consumer ${props.consumer}`,

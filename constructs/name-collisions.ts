@@ -4,14 +4,12 @@
  * rotation services whose roles (`<service>-rotation`) collide at apply time.
  */
 import type { IConstruct } from 'constructs';
-import { isWiredService } from './service-wiring';
+import { wiredServices } from './service-wiring';
 
 /** The collision of `service`'s name with an earlier service's in the same app, if any. */
 export function serviceNameCollisions(service: IConstruct & { serviceName: string }): string[] {
   const name = service.serviceName.toLowerCase();
-  const earlier = service.node.root.node
-    .findAll()
-    .filter((c) => isWiredService(c))
+  const earlier = wiredServices(service)
     .map((c) => c as IConstruct & { serviceName: string })
     .find((c) => c !== service && c.serviceName.toLowerCase() === name);
   if (!earlier || earlier.node.path > service.node.path) return [];

@@ -1,8 +1,5 @@
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import {
-  CloudwatchMetricAlarm,
-  CloudwatchMetricAlarmConfig,
-} from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
@@ -13,6 +10,7 @@ import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../contract/metrics';
 import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { dashboardBody, DashboardMetric, DashboardWidget } from './dashboard-body';
 import { conflict } from './errors';
+import { FAILURE_PERIOD_SECONDS, rotationAlarms } from './rotation-alarms';
 import type { UsagePlan } from './usage-plan';
 import { requirePattern } from './validation';
 
@@ -51,8 +49,6 @@ export interface RotationMonitoringProps {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-/** Periods of the failure alarms: short, so a failure is reported within minutes. */
-const FAILURE_PERIOD_SECONDS = 300;
 /** CloudWatch accepts at most 7 days of evaluation; three periods of 2 days fit. */
 const MAX_SWEEP_PERIOD_SECONDS = 2 * SECONDS_PER.day;
 
@@ -170,107 +166,16 @@ export class RotationMonitoring extends Construct {
 
   /** The six alarms, each notifying the topic and the extra actions on ALARM and on OK. */
   private createAlarms(props: RotationMonitoringProps): void {
-    const sweepPeriod = sweepPeriodSeconds(props.sweepSchedule);
     const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
-    const alarm = (
-      id: string,
-      name: string,
-      description: string,
-      settings: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmDescription'>
-    ) =>
-      new CloudwatchMetricAlarm(this, id, {
-        alarmName: `${props.serviceName}-${name}`,
-        alarmDescription: `keyplane ${props.serviceName}: ${description}`,
+    for (const alarm of rotationAlarms(props, sweepPeriodSeconds(props.sweepSchedule))) {
+      new CloudwatchMetricAlarm(this, alarm.id, {
+        ...alarm.settings,
+        alarmName: `${props.serviceName}-${alarm.name}`,
+        alarmDescription: `keyplane ${props.serviceName}: ${alarm.description}`,
         alarmActions: actions,
         okActions: actions,
-        ...settings,
       });
-    const atLeastOne = {
-      evaluationPeriods: 1,
-      threshold: 1,
-      comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
-    };
-    const keyplane = (metricName: string) => ({
-      namespace: METRICS_NAMESPACE,
-      metricName,
-      dimensions: { [METRICS_DIMENSION]: props.serviceName },
-    });
-
-    alarm(
-      'RotationFailureAlarm',
-      'rotation-failures',
-      `a rotation step or a revoke failed; the consumer keeps its current key. See ${props.logGroupName}`,
-      {
-        ...keyplane('RotationFailures'),
-        statistic: 'Sum',
-        period: FAILURE_PERIOD_SECONDS,
-        ...atLeastOne,
-      }
-    );
-    alarm(
-      'SweepFailureAlarm',
-      'sweep-failures',
-      `a sweep failed or could not retire, delete or reconcile a key. See ${props.logGroupName}`,
-      { ...keyplane('SweepFailures'), statistic: 'Sum', period: sweepPeriod, ...atLeastOne }
-    );
-    alarm(
-      'FunctionErrorAlarm',
-      'function-errors',
-      `the rotation Lambda failed, crashed or timed out (any operation). See ${props.logGroupName}`,
-      {
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
-        dimensions: { FunctionName: props.functionName },
-        statistic: 'Sum',
-        period: FAILURE_PERIOD_SECONDS,
-        ...atLeastOne,
-      }
-    );
-    alarm(
-      'DeadLetterAlarm',
-      'dead-letters',
-      'an invocation failed after every retry and waits in the dead-letter queue',
-      {
-        namespace: 'AWS/SQS',
-        metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: props.deadLetterQueueName },
-        statistic: 'Maximum',
-        period: FAILURE_PERIOD_SECONDS,
-        ...atLeastOne,
-      }
-    );
-    alarm(
-      'OverdueAlarm',
-      'overdue-consumers',
-      'a consumer key is older than its rotation schedule plus the margin, or no sweep ran',
-      {
-        ...keyplane('OverdueConsumers'),
-        statistic: 'Maximum',
-        period: sweepPeriod,
-        // Two of three sweep periods: one late sweep is not a page, two are.
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'breaching',
-      }
-    );
-    alarm(
-      'HeldKeysAlarm',
-      'held-keys',
-      'an outgoing key is still in use after its grace period and is held: its consumer has not moved to the new key',
-      {
-        ...keyplane('HeldKeys'),
-        statistic: 'Maximum',
-        period: sweepPeriod,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        // No sweep, no hold reported: the overdue alarm pages for a sweep that does not run.
-        treatMissingData: 'notBreaching',
-      }
-    );
+    }
   }
 }
 

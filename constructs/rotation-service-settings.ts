@@ -2,6 +2,7 @@
  * A {@link RotationService}'s props, checked and with their defaults applied, before any
  * resource is made.
  */
+import { API_KEYS_PER_REGION, USAGE_PLANS_PER_REGION } from '../contract/aws-limits';
 import { formatSeconds, SECONDS_PER } from '../contract/durations';
 import {
   DEFAULT_DELETE_AFTER_SECONDS,
@@ -16,7 +17,7 @@ import {
 } from '../contract/sweep-schedule';
 import { Duration } from './duration';
 import { invalidValue } from './errors';
-import type { RotationServiceProps } from './rotation-service';
+import type { AccountQuotas, RotationServiceProps } from './rotation-service';
 import { requirePattern, requirePositiveInteger } from './validation';
 
 /** The props of a rotation service, checked and with defaults applied. */
@@ -28,6 +29,7 @@ export interface ServiceSettings {
   readonly sweepSchedule: string;
   readonly logRetentionDays: number;
   readonly reservedConcurrency: number;
+  readonly accountQuotas: Required<AccountQuotas>;
 }
 
 /** The longest service name: `<name>-rotation-dlq` and the role name stay within AWS limits. */
@@ -101,6 +103,13 @@ export function resolveServiceSettings(
   );
   const reservedConcurrency = props.reservedConcurrency ?? 10;
   requirePositiveInteger(path, 'reservedConcurrency', reservedConcurrency);
+  const accountQuotas = {
+    apiKeysPerRegion: props.accountQuotas?.apiKeysPerRegion ?? API_KEYS_PER_REGION,
+    usagePlansPerRegion: props.accountQuotas?.usagePlansPerRegion ?? USAGE_PLANS_PER_REGION,
+  };
+  for (const [quota, value] of Object.entries(accountQuotas)) {
+    requirePositiveInteger(path, `accountQuotas.${quota}`, value);
+  }
   return {
     serviceName,
     secretPrefix,
@@ -109,6 +118,7 @@ export function resolveServiceSettings(
     sweepSchedule,
     logRetentionDays,
     reservedConcurrency,
+    accountQuotas,
   };
 }
 

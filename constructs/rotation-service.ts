@@ -15,7 +15,7 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { AssetType, Fn, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
-import { LambdaEnv, SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
+import { LambdaEnv, SWEEP_EVENT, teardownEvent, TEARDOWN_TERRAFORM_KEY } from '../contract/events';
 import { sweepIntervalSeconds } from '../contract/sweep-schedule';
 import { capacityProblems } from './capacity';
 import { Duration } from './duration';
@@ -88,6 +88,28 @@ export interface RotationServiceProps {
    * @default Duration.days(2)
    */
   readonly overdueMargin?: Duration;
+  /**
+   * The account's API Gateway quotas in this region, when raised (Service Quotas): synth
+   * counts the worst case of keys and plans of every service in the region against them, an
+   * error over a quota and a warning above 80% of it. Where services of one region state
+   * different quotas, the largest is used.
+   * @default - API Gateway's default quotas: 10,000 API keys and 300 usage plans per region
+   */
+  readonly accountQuotas?: AccountQuotas;
+}
+
+/** API Gateway quotas of the account in the stack's region, where they were raised. */
+export interface AccountQuotas {
+  /**
+   * API keys the account may hold in the region.
+   * @default 10000 (API Gateway's default quota)
+   */
+  readonly apiKeysPerRegion?: number;
+  /**
+   * Usage plans the account may hold in the region.
+   * @default 300 (API Gateway's default quota)
+   */
+  readonly usagePlansPerRegion?: number;
 }
 
 const SINGLETON_ID = 'KeyplaneRotation';
@@ -291,6 +313,16 @@ export class RotationService extends Construct {
       kmsKeyArn: env.key.arn,
       deadLetterConfig: { targetArn: env.deadLetterQueue.arn },
       tracingConfig: { mode: 'Active' },
+      // The function writes one JSON object per line with a `level` (log.ts, metrics.ts): in
+      // JSON format Lambda passes those lines through, writes its own (start, report) as JSON
+      // too, so every line of the log group parses, and sets AWS_LAMBDA_LOG_LEVEL, which
+      // log.ts filters by. Levels stated, as AWS would default them, so plans stay clean.
+      loggingConfig: {
+        logFormat: 'JSON',
+        applicationLogLevel: 'INFO',
+        systemLogLevel: 'INFO',
+        logGroup: env.logGroupName,
+      },
       environment: {
         variables: {
           [LambdaEnv.SERVICE]: this.serviceName,
@@ -329,7 +361,11 @@ export class RotationService extends Construct {
     });
     const teardown = new LambdaInvocation(this, 'Teardown', {
       functionName: fn.functionName,
-      input: JSON.stringify(TEARDOWN_EVENT),
+      // Its create and update check that no secret name of the stack is scheduled for deletion
+      // (contract TeardownEvent): the names are read at synth, once every key is declared.
+      input: Lazy.stringValue({
+        produce: () => JSON.stringify(teardownEvent([...wiringOf(this).secretNames.keys()])),
+      }),
       lifecycleScope: 'CRUD',
       terraformKey: TEARDOWN_TERRAFORM_KEY,
       dependsOn: [env.policy],
@@ -352,6 +388,7 @@ export class RotationService extends Construct {
       sourceArn: sweep.arn,
     });
     return {
+      quotas: this.settings.accountQuotas,
       retentionSeconds: this.settings.deleteRetiredAfter.toSeconds(),
       sweepPeriodSeconds: sweepIntervalSeconds(this.settings.sweepSchedule),
       consumers: new Map(),

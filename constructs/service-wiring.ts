@@ -5,6 +5,7 @@
  */
 import type { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import type { IConstruct } from 'constructs';
 import { conflict } from './errors';
 import type { AdoptionTarget } from './key-adoption';
 import type { UsagePlan } from './usage-plan';
@@ -25,6 +26,8 @@ export interface ConsumerRecord {
 
 /** A rotation service's side of the wiring. */
 export interface ServiceWiring {
+  /** The account's API Gateway quotas in the region, as the service states them. */
+  readonly quotas: { readonly apiKeysPerRegion: number; readonly usagePlansPerRegion: number };
   /** Seconds a retired key is kept before the sweep deletes it. */
   readonly retentionSeconds: number;
   /** Seconds between two sweeps: a key is deleted up to one period after its time. */
@@ -44,10 +47,15 @@ export interface ServiceWiring {
 }
 
 const wirings = new WeakMap<object, ServiceWiring>();
+/** The wired services of each app (construct tree root), in the order they were made. */
+const servicesByRoot = new WeakMap<IConstruct, IConstruct[]>();
 
 /** Records the wiring of a service; called once, by its constructor. */
-export function wireService(service: object, wiring: ServiceWiring): void {
+export function wireService(service: IConstruct, wiring: ServiceWiring): void {
   wirings.set(service, wiring);
+  const root = service.node.root;
+  const services = servicesByRoot.get(root) ?? [];
+  servicesByRoot.set(root, [...services, service]);
 }
 
 /** The wiring of a service. */
@@ -89,7 +97,10 @@ export function registerConsumer(
   }
 }
 
-/** True for a construct that is a wired rotation service. */
-export function isWiredService(construct: object): boolean {
-  return wirings.has(construct);
+/**
+ * The wired rotation services in the app of `scope`, in the order they were made: a lookup,
+ * where walking the whole tree cost each service a visit of every construct of every stack.
+ */
+export function wiredServices(scope: IConstruct): readonly IConstruct[] {
+  return servicesByRoot.get(scope.node.root) ?? [];
 }

@@ -75,10 +75,22 @@ export interface RevokeResult {
 export interface TeardownEvent {
   readonly action: 'teardown';
   readonly tf?: { readonly action: 'create' | 'update' | 'delete' };
+  /**
+   * The full names of the stack's secrets. On `create` and `update`, which Terraform runs
+   * before it creates any of them, the Lambda fails, naming them and the fix, when one is
+   * scheduled for deletion: Secrets Manager refuses to create a secret under such a name.
+   * @default - none checked
+   */
+  readonly secretNames?: readonly string[];
 }
 
-/** The input of the teardown invocation; Terraform adds `tf`. */
+/** A teardown without names, as an operator sends it: deletes the keys of deleted secrets. */
 export const TEARDOWN_EVENT: TeardownEvent = { action: 'teardown' };
+
+/** The input of the teardown invocation for these secrets; Terraform adds `tf`. */
+export function teardownEvent(secretNames: readonly string[]): TeardownEvent {
+  return { action: 'teardown', secretNames: [...secretNames].sort() };
+}
 
 /** The key under which Terraform passes its lifecycle action to the teardown invocation. */
 export const TEARDOWN_TERRAFORM_KEY = 'tf';

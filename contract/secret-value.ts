@@ -17,9 +17,10 @@ export interface IssuedKeyValue {
   /** ISO-8601 instant the key was created. */
   readonly createdAt: string;
   /**
-   * The key's ownership proof (the same MAC as its keyplane:proof tag), binding the key id to
-   * this secret and version. The function acts on the key a version names only when it holds.
-   * Absent in values written before keyplane 0.2, whose keys are then reported, not touched.
+   * The record proof: base64 HMAC-SHA-256 with the service's KMS HMAC key, binding the key id
+   * to this secret and version (docs/trust.md). The function acts on the key a version names
+   * only when it holds. Absent in values written before keyplane 0.2, whose keys are then
+   * reported, not touched.
    */
   readonly proof?: string;
 }

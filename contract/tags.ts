@@ -41,9 +41,11 @@ export const KeyTag = {
   /** ISO-8601 instant after which the sweep deletes the disabled key. */
   DELETE_AFTER: 'keyplane:delete-after',
   /**
-   * Base64 HMAC-SHA-256, made with the service's KMS HMAC key, over the key id and the three
-   * origin tags: the proof that the function made the key (docs/trust.md). A copy of the other
-   * tags without it proves nothing.
+   * The proof that the function made the key (docs/trust.md), sent with CreateApiKey: `v2:` and
+   * the base64 HMAC-SHA-256, made with the service's KMS HMAC key, over the three origin tags
+   * and the SHA-256 of the key's value. Keys made by keyplane 0.2 carry instead the bare base64
+   * MAC over the origin tags and the key id. A copy of the other tags without it, or of it on a
+   * key with another value, proves nothing.
    */
   PROOF: 'keyplane:proof',
   /**

@@ -1,8 +1,8 @@
 /**
  * `npm start`: the main job on the local default. Starts the local AWS (moto), deploys every
- * environment of the platform app with `cdktf deploy` (turning rotation on runs each
- * consumer's first rotation through the real Lambda), rotates every consumer once more, runs a
- * sweep, and prints a status table per environment. Safe to run again: it reuses the running
+ * stack of the platform app (an environment, or a shard of one) with `cdktf deploy` (turning
+ * rotation on runs each consumer's first rotation through the real Lambda), rotates every
+ * consumer once more, runs a sweep, and prints a status table per stack. Safe to run again: it reuses the running
  * emulator and the deployed stacks.
  *
  * When stdout is not a terminal (CI, a log file), cdktf runs in its CI mode and its output
@@ -19,6 +19,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { configPath, loadConfig } from '../app/config';
+import { appShards } from '../app/shards';
 import { formatCounts } from '../cli/commands/sweep';
 import { rotationFunctionName, sweepToCompletion } from '../cli/rotation-function';
 import { ConsumerStatus, formatStatusTable, readStatus, StatusClients } from '../cli/status';
@@ -37,10 +38,11 @@ async function main(): Promise<void> {
   const aws = await startLocalAws();
   const env = { ...terraformEnv(), ...localAwsEnv(aws.endpoint, aws.region) };
   Object.assign(process.env, env);
-  const environments = Object.keys(loadConfig(configPath(ROOT)).environments);
+  // One stack per environment, or per shard of a sharded one; cdktf deploys them in parallel.
+  const stacks = appShards(loadConfig(configPath(ROOT))).map((shard) => shard.stackId);
 
-  step(`cdktf deploy ${environments.join(', ')} -> ${aws.endpoint}`);
-  cdktfDeploy(environments, env);
+  step(`cdktf deploy ${stacks.join(', ')} -> ${aws.endpoint}`);
+  cdktfDeploy(stacks, env);
 
   const clients: StatusClients = {
     secretsManager: new SecretsManagerClient({}),
@@ -48,10 +50,10 @@ async function main(): Promise<void> {
   };
   const lambda = new LambdaClient({});
   let failed = false;
-  for (const environment of environments) {
-    const service = defaultServiceName(environment);
+  for (const stack of stacks) {
+    const service = defaultServiceName(stack);
     const consumers = await readStatus(clients, service);
-    step(`${environment}: rotating ${consumers.length} consumers once more`);
+    step(`${stack}: rotating ${consumers.length} consumers once more`);
     for (const consumer of consumers) {
       const rotated = await rotate(clients.secretsManager, consumer);
       console.log(
@@ -60,11 +62,11 @@ async function main(): Promise<void> {
       failed ||= !rotated;
     }
 
-    step(`${environment}: sweeping`);
+    step(`${stack}: sweeping`);
     const { counts } = await sweepToCompletion(lambda, rotationFunctionName(service));
     console.log(formatCounts(service, counts));
 
-    step(`${environment}: status`);
+    step(`${stack}: status`);
     const statuses = await readStatus(clients, service);
     console.log(formatStatusTable(statuses));
     failed ||= statuses.some((s) => !s.current);
@@ -82,14 +84,14 @@ async function main(): Promise<void> {
 }
 
 /**
- * Runs `cdktf deploy` of the environments. On a terminal its live progress is shown as is;
+ * Runs `cdktf deploy` of the stacks, all at once (cdktf's default parallelism). On a terminal its live progress is shown as is;
  * otherwise cdktf runs in CI mode (no redrawn frames) and escape codes are stripped.
  */
-function cdktfDeploy(environments: string[], env: NodeJS.ProcessEnv): void {
+function cdktfDeploy(stacks: string[], env: NodeJS.ProcessEnv): void {
   const terminal = process.stdout.isTTY === true;
   const deploy = spawnSync(
     path.join(ROOT, 'node_modules', '.bin', 'cdktf'),
-    ['deploy', ...environments, '--auto-approve', ...cdktfMirrorFlags()],
+    ['deploy', ...stacks, '--auto-approve', ...cdktfMirrorFlags()],
     {
       cwd: ROOT,
       env: terminal ? env : { ...env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },

@@ -6,6 +6,7 @@ import { findDrift } from '../drift';
 import { unknownService } from '../errors';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
 import { readInventory, readPlanMembers, serviceNames } from '../inventory';
+import { readOverdueMargins } from '../overdue-margin';
 import type { Session } from '../session';
 import { statusesOf } from '../status';
 
@@ -32,6 +33,10 @@ export async function doctorCommand(
   const statuses = await statusesOf(clients.secretsManager, inventory, {
     now: runtime.now(),
     stuckAfterMs: options.stuckAfter * 60_000,
+    overdueMargins: await readOverdueMargins(
+      clients.lambda,
+      inventory.secrets.map((secret) => secret.RotationLambdaARN)
+    ),
   });
   const members = await readPlanMembers(clients.apiGateway, inventory.plans.keys());
   const findings = findDrift(inventory, statuses, members);

@@ -72,11 +72,14 @@ export class ApiKeyStore {
     return keys.map(toManagedKey).filter((key) => isMadeFor(key, origin));
   }
 
-  /** Every API key in the account and region, without values (N/500 calls). */
+  /**
+   * Every API key in the account and region (N/500 calls), with values: a key's creation proof
+   * covers its value's digest (ownership.ts), and the same pages carry it at no extra call.
+   */
   async listAll(): Promise<ManagedKey[]> {
     const keys = await this.pages((position) =>
       this.client.send(
-        new GetApiKeysCommand({ includeValues: false, limit: API_GATEWAY_PAGE_SIZE, position })
+        new GetApiKeysCommand({ includeValues: true, limit: API_GATEWAY_PAGE_SIZE, position })
       )
     );
     return keys.map(toManagedKey);

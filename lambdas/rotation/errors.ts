@@ -157,6 +157,27 @@ export function teardownIncomplete(service: string, remaining: number): Rotation
   );
 }
 
+/**
+ * Secrets the stack declares are scheduled for deletion (a destroy, or a consumer removed and
+ * added again, within the recovery window): CreateSecret would fail on each, half-way through
+ * the apply.
+ */
+export function secretsPendingDeletion(service: string, names: readonly string[]): RotationError {
+  const first = names[0] ?? '<name>';
+  return new RotationError(
+    service,
+    'teardown',
+    `the stack declares ${names.length} secret(s) scheduled for deletion, which Secrets Manager ` +
+      `will not create again until their recovery window ends: ${names.join(', ')}. Their keys were ` +
+      'deleted by the teardown or are retired by the sweep, so a deleted secret names no ' +
+      'usable key: delete each for good, then deploy again: `aws secretsmanager delete-secret ' +
+      `--force-delete-without-recovery --secret-id ${first}\`. To keep one instead (its ` +
+      `history or policy), \`aws secretsmanager restore-secret --secret-id ${first}\` and import ` +
+      'it into the Terraform state. Stacks that are destroyed and recreated often (dev, CI) ' +
+      'should set recoveryWindowInDays to 0.'
+  );
+}
+
 // ---- keys --------------------------------------------------------------------------------
 
 export function keyNotOfConsumer(secretId: string, keyId: string): RotationError {
@@ -180,13 +201,14 @@ export function keyNotProven(secretId: string, keyId: string): RotationError {
 export function noKeyForVersion(
   secretId: string,
   step: RotationStep,
-  token: string
+  token: string,
+  found: string
 ): RotationError {
   return new RotationError(
     secretId,
     step,
-    `no API key tagged for version ${token} exists; expected the key createSecret made ` +
-      '(it was deleted out of band, or createSecret did not run)'
+    `version ${token} holds ${found}; expected the issued key createSecret writes ` +
+      '(did createSecret run for this version?)'
   );
 }
 
@@ -199,9 +221,8 @@ export function versionHoldsUnknownKey(
   return new RotationError(
     secretId,
     step,
-    `version ${token} already names key ${keyId}, which is not a live key made for this version ` +
-      '(deleted out of band?); cancel this rotation by removing AWSPENDING from the version and ' +
-      'rotate again'
+    `version ${token} names key ${keyId}, which the function cannot prove it made for this ` +
+      'version; cancel this rotation by removing AWSPENDING from the version and rotate again'
   );
 }
 
@@ -255,24 +276,6 @@ export function unexpectedVersionValue(
     secretId,
     step,
     `version ${versionId} holds ${found}; expected no value yet or a keyplane issued-key value`
-  );
-}
-
-export function keyDisabled(secretId: string, step: RotationStep, keyId: string): RotationError {
-  return new RotationError(secretId, step, `pending key ${keyId} is disabled; expected enabled`);
-}
-
-export function keyMissingFromPlans(
-  secretId: string,
-  step: RotationStep,
-  keyId: string,
-  missing: readonly string[]
-): RotationError {
-  return new RotationError(
-    secretId,
-    step,
-    `pending key ${keyId} is not a member of usage plan(s) ${missing.join(', ')}; expected it ` +
-      'in every plan the secret declares'
   );
 }
 

@@ -9,6 +9,7 @@
  * added 455 KB; its issues carry codes and limits, and `ruleOf` words them.
  */
 import {
+  array,
   boolean,
   enum as oneOf,
   literal,
@@ -52,7 +53,11 @@ export type ParsedEvent =
     }
   | { readonly kind: 'sweep'; readonly cursor?: string; readonly dryRun?: boolean }
   | { readonly kind: 'revoke'; readonly secretId: string; readonly keyId?: string }
-  | { readonly kind: 'teardown'; readonly terraformAction?: TerraformAction };
+  | {
+      readonly kind: 'teardown';
+      readonly terraformAction?: TerraformAction;
+      readonly secretNames?: readonly string[];
+    };
 
 /** The lifecycle action Terraform's aws_lambda_invocation (lifecycle_scope CRUD) passes. */
 export type TerraformAction = 'create' | 'update' | 'delete';
@@ -96,6 +101,7 @@ const revokeSchema = strictObject({
 const teardownSchema = strictObject({
   action: literal('teardown'),
   tf: optional(looseObject({ action: oneOf(['create', 'update', 'delete']) })),
+  secretNames: optional(array(secretId)),
 }) satisfies ZodMiniType<TeardownEvent>;
 
 const ROTATION_FIELDS = ['SecretId', 'ClientRequestToken', 'Step'];
@@ -123,9 +129,11 @@ export function parseEvent(event: unknown): ParsedEvent {
     }
     if (event.action === 'teardown') {
       const parsed = check('teardown', teardownSchema, event);
-      return parsed.tf === undefined
-        ? { kind: 'teardown' }
-        : { kind: 'teardown', terraformAction: parsed.tf.action };
+      return {
+        kind: 'teardown',
+        ...(parsed.tf === undefined ? {} : { terraformAction: parsed.tf.action }),
+        ...(parsed.secretNames === undefined ? {} : { secretNames: parsed.secretNames }),
+      };
     }
     throw unknownAction(`be one of ${ACTIONS.map(quote).join(', ')}`, showValue(event.action));
   }
@@ -205,8 +213,8 @@ export function showValue(value: unknown): string {
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = root;
   for (const key of path) {
-    if (!isRecord(node)) return undefined;
-    node = node[key as string];
+    if (!isRecord(node) && !Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key as string];
   }
   return node;
 }

@@ -7,8 +7,8 @@
  *   `complete` is false; `dryRun` changes nothing and lists the changes in `planned`;
  * - revoke `{action: 'revoke', secretId, keyId?}` -> `RevokeResult`
  *   `{secretArn, versionId?, keyId?, revokedKeyIds, unprovenKeyIds}`;
- * - teardown `{action: 'teardown', tf?: {action}}` (Terraform, on create, update and destroy)
- *   -> `TeardownResult` `{terraformAction, deleted}`.
+ * - teardown `{action: 'teardown', tf?: {action}, secretNames?}` (Terraform, on create, update
+ *   and destroy) -> `TeardownResult` `{terraformAction, deleted}`.
  *
  * Anything else is rejected with an InvalidEventError describing the fields received. The
  * environment is read and the clients are made once per container, at the first invocation.
@@ -112,7 +112,12 @@ async function dispatch(
       return result;
     }
     case 'teardown': {
-      const result = await teardown(rt, event.terraformAction, context?.getRemainingTimeInMillis());
+      const result = await teardown(
+        rt,
+        event.terraformAction,
+        context?.getRemainingTimeInMillis(),
+        event.secretNames
+      );
       metrics.add('Deletions', result.deleted);
       return result;
     }

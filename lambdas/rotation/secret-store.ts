@@ -1,6 +1,13 @@
 /**
  * The Secrets Manager calls the function makes, each one a single SDK call with the
  * "not there" answers turned into values. Retries are the SDK's.
+ *
+ * What is cached, and why it is safe: the issued-key value of a version, by secret and version
+ * id, for the container's life (up to ISSUED_CACHE_LIMIT versions). Secrets Manager never
+ * changes a version's value once written (a different value under the same token is refused),
+ * so a warm container that wrote or read a version in one rotation step reads it again for free
+ * in the next. Nothing else is cached: DescribeSecret's staging labels and tags change between
+ * steps and are read once per invocation; a version with no value yet may get one.
  */
 import {
   DescribeSecretCommand,
@@ -44,6 +51,9 @@ export interface RotationRules {
   readonly automaticallyAfterDays?: number;
 }
 
+/** Issued-key values remembered per container; the oldest go first. */
+export const ISSUED_CACHE_LIMIT = 1_000;
+
 /** ListSecrets' largest page. */
 export const SECRETS_PAGE_SIZE = 100;
 
@@ -67,6 +77,9 @@ export function rotationInProgress(secret: SecretState): string | undefined {
 }
 
 export class SecretStore {
+  /** `secret \n version id` -> the issued-key value that version holds (never changes). */
+  private readonly issued = new Map<string, IssuedKeyValue>();
+
   constructor(private readonly client: SecretsManagerClient) {}
 
   /** The secret's state, or undefined when it does not exist. */
@@ -89,13 +102,23 @@ export class SecretStore {
     }
   }
 
-  /** What a version holds; a version without a value (or none at all) reads as empty. */
+  /**
+   * What a version holds; a version without a value (or none at all) reads as empty. An issued
+   * value read or written before by this container, asked for by version id, costs no call.
+   */
   async read(secretId: string, versionId?: string, stage?: string): Promise<VersionContent> {
+    const cached =
+      versionId === undefined ? undefined : this.issued.get(cacheKey(secretId, versionId));
+    if (cached !== undefined) return { kind: 'issued', value: cached };
     try {
       const out = await this.client.send(
         new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId, VersionStage: stage })
       );
-      return parseSecretValue(out.SecretString);
+      const content = parseSecretValue(out.SecretString);
+      if (content.kind === 'issued' && versionId !== undefined) {
+        this.remember(secretId, versionId, content.value);
+      }
+      return content;
     } catch (error) {
       if (isAwsError(error, 'ResourceNotFoundException')) return { kind: 'empty' };
       throw error;
@@ -120,6 +143,7 @@ export class SecretStore {
           VersionStages: [Stage.PENDING],
         })
       );
+      this.remember(arn, token, value);
       return 'written';
     } catch (error) {
       if (isAwsError(error, 'ResourceExistsException')) return 'exists';
@@ -137,6 +161,14 @@ export class SecretStore {
         RemoveFromVersionId: from,
       })
     );
+  }
+
+  private remember(secretId: string, versionId: string, value: IssuedKeyValue): void {
+    if (this.issued.size >= ISSUED_CACHE_LIMIT) {
+      const [oldest] = this.issued.keys();
+      this.issued.delete(oldest);
+    }
+    this.issued.set(cacheKey(secretId, versionId), value);
   }
 
   /** Every secret whose name starts with `prefix`, those scheduled for deletion included. */
@@ -170,6 +202,10 @@ export class SecretStore {
     } while (nextToken !== undefined);
     return secrets;
   }
+}
+
+function cacheKey(secretId: string, versionId: string): string {
+  return `${secretId}\n${versionId}`;
 }
 
 function toState(raw: {

@@ -1,6 +1,8 @@
 /**
  * Teardown: Terraform invokes the function when the rotation service is created, updated and
- * destroyed (aws_lambda_invocation, lifecycle scope CRUD). Create and update do nothing. On
+ * destroyed (aws_lambda_invocation, lifecycle scope CRUD). Create and update, which Terraform
+ * runs before it creates any secret, check that none of the stack's secret names is scheduled
+ * for deletion (recreate-check.ts). On
  * delete, which Terraform runs after every consumer's secret is destroyed, the keys whose
  * secret is gone or scheduled for deletion are deleted at once, because no sweep will run
  * after the stack is gone. Keys of secrets that still exist are never touched, nor keys that
@@ -11,6 +13,7 @@ import { teardownIncomplete } from './errors';
 import type { TerraformAction } from './events';
 import { createLogger } from './log';
 import { whyNotManaged } from './managed-secret';
+import { refuseSecretsPendingDeletion } from './recreate-check';
 import type { Runtime } from './runtime';
 
 const log = createLogger('teardown');
@@ -28,11 +31,16 @@ export interface TeardownResult {
 export async function teardown(
   runtime: Runtime,
   terraformAction?: TerraformAction,
-  remainingTimeMs?: number
+  remainingTimeMs?: number,
+  secretNames: readonly string[] = []
 ): Promise<TeardownResult> {
   const action = terraformAction ?? 'none';
   if (action === 'create' || action === 'update') {
-    log.info('nothing to do on create or update', { terraformAction: action });
+    await refuseSecretsPendingDeletion(runtime, secretNames);
+    log.info('no declared secret is scheduled for deletion', {
+      terraformAction: action,
+      secrets: secretNames.length,
+    });
     return { terraformAction: action, deleted: 0 };
   }
   const { env, secrets, keys, now } = runtime;

@@ -6,11 +6,20 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 describe('configuration reference', () => {
   test.each(Object.entries(renderConfigDocs()))(
-    '%s is up to date with app/config.ts (else run `npm run docs:config`)',
+    '%s is up to date with app/config.ts and the props (else run `npm run docs:config`)',
     (file, expected) => {
       expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).toBe(expected);
     }
   );
+
+  test('documents every prop of the mirrored interfaces, with its own doc comment', () => {
+    const reference = configReference();
+    // RotationServiceProps.sweepSchedule: in the config because the prop exists, nothing else.
+    expect(reference).toContain(
+      '| `environments.<environment>.rotation.sweepSchedule` | string | no | How often the sweep runs (an EventBridge schedule expression). Default: "rate(1 hour)". |'
+    );
+    expect(reference).not.toMatch(/\.serviceName`|\.secretPrefix`|\.rotationService`/);
+  });
 
   test('documents every field with its default, alarm settings included', () => {
     const reference = configReference();
@@ -22,7 +31,7 @@ describe('configuration reference', () => {
     );
     for (const row of optional) expect(row).toMatch(/Default: |Required with|Ignored/);
     expect(reference).toContain(
-      '| `environments.<environment>.rotation.alarmEmails` | list of string (email) | no |'
+      '| `environments.<environment>.rotation.alarmEmails` | list of string | no | E-mail addresses subscribed to the alarm topic.'
     );
   });
 });

@@ -40,7 +40,7 @@ describe('main.ts', () => {
     const { status, stderr } = synth(environment({ acme: { plans: ['free', 'gold'] } }));
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /^dev\/consumers\/acme: usagePlans dev\/usagePlans\/free and dev\/usagePlans\/gold both cover API dev\/demoApi\/\S+ stage v1/m
+      /^ {2}environments\.dev\.consumers\.acme: usagePlans dev\/usagePlans\/free and dev\/usagePlans\/gold both cover API dev\/demoApi\/\S+ stage v1/m
     );
     expect(stderr).not.toMatch(/^\s+at /m);
   });
@@ -51,7 +51,7 @@ describe('main.ts', () => {
     );
     expect(status).toBe(1);
     expect(stderr).toMatch(
-      /dev\/consumers\/acme: gracePeriod must be at most 365d \(the rotation function's limit\), got "400d"/
+      /environments\.dev\.consumers\.acme\.gracePeriod: must be at most 365d \(the rotation function's limit\), got "400d"/
     );
     expect(stderr).not.toMatch(/^\s+at /m);
   });

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { loadConfig, parseConfig } from '../../app/config';
@@ -7,6 +8,9 @@ import { resourcesOf, SynthJson } from '../support/stack';
 const ROOT = path.resolve(__dirname, '..', '..');
 const example = loadConfig(path.join(ROOT, 'keyplane.config.json'));
 const [[exampleName, exampleEnv]] = Object.entries(example.environments);
+/** The example environment as written in the file (parseConfig takes JSON, not parsed config). */
+const exampleJson = JSON.parse(fs.readFileSync(path.join(ROOT, 'keyplane.config.json'), 'utf8'))
+  .environments[exampleName];
 
 function synth(config = exampleEnv, awsEndpoint?: string, name = exampleName) {
   const stack = new PlatformStack(Testing.app(), name, { config, awsEndpoint });
@@ -138,7 +142,7 @@ describe('PlatformStack (the example app)', () => {
       {
         environments: {
           prod: {
-            ...exampleEnv,
+            ...exampleJson,
             rotation: { alarmEmails: ['oncall@example.com'], overdueMargin: '36h' },
           },
         },
@@ -161,7 +165,7 @@ describe('PlatformStack (the example app)', () => {
       {
         environments: {
           prod: {
-            ...exampleEnv,
+            ...exampleJson,
             backend: {
               s3: {
                 bucket: 'tf-state',
@@ -190,7 +194,7 @@ describe('PlatformStack (the example app)', () => {
     const config = parseConfig(
       {
         environments: {
-          dev: { ...exampleEnv, backend: { local: { path: '/var/state/dev.tfstate' } } },
+          dev: { ...exampleJson, backend: { local: { path: '/var/state/dev.tfstate' } } },
         },
       },
       'test'
@@ -215,7 +219,7 @@ describe('PlatformStack (the example app)', () => {
   test('fails when a consumer names an unknown plan', () => {
     const config = { ...exampleEnv, consumers: { acme: { plans: ['platinum'] } } };
     expect(() => synth(config)).toThrow(
-      /local\/consumers\/acme: plans names "platinum", which is not one of usagePlans \(free, gold\)/
+      /environments\.local\.consumers\.acme\.plans: names "platinum", which is not one of usagePlans \(free, gold\)/
     );
   });
 
@@ -226,46 +230,36 @@ describe('PlatformStack (the example app)', () => {
     );
   });
 
-  test("a consumer's quota carry, slack, quiet period and maximum hold reach its secret's policy", () => {
-    const config = {
-      ...exampleEnv,
-      consumers: {
-        acme: {
-          plans: ['gold'],
-          carryQuota: false,
-          quotaSlackPercent: 25,
-          quietPeriod: '0h',
-          maxHold: '12h',
-        },
+  test('construct errors name the JSON path of the field, every one at once', () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(ROOT, 'keyplane.config.json'), 'utf8'));
+    const env = raw.environments.local;
+    env.rotation = { reservedConcurrency: 1.5 };
+    const broken = parseConfig(raw, 'keyplane.config.json').environments.local;
+    expect(() => synth(broken)).toThrow(
+      /^the keyplane config is invalid:\n {2}environments\.local\.rotation\.reservedConcurrency: must be a positive integer, got 1\.5$/
+    );
+    env.rotation = {};
+    env.usagePlans.free.quota.limit = 0;
+    env.usagePlans.gold.apiStages[0].methodThrottles['/pets/POST'].burstLimit = -1;
+    env.consumers.acme.gracePeriod = '40d';
+    env.consumers.globex.recoveryWindowInDays = 3;
+    env.consumers.initech.plans = ['gold'];
+    env.consumers.hooli = {
+      dedicatedPlan: {
+        apiStages: [{ api: 'demo' }],
+        quota: { limit: 1, period: 'WEEK', offset: 9 },
       },
     };
-    const [secret] = resourcesOf(synth(config).json, 'aws_secretsmanager_secret');
-    expect(secret.tags).toMatchObject({
-      'keyplane:carry-quota': 'false',
-      'keyplane:quota-slack-percent': '25',
-      'keyplane:quiet-period-seconds': '0',
-      'keyplane:max-hold-seconds': '43200',
-    });
-  });
-
-  test('fails when a quota slack is not a whole percentage, or a hold is longer than 30 days', () => {
-    const slack = {
-      ...exampleEnv,
-      consumers: { acme: { plans: ['gold'], quotaSlackPercent: 150 } },
-    };
-    expect(() => synth(slack)).toThrow(
-      /local\/consumers\/acme: quotaSlackPercent must be a whole number from 0 to 100, got 150/
-    );
-    const hold = { ...exampleEnv, consumers: { acme: { plans: ['gold'], maxHold: '31d' } } };
-    expect(() => synth(hold)).toThrow(
-      /local\/consumers\/acme: maxHold must be at most 30d, got "31d"/
-    );
-  });
-
-  test('construct errors name the config path of the consumer', () => {
-    const config = { ...exampleEnv, consumers: { acme: { plans: ['gold'], gracePeriod: '40d' } } };
-    expect(() => synth(config)).toThrow(
-      /local\/consumers\/acme: gracePeriod must be shorter than the time between rotations \(30d for rate\(30 days\)\), got "40d"/
-    );
+    let message = '';
+    try {
+      synth(parseConfig(raw, 'keyplane.config.json').environments.local);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1)).toEqual([
+      '  environments.local.usagePlans.free.quota.limit: must be a positive integer, got 0',
+      '  environments.local.usagePlans.gold.apiStages[0].methodThrottles["/pets/POST"].burstLimit: must be a non-negative integer, got -1',
+      '  environments.local.consumers.hooli.dedicatedPlan.quota.offset: must be an integer from 0 to 6 for period WEEK, got 9',
+    ]);
   });
 });

@@ -1,9 +1,12 @@
 import type { ApiKey } from '@aws-sdk/client-api-gateway';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
 import {
   cli,
+  FUNCTION_ARN,
   healthyWorld,
   key,
+  lambda,
   PLANS,
   resetMocks,
   secret,
@@ -111,6 +114,23 @@ describe('keyplane doctor', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(
       /\[rotation-failed\] keyplane-prod: acme: the rotation due 2026-06-13T00:00:00.000Z has not happened/
+    );
+  });
+
+  test("judges overdue by the margin the service was deployed with (its function's environment)", async () => {
+    world(
+      [secret('acme', { nextRotation: new Date('2026-06-15T00:00:00Z') })],
+      [key('key-acme-2', 'acme', 'acme-v2')],
+      { [PLANS.gold]: ['key-acme-2'] }
+    );
+    expect((await cli('doctor')).code).toBe(0);
+    lambda.on(GetFunctionConfigurationCommand, { FunctionName: FUNCTION_ARN }).resolves({
+      Environment: { Variables: { KEYPLANE_OVERDUE_MARGIN_SECONDS: String(6 * 3600) } },
+    });
+    const run = await cli('doctor');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /\[rotation-failed\] keyplane-prod: acme: the rotation due 2026-06-15T00:00:00.000Z has not happened/
     );
   });
 

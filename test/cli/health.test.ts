@@ -9,6 +9,7 @@ const healthy: HealthInput = {
   currentVersion: 'v2',
   bootstrap: false,
   current: { keyId: 'k2', enabled: true },
+  overdueMarginMs: 48 * 3600_000,
 };
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
@@ -41,6 +42,11 @@ describe('assessHealth', () => {
     ['the current key disabled', { current: { keyId: 'k2', enabled: false } }, 'broken'],
     ['no AWSCURRENT at all', { currentVersion: undefined }, 'broken'],
     ['rotation disabled', { rotationEnabled: false }, 'rotation-off'],
+    [
+      'a rotation overdue by 13 hours, the service deployed with a 12-hour margin',
+      { nextRotation: ago(13 * HOUR), overdueMarginMs: 12 * HOUR },
+      'failing',
+    ],
   ])('%s: %s', (_what, change, state) => {
     expect(assessHealth({ ...healthy, ...change }, NOW, HOUR).state).toBe(state);
   });

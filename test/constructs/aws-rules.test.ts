@@ -213,8 +213,9 @@ describe('AWS rules at synth', () => {
   });
 
   test('the capacity budget: an error over 10,000 keys, a warning near it', () => {
-    const build = (consumers: number): TerraformStack => {
+    const build = (consumers: number, accountQuotas?: object): TerraformStack => {
       const stack = newStack();
+      if (accountQuotas) new RotationService(stack, 'Rotation', { accountQuotas });
       const shared = plan(stack);
       // rate(4 hours), 3h grace, 7d retention, 1h sweep: 1 + ceil(172h / 4h) = 44 keys each.
       for (let i = 0; i < consumers; i++) {
@@ -235,7 +236,15 @@ describe('AWS rules at synth', () => {
       .map((m) => String(m.data));
     expect(warnings).toEqual([expect.stringMatching(/may hold up to 8800 API keys at once/)]);
     expect(() => build(228).runAllValidations()).toThrow(
-      /may hold up to 10032 API keys at once .*against API Gateway's default quota of 10000 per region/
+      /may hold up to 10032 API keys at once .*against API Gateway's default quota of 10000 per region; .*state it in the rotation service's accountQuotas/
+    );
+    // A raised quota, stated: counted against it instead.
+    expect(() => build(228, { apiKeysPerRegion: 20_000 }).runAllValidations()).not.toThrow();
+    expect(() => build(228, { apiKeysPerRegion: 10_001 }).runAllValidations()).toThrow(
+      /may hold up to 10032 API keys at once .*against the account's quota of 10001 per region \(accountQuotas\)/
+    );
+    expect(() => build(1, { usagePlansPerRegion: 0 })).toThrow(
+      /accountQuotas\.usagePlansPerRegion must be a positive integer, got 0/
     );
   });
 });

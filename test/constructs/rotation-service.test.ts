@@ -53,6 +53,13 @@ describe('RotationService', () => {
         },
       },
     });
+    // Lambda's JSON log format: its own lines JSON too, AWS_LAMBDA_LOG_LEVEL set for log.ts.
+    expect(fn.logging_config).toEqual({
+      log_format: 'JSON',
+      application_log_level: 'INFO',
+      system_log_level: 'INFO',
+      log_group: '/aws/lambda/keyplane-test-rotation',
+    });
     expect(fn.filename).toMatch(/^assets\/Rotation_Bundle_[0-9A-F]+\/[0-9A-F]+\/rotation\.zip$/);
     expect(fn.source_code_hash).toBe(`\${filebase64sha256("${fn.filename}")}`);
   });
@@ -139,7 +146,13 @@ describe('RotationService', () => {
   test('tears down the keys of destroyed secrets when the stack is destroyed', () => {
     const teardown = only(json, 'aws_lambda_invocation');
     expect(teardown).toMatchObject({ lifecycle_scope: 'CRUD', terraform_key: 'tf' });
-    expect(JSON.parse(teardown.input as string)).toEqual({ action: 'teardown' });
+    // Its create and update check these names are not scheduled for deletion.
+    expect(JSON.parse(teardown.input as string)).toEqual({
+      action: 'teardown',
+      secretNames: resourcesOf(json, 'aws_secretsmanager_secret')
+        .map((secret) => secret.name)
+        .sort(),
+    });
     const teardownId = Object.keys(json.resource.aws_lambda_invocation)[0];
     for (const secret of resourcesOf(json, 'aws_secretsmanager_secret')) {
       expect(secret.depends_on).toEqual([`aws_lambda_invocation.${teardownId}`]);
@@ -479,12 +492,22 @@ describe('RotationService', () => {
       [
         'sweepSchedule is not an EventBridge schedule',
         { sweepSchedule: 'every hour' },
-        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields, got "every hour"/,
+        /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields and \? in exactly one of day-of-month and day-of-week, got "every hour"/,
       ],
       [
         'sweepSchedule says 1 hours',
         { sweepSchedule: 'rate(1 hours)' },
         /sweepSchedule must be an EventBridge schedule.*, got "rate\(1 hours\)"/,
+      ],
+      [
+        'the sweep cron restricts both day fields',
+        { sweepSchedule: 'cron(0 3 * * MON *)' },
+        /sweepSchedule must be an EventBridge schedule.*\? in exactly one of day-of-month and day-of-week, got "cron\(0 3 \* \* MON \*\)"/,
+      ],
+      [
+        'the sweep cron leaves both day fields open with ?',
+        { sweepSchedule: 'cron(0 3 ? * ? *)' },
+        /sweepSchedule must be an EventBridge schedule.*, got "cron\(0 3 \? \* \? \*\)"/,
       ],
       [
         'an alarm action is not an ARN',

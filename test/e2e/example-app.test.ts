@@ -26,7 +26,11 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand } from '@aws-sdk/client-lambda';
-import { DescribeSecretCommand, GetResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  GetResourcePolicyCommand,
+} from '@aws-sdk/client-secrets-manager';
 import {
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
@@ -74,6 +78,9 @@ function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): Example
   const env = Object.values(example.environments)[0] as ExampleEnv;
   env.backend = { local: { path: path.join(work, 'terraform.e2e.tfstate') } };
   env.consumers.acme.readers = [READER];
+  // Kept for a week when deleted, as by default (30 days): destroy leaves it scheduled for
+  // deletion, and the deploy after it must say so (issue #13, recreate after destroy).
+  env.consumers.globex.recoveryWindowInDays = 7;
   env.rotation = { ...env.rotation, alarmEmails: [ONCALL] };
   edit(env);
   fs.writeFileSync(configFile, JSON.stringify({ environments: { [ENV]: env } }));
@@ -83,7 +90,10 @@ interface ExampleEnv {
   backend?: object;
   rotation?: Record<string, unknown>;
   usagePlans: Record<string, { quota?: { limit: number }; throttle?: object }>;
-  consumers: Record<string, { plans: string[]; readers?: string[]; gracePeriod?: string }>;
+  consumers: Record<
+    string,
+    { plans: string[]; readers?: string[]; gracePeriod?: string; recoveryWindowInDays?: number }
+  >;
 }
 
 const deploy = () => cdktf('deploy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
@@ -466,6 +476,39 @@ describe('the example app on the local AWS', () => {
 
   test('cdktf destroy leaves no managed key behind', async () => {
     expect((await serviceKeys()).length).toBeGreaterThan(0);
+    cdktf('destroy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
+    expect(await serviceKeys()).toEqual([]);
+  });
+
+  test('after destroy, a deploy fails before it creates any secret, naming the one scheduled for deletion and the fix', async () => {
+    const globex = await secretsManager.send(
+      new DescribeSecretCommand({ SecretId: secretId('globex') })
+    );
+    expect(globex.DeletedDate).toBeInstanceOf(Date);
+
+    let failure = '';
+    try {
+      deploy();
+    } catch (error) {
+      failure = (error as Error).message.replace(/\s+/g, ' ');
+    }
+
+    expect(failure).toMatch(
+      /declares 1 secret\(s\) scheduled for deletion, which Secrets Manager will not create again until their recovery window ends: keyplane\/e2e\/globex\./
+    );
+    expect(failure).toContain(
+      'aws secretsmanager delete-secret --force-delete-without-recovery --secret-id keyplane/e2e/globex'
+    );
+    // The check runs before Terraform creates any secret: none of the others came back.
+    for (const consumer of consumers.filter((c) => c !== 'globex')) {
+      await expect(
+        secretsManager.send(new DescribeSecretCommand({ SecretId: secretId(consumer) }))
+      ).rejects.toThrow(/can't find|ResourceNotFound/i);
+    }
+    // The fix, as the message gives it; then the part of the stack the failed deploy made goes.
+    await secretsManager.send(
+      new DeleteSecretCommand({ SecretId: secretId('globex'), ForceDeleteWithoutRecovery: true })
+    );
     cdktf('destroy', [ENV], { outdir, env: { KEYPLANE_CONFIG: configFile } });
     expect(await serviceKeys()).toEqual([]);
   });

@@ -1,11 +1,13 @@
 /**
- * setSecret: make the pending key usable — enabled and a member of every usage plan the
- * secret declares. Idempotent: "already a member" is success, an enabled key is left alone.
+ * setSecret: make the pending key usable — a member of every usage plan the consumer declares.
+ * One API Gateway call per plan and nothing else: the key is the one the version names (its
+ * record proof checked first), and CreateApiKey made it enabled. Idempotent: "already a member"
+ * is success.
  */
 import { UsagePlanNotFound } from '../api-key-store';
-import { noKeyForVersion, planNotFound } from '../errors';
+import { planNotFound } from '../errors';
 import { createLogger } from '../log';
-import { findPendingKey } from './pending-key';
+import { readPendingKey } from './pending-version';
 import type { StepContext } from './step-context';
 
 const log = createLogger('setSecret');
@@ -19,31 +21,23 @@ export interface SetSecretResult {
 
 export async function setSecret(ctx: StepContext): Promise<SetSecretResult> {
   const { keys } = ctx.runtime;
-  // Concurrent createSecret runs can both write a key; the version names one, the rest go.
-  const key = await findPendingKey(ctx, STEP, { includeValues: false, deleteDuplicates: true });
-  if (!key.enabled) {
-    if (!(await keys.setEnabled(key.id, true))) {
-      throw noKeyForVersion(ctx.secret.arn, STEP, ctx.token);
-    }
-    log.warn('enabled the pending key, which was disabled', fields(ctx, key.id));
-  }
+  const { keyId } = await readPendingKey(ctx, STEP);
   const plansAdded: string[] = [];
   for (const planId of ctx.policy.usagePlanIds) {
     try {
-      if ((await keys.addToPlan(planId, key.id)) === 'added') plansAdded.push(planId);
+      if ((await keys.addToPlan(planId, keyId)) === 'added') plansAdded.push(planId);
     } catch (error) {
       if (error instanceof UsagePlanNotFound) throw planNotFound(ctx.secret.arn, STEP, planId);
       throw error;
     }
   }
-  log.info('the pending key is enabled and in every declared plan', {
-    ...fields(ctx, key.id),
+  log.info('the pending key is in every declared plan', {
+    step: STEP,
+    secretArn: ctx.secret.arn,
+    versionId: ctx.token,
+    keyId,
     plans: ctx.policy.usagePlanIds.length,
     plansAdded: plansAdded.length,
   });
-  return { keyId: key.id, plansAdded };
-}
-
-function fields(ctx: StepContext, keyId: string): Record<string, unknown> {
-  return { step: STEP, secretArn: ctx.secret.arn, versionId: ctx.token, keyId };
+  return { keyId, plansAdded };
 }

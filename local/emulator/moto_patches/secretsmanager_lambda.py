@@ -38,6 +38,10 @@ Lambda
    throttled on purpose), so the provider read reserved_concurrent_executions as -1.
    GetFunctionConcurrency answered {"ReservedConcurrentExecutions": null} where AWS
    answers {} for a function without a reservation.
+7. LoggingConfig was dropped, so the provider read logging_config back as empty and planned
+   to set it every time. Now it is kept and returned as AWS returns it: the given settings,
+   with LogFormat "Text" and LogGroup "/aws/lambda/<name>" where not given; an update
+   replaces it.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ _DURATION = re.compile(r"^(\d+)h$")
 # Attribute names this module adds to moto's FakeSecret / LambdaFunction objects.
 _RULES = "_keyplane_rotation_rules"
 _DLQ = "_keyplane_dead_letter_target"
+_LOGGING = "_keyplane_logging_config"
 
 
 def patch() -> None:
@@ -275,6 +280,15 @@ def _dead_letter_target(config: Any) -> str | None:
     return None
 
 
+def _logging_config(function_name: str, given: dict[str, Any] | None) -> dict[str, Any]:
+    """A function's LoggingConfig as AWS answers it: the given settings over the defaults."""
+    return {
+        "LogFormat": "Text",
+        "LogGroup": f"/aws/lambda/{function_name}",
+        **{key: value for key, value in (given or {}).items() if value},
+    }
+
+
 def _patch_lambda() -> None:
     from moto.awslambda.models import LambdaFunction
     from moto.awslambda.responses import LambdaResponse
@@ -284,6 +298,7 @@ def _patch_lambda() -> None:
     def __init__(self: Any, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         inner_init(self, account_id, spec, *args, **kwargs)
         setattr(self, _DLQ, _dead_letter_target(spec.get("DeadLetterConfig")))
+        setattr(self, _LOGGING, _logging_config(self.function_name, spec.get("LoggingConfig")))
         self.kms_key_arn = spec.get("KMSKeyArn") or None
 
     inner_update = LambdaFunction.update_configuration
@@ -293,6 +308,9 @@ def _patch_lambda() -> None:
             setattr(self, _DLQ, _dead_letter_target(config_updates["DeadLetterConfig"]))
         if "KMSKeyArn" in config_updates:
             self.kms_key_arn = config_updates["KMSKeyArn"] or None
+        if "LoggingConfig" in config_updates:
+            logging = _logging_config(self.function_name, config_updates["LoggingConfig"])
+            setattr(self, _LOGGING, logging)
         return inner_update(self, config_updates)
 
     inner_configuration = LambdaFunction.get_configuration
@@ -302,6 +320,9 @@ def _patch_lambda() -> None:
         target = getattr(self, _DLQ, None)
         if target:
             config["DeadLetterConfig"] = {"TargetArn": target}
+        config["LoggingConfig"] = getattr(self, _LOGGING, None) or _logging_config(
+            self.function_name, None
+        )
         if not config.get("KMSKeyArn"):
             config.pop("KMSKeyArn", None)
         return config

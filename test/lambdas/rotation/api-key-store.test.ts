@@ -57,7 +57,7 @@ describe('ApiKeyStore', () => {
     });
   });
 
-  test('listAll pages with position, 500 a page, without values', async () => {
+  test('listAll pages with position, 500 a page, with values (creation proofs cover them)', async () => {
     api
       .on(GetApiKeysCommand)
       .resolvesOnce({ items: [{ id: 'a' }], position: 'p2' })
@@ -67,7 +67,7 @@ describe('ApiKeyStore', () => {
 
     expect(keys.map((k) => k.id)).toEqual(['a', 'b']);
     expect(api).toHaveReceivedNthSpecificCommandWith(1, GetApiKeysCommand, {
-      includeValues: false,
+      includeValues: true,
       limit: 500,
     });
     expect(api).toHaveReceivedNthSpecificCommandWith(2, GetApiKeysCommand, { position: 'p2' });

@@ -1,4 +1,9 @@
-import { SWEEP_EVENT, TEARDOWN_EVENT, TEARDOWN_TERRAFORM_KEY } from '../../../contract';
+import {
+  SWEEP_EVENT,
+  TEARDOWN_EVENT,
+  teardownEvent,
+  TEARDOWN_TERRAFORM_KEY,
+} from '../../../contract';
 import { describeShape, parseEvent } from '../../../lambdas/rotation/events';
 import { generateKeyValue } from '../../../lambdas/rotation/key-value';
 
@@ -75,6 +80,9 @@ describe('parseEvent', () => {
         [TEARDOWN_TERRAFORM_KEY]: { action: 'delete', prev_input: TEARDOWN_EVENT },
       })
     ).toEqual({ kind: 'teardown', terraformAction: 'delete' });
+    expect(
+      parseEvent({ ...teardownEvent(['b', 'a']), [TEARDOWN_TERRAFORM_KEY]: { action: 'create' } })
+    ).toEqual({ kind: 'teardown', terraformAction: 'create', secretNames: ['a', 'b'] });
   });
 
   // Rejections: one table, in malformed-events.test.ts.

@@ -104,6 +104,11 @@ describe('malformed events', () => {
       /invalid teardown event: tf.action must be one of "create", "update", "delete", got "destroy"$/,
     ],
     [
+      'a teardown whose secret names are not strings',
+      { action: 'teardown', secretNames: ['keyplane/dev/acme', 7] },
+      /invalid teardown event: secretNames\.1 must be a string, got 7$/,
+    ],
+    [
       'a teardown whose tf is not an object',
       { action: 'teardown', tf: 'delete' },
       /invalid teardown event: tf must be an object, got "delete"$/,

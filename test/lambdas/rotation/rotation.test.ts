@@ -51,11 +51,9 @@ describe('rotate', () => {
     expect(verifyKeyValue(String(current.value), 'ordK')).toBe(true);
     expect(fake.keys.get(keyId)?.enabled).toBe(true);
     expect(fake.plansOf(keyId).sort()).toEqual(['planbulk', 'plangold']);
-    // The one tag written is the new key's ownership proof: no outgoing key to retire.
-    expect(fake.apiGateway).toHaveReceivedCommandTimes(TagResourceCommand, 1);
-    expect(fake.apiGateway).toHaveReceivedCommandWith(TagResourceCommand, {
-      tags: { [KeyTag.PROOF]: expect.any(String) },
-    });
+    // The key got its proof in CreateApiKey, and there is no outgoing key to retire: no tagging.
+    expect(fake.keys.get(keyId)?.tags[KeyTag.PROOF]).toMatch(/^v2:/);
+    expect(fake.apiGateway).not.toHaveReceivedCommand(TagResourceCommand);
   });
 
   test('a second rotation issues a new key and schedules the old one for retirement', async () => {
@@ -175,7 +173,7 @@ describe('rotate', () => {
   test('wraps an AWS failure with the secret and the step, keeping the cause', async () => {
     fake.startRotation(secret, TOKEN);
     const cause = new NotFoundException({ message: 'Invalid API Key identifier', $metadata: {} });
-    fake.failNext('GetApiKeys', cause);
+    fake.failNext('CreateApiKey', cause);
 
     const error = await rotate(testRuntime(), {
       secretId: secret.arn,

@@ -40,6 +40,27 @@ describe('teardown', () => {
     expect(fake.apiGateway).not.toHaveReceivedCommand(GetApiKeysCommand);
   });
 
+  test.each(['create', 'update'] as const)(
+    'on %s, fails naming the declared secrets scheduled for deletion and the fix',
+    async (action) => {
+      const declared = [kept.name, scheduled.name, 'keyplane/orders-api/new'];
+
+      const failure = teardown(testRuntime(), action, undefined, declared);
+
+      await expect(failure).rejects.toThrow(
+        /declares 1 secret\(s\) scheduled for deletion, which Secrets Manager will not create again until their recovery window ends: keyplane\/orders-api\/leaving\. .*aws secretsmanager delete-secret --force-delete-without-recovery --secret-id keyplane\/orders-api\/leaving.*restore-secret.*recoveryWindowInDays to 0/
+      );
+      expect(fake.keys.size).toBe(4);
+    }
+  );
+
+  test('on create, lets a secret scheduled for deletion pass when the stack no longer declares it', async () => {
+    await expect(teardown(testRuntime(), 'create', undefined, [kept.name])).resolves.toEqual({
+      terraformAction: 'create',
+      deleted: 0,
+    });
+  });
+
   test('on delete, deletes the keys of deleted secrets at once, and only those', async () => {
     const result = await teardown(testRuntime(), 'delete');
 

@@ -3,7 +3,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { KeyTag, SECRET_FORMAT } from '../../../../contract';
 import { verifyKeyValue } from '../../../../lambdas/rotation/key-value';
 import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
-import { FakeAws, proofFor, type FakeSecret } from '../support/fake-aws';
+import { creationProofFor, FakeAws, proofFor, type FakeSecret } from '../support/fake-aws';
 import {
   originTagsFor,
   SERVICE,
@@ -11,6 +11,7 @@ import {
   stepContext,
   testRuntime,
   TOKEN,
+  TOKEN_2,
 } from '../support/fixtures';
 import { captureStdout } from '../support/stdout';
 
@@ -31,28 +32,47 @@ function pendingValue(): Record<string, unknown> {
   return JSON.parse(value) as Record<string, unknown>;
 }
 
+function writePending(fields: { keyId: string; value: string; proof?: string }): void {
+  const version = secret.versions.get(TOKEN);
+  if (version === undefined) throw new Error('no pending version');
+  version.value = JSON.stringify({
+    format: SECRET_FORMAT,
+    consumer: 'checkout',
+    usagePlanIds: ['plangold'],
+    createdAt: '2025-06-01T11:59:59.000Z',
+    ...fields,
+  });
+}
+
 describe('createSecret', () => {
-  test('creates a tagged key and writes it to the pending version', async () => {
+  test('creates the key with its tags and creation proof in one call, then writes the version', async () => {
     // GIVEN a consumer whose rotation has just started
     const runtime = testRuntime();
+    const ctx = await stepContext(runtime, secret, TOKEN);
+    fake.clearCalls();
 
     // WHEN
-    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+    const result = await createSecret(ctx);
 
-    // THEN one key, enabled, named after consumer and token, tagged with its origin
-    expect(fake.apiGateway).toHaveReceivedCommandTimes(CreateApiKeyCommand, 1);
+    // THEN: the value's seed and the creation proof, the key, its record proof, the version
+    expect(fake.sequence()).toEqual([
+      'kms.GenerateMac',
+      'kms.GenerateMac',
+      'apigateway.CreateApiKey',
+      'kms.GenerateMac',
+      'secretsmanager.PutSecretValue',
+    ]);
+    expect(result).toEqual({ keyId: expect.any(String), outcome: 'created' });
+    const key = fake.keys.get(result.keyId);
     expect(fake.apiGateway).toHaveReceivedCommandWith(CreateApiKeyCommand, {
       name: 'checkout-0a1b2c3d',
       enabled: true,
-      tags: originTagsFor(secret, TOKEN),
+      tags: {
+        ...originTagsFor(secret, TOKEN),
+        [KeyTag.PROOF]: creationProofFor(origin(secret), key?.value ?? ''),
+      },
     });
-    expect(result).toEqual({ keyId: expect.any(String), outcome: 'created' });
-    const key = fake.keys.get(result.keyId);
-    expect(key?.tags).toEqual({
-      ...originTagsFor(secret, TOKEN),
-      [KeyTag.PROOF]: proofFor({ ...origin(secret), keyId: result.keyId }),
-    });
-    // AND the pending version names it, staged AWSPENDING
+    // AND the pending version names it, with the record proof of its id, staged AWSPENDING
     expect(fake.secretsManager).toHaveReceivedCommandWith(PutSecretValueCommand, {
       SecretId: secret.arn,
       ClientRequestToken: TOKEN,
@@ -65,7 +85,7 @@ describe('createSecret', () => {
       consumer: 'checkout',
       usagePlanIds: ['plangold', 'planbulk'],
       createdAt: '2025-06-01T12:00:00.000Z',
-      proof: key?.tags[KeyTag.PROOF],
+      proof: proofFor({ ...origin(secret), keyId: result.keyId }),
     });
     expect(secret.versions.get(TOKEN)?.stages).toEqual(['AWSPENDING']);
   });
@@ -79,74 +99,86 @@ describe('createSecret', () => {
     expect(verifyKeyValue(value, 'ordK')).toBe(true);
   });
 
-  test('repeated, does nothing: no second key and no second write', async () => {
+  test('derives the same value for a version every time, and another for another version', async () => {
+    const first = await createSecret(await stepContext(testRuntime(), secret, TOKEN));
+    const firstValue = fake.keys.get(first.keyId)?.value;
+    // GIVEN the key and the version's value gone, as if never made
+    fake.keys.clear();
+    fake.startRotation(secret, TOKEN);
+
+    const again = await createSecret(await stepContext(testRuntime(), secret, TOKEN));
+    fake.startRotation(secret, TOKEN_2);
+    const other = await createSecret(await stepContext(testRuntime(), secret, TOKEN_2));
+
+    expect(fake.keys.get(again.keyId)?.value).toBe(firstValue);
+    expect(fake.keys.get(other.keyId)?.value).not.toBe(firstValue);
+  });
+
+  test('repeated, makes no second key and rewrites the same JSON', async () => {
     const runtime = testRuntime();
     const first = await createSecret(await stepContext(runtime, secret, TOKEN));
     const written = secret.versions.get(TOKEN)?.value;
-    fake.clearCalls();
 
     const second = await createSecret(await stepContext(runtime, secret, TOKEN));
 
-    expect(second).toEqual({ keyId: first.keyId, outcome: 'already-done' });
-    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
-    expect(fake.secretsManager).not.toHaveReceivedCommand(PutSecretValueCommand);
+    expect(second).toEqual({ keyId: first.keyId, outcome: 'recovered' });
     expect(secret.versions.get(TOKEN)?.value).toBe(written);
     expect(fake.keys.size).toBe(1);
   });
 
   test('after a crash between CreateApiKey and PutSecretValue, reuses that key', async () => {
     // GIVEN a run that made its key and died before writing the secret
-    const runtime = testRuntime();
     fake.failNext('PutSecretValue', new Error('Task timed out after 30.00 seconds'));
-    await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
+    await expect(createSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
       /timed out/
     );
     expect(fake.keys.size).toBe(1);
     const [orphanId] = [...fake.keys.keys()];
     expect(secret.versions.get(TOKEN)?.value).toBeUndefined();
 
-    // WHEN Secrets Manager calls createSecret again
-    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
+    // WHEN Secrets Manager calls createSecret again, in a fresh container
+    const result = await createSecret(await stepContext(testRuntime(), secret, TOKEN));
 
-    // THEN the same key is written; no second key exists
+    // THEN API Gateway refuses a second key with the same value, and the first one is written
     expect(result).toEqual({ keyId: orphanId, outcome: 'recovered' });
-    expect(fake.apiGateway).toHaveReceivedCommandTimes(CreateApiKeyCommand, 1);
     expect(fake.keys.size).toBe(1);
     expect(pendingValue()).toMatchObject({
       keyId: orphanId,
       value: fake.keys.get(orphanId)?.value,
+      proof: proofFor({ ...origin(secret), keyId: orphanId }),
     });
   });
 
   test("when CreateApiKey took effect but its answer was lost, uses the key holding this run's value, never a planted one", async () => {
-    // GIVEN a key planted for the version with a value its planter knows, and a CreateApiKey
-    // whose answer is lost after the key was made (a reset, then the retry refused)
+    // GIVEN a key planted for the version with a value its planter knows and a copy of a real
+    // creation proof, and a CreateApiKey whose answer is lost after the key was made
     const runtime = testRuntime();
     const planted = fake.addKey(
-      { id: 'kplanted', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) },
+      {
+        id: 'kplanted',
+        name: 'checkout-0a1b2c3d',
+        tags: {
+          ...originTagsFor(secret, TOKEN),
+          [KeyTag.PROOF]: creationProofFor(origin(secret), 'some-other-value'.padEnd(40, 'x')),
+        },
+      },
       { forged: true }
     );
-    const conflict = Object.assign(new Error('API Key already exists'), {
-      name: 'ConflictException',
-    });
-    fake.failNext('CreateApiKey', conflict, 1, { afterEffect: true });
+    const reset = Object.assign(new Error('socket hang up'), { name: 'ECONNRESET' });
+    fake.failNext('CreateApiKey', reset, 1, { afterEffect: true });
 
     // WHEN
     const result = await createSecret(await stepContext(runtime, secret, TOKEN));
 
-    // THEN the run's own key is proven, written and kept; the planted key is untouched
-    expect(result.outcome).toBe('created');
+    // THEN the run's own key is written and kept; the planted key is untouched
+    expect(result.outcome).toBe('recovered');
     expect(result.keyId).not.toBe(planted.id);
     expect(fake.keys.size).toBe(2);
-    expect(fake.keys.get(result.keyId)?.tags[KeyTag.PROOF]).toBe(
-      proofFor({ ...origin(secret), keyId: result.keyId })
-    );
     expect(pendingValue()).toMatchObject({
       keyId: result.keyId,
       value: fake.keys.get(result.keyId)?.value,
     });
-    expect(fake.keys.get(planted.id)?.tags[KeyTag.PROOF]).toBeUndefined();
-    expect(fake.keys.get(planted.id)?.enabled).toBe(true);
+    expect(fake.keys.get(planted.id)).toEqual(planted);
   });
 
   test('when CreateApiKey fails without taking effect, the error is thrown and no key is adopted', async () => {
@@ -163,22 +195,17 @@ describe('createSecret', () => {
   });
 
   test('when a concurrent run wrote the version first, deletes its own key and uses that one', async () => {
-    // GIVEN the version already names a key made for it, under a name the lookup does not see
+    // GIVEN the version already names another key made for it, with its record proof
     const runtime = testRuntime();
     const winner = fake.addKey({
       id: 'kwinner',
       name: 'renamed',
       tags: originTagsFor(secret, TOKEN),
     });
-    const version = secret.versions.get(TOKEN);
-    if (version === undefined) throw new Error('no pending version');
-    version.value = JSON.stringify({
-      format: SECRET_FORMAT,
+    writePending({
       keyId: winner.id,
       value: winner.value,
-      consumer: 'checkout',
-      usagePlanIds: ['plangold'],
-      createdAt: '2025-06-01T11:59:59.000Z',
+      proof: proofFor({ ...origin(secret), keyId: winner.id }),
     });
 
     const result = await createSecret(await stepContext(runtime, secret, TOKEN));
@@ -188,21 +215,12 @@ describe('createSecret', () => {
     expect([...fake.keys.keys()]).toEqual(['kwinner']);
   });
 
-  test('fails when the version names a key that was deleted out of band', async () => {
+  test('fails when the version names a key it cannot prove, and deletes the key it made', async () => {
     const runtime = testRuntime();
-    const version = secret.versions.get(TOKEN);
-    if (version === undefined) throw new Error('no pending version');
-    version.value = JSON.stringify({
-      format: SECRET_FORMAT,
-      keyId: 'kdeleted',
-      value: 'a'.repeat(40),
-      consumer: 'checkout',
-      usagePlanIds: [],
-      createdAt: '2025-06-01T11:59:59.000Z',
-    });
+    writePending({ keyId: 'kforeign', value: 'a'.repeat(40) });
 
     await expect(createSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
-      /createSecret: version 0a1b2c3d-.* already names key kdeleted, which is not a live key/
+      /createSecret: version 0a1b2c3d-.* names key kforeign, which the function cannot prove it made/
     );
     // The key this run made was never handed out and is gone again.
     expect(fake.keys.size).toBe(0);
@@ -210,7 +228,6 @@ describe('createSecret', () => {
 
   test('fails when the pending version holds something other than a key', async () => {
     const runtime = testRuntime();
-    fake.addKey({ id: 'kmade', name: 'checkout-0a1b2c3d', tags: originTagsFor(secret, TOKEN) });
     const version = secret.versions.get(TOKEN);
     if (version === undefined) throw new Error('no pending version');
     version.value = '{"hello":"world"}';
@@ -237,30 +254,6 @@ describe('createSecret', () => {
     expect(pendingValue()).toMatchObject({ keyId: result.keyId });
     expect(pendingValue().value).not.toBe(planted.value);
     expect(fake.keys.get('kplanted')).toEqual(planted);
-    expect(runtime.ownership.endInvocation()).toEqual([
-      expect.objectContaining({ keyId: 'kplanted', reason: 'it carries no ownership proof' }),
-    ]);
-  });
-
-  test('never adopts a key whose proof was copied from another key', async () => {
-    const runtime = testRuntime();
-    const copied = proofFor({ ...origin(secret), keyId: 'kreal' });
-    fake.addKey(
-      {
-        id: 'kcopy',
-        name: 'checkout-0a1b2c3d',
-        tags: { ...originTagsFor(secret, TOKEN), [KeyTag.PROOF]: copied },
-      },
-      { forged: true }
-    );
-
-    const result = await createSecret(await stepContext(runtime, secret, TOKEN));
-
-    expect(result.keyId).not.toBe('kcopy');
-    expect(fake.keys.get('kcopy')?.enabled).toBe(true);
-    expect(runtime.ownership.endInvocation()).toEqual([
-      expect.objectContaining({ keyId: 'kcopy', reason: 'its ownership proof is not valid' }),
-    ]);
   });
 
   test('never writes the key value to the log', async () => {

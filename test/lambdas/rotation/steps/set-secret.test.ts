@@ -1,8 +1,9 @@
 import { CreateUsagePlanKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import { SECRET_FORMAT } from '../../../../contract';
 import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
 import { setSecret } from '../../../../lambdas/rotation/steps/set-secret';
-import { FakeAws, type FakeSecret } from '../support/fake-aws';
-import { seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
+import { FakeAws, proofFor, type FakeSecret } from '../support/fake-aws';
+import { SERVICE, seedConsumer, stepContext, testRuntime, TOKEN } from '../support/fixtures';
 
 const fake = new FakeAws();
 let secret: FakeSecret;
@@ -45,27 +46,54 @@ describe('setSecret', () => {
     expect(fake.plansOf(keyId).sort()).toEqual(['planbulk', 'plangold']);
   });
 
-  test('enables a pending key that was disabled', async () => {
+  test('adds the key the version names, without reading or listing keys', async () => {
     const keyId = await created();
-    const key = fake.keys.get(keyId);
-    if (key) key.enabled = false;
 
     await setSecret(await stepContext(testRuntime(), secret, TOKEN));
 
-    expect(fake.apiGateway).toHaveReceivedCommandWith(UpdateApiKeyCommand, {
-      apiKey: keyId,
-      patchOperations: [{ op: 'replace', path: '/enabled', value: 'true' }],
+    expect(fake.callCounts()).toEqual({
+      DescribeSecret: 1,
+      GetSecretValue: 1,
+      VerifyMac: 1,
+      CreateUsagePlanKey: 2,
     });
-    expect(fake.keys.get(keyId)?.enabled).toBe(true);
+    expect(fake.plansOf(keyId).sort()).toEqual(['planbulk', 'plangold']);
   });
 
-  test('fails when the pending key was deleted out of band', async () => {
-    const keyId = await created();
-    fake.keys.delete(keyId);
-
+  test('fails when the pending version holds no key yet', async () => {
     await expect(setSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
-      /setSecret: no API key tagged for version 0a1b2c3d-.* exists; expected the key createSecret made/
+      /setSecret: version 0a1b2c3d-.* holds no value; expected the issued key createSecret writes/
     );
+  });
+
+  test('never adds a key the version names without a valid record proof, and reports it', async () => {
+    // GIVEN a co-tenant wrote the pending version first, naming their own key
+    fake.addKey({ id: 'kforeign', tags: {} });
+    const version = secret.versions.get(TOKEN);
+    if (version === undefined) throw new Error('no pending version');
+    version.value = JSON.stringify({
+      format: SECRET_FORMAT,
+      keyId: 'kforeign',
+      value: 'f'.repeat(40),
+      consumer: 'checkout',
+      usagePlanIds: [],
+      createdAt: '2025-06-01T12:00:00.000Z',
+      proof: proofFor({
+        service: SERVICE,
+        secretArn: secret.arn,
+        versionId: TOKEN,
+        keyId: 'kother',
+      }),
+    });
+    const runtime = testRuntime();
+
+    await expect(setSecret(await stepContext(runtime, secret, TOKEN))).rejects.toThrow(
+      /setSecret: version .* names key kforeign, which the function cannot prove it made/
+    );
+    expect(fake.plansOf('kforeign')).toEqual([]);
+    expect(runtime.ownership.endInvocation()).toEqual([
+      expect.objectContaining({ keyId: 'kforeign', reason: 'its ownership proof is not valid' }),
+    ]);
   });
 
   test('fails when a declared usage plan does not exist', async () => {

@@ -1,10 +1,4 @@
-import {
-  CreateUsagePlanKeyCommand,
-  DeleteApiKeyCommand,
-  TagResourceCommand,
-  UpdateApiKeyCommand,
-} from '@aws-sdk/client-api-gateway';
-import { SecretTag } from '../../../../contract';
+import { SECRET_FORMAT, SecretTag } from '../../../../contract';
 import type { HttpGet } from '../../../../lambdas/rotation/runtime';
 import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
 import { setSecret } from '../../../../lambdas/rotation/steps/set-secret';
@@ -27,52 +21,19 @@ async function prepared(tags: Record<string, string | undefined> = {}): Promise<
 beforeEach(() => fake.reset());
 
 describe('testSecret', () => {
-  test('passes for an enabled key in every declared plan, with reads only', async () => {
-    const keyId = await prepared();
+  test('without a health check, passes with no call beyond the preconditions', async () => {
+    await prepared();
+    const ctx = await stepContext(testRuntime(), secret, TOKEN);
+    fake.clearCalls();
 
-    const result = await testSecret(await stepContext(testRuntime(), secret, TOKEN));
-
-    expect(result).toEqual({ keyId });
-    expect(fake.apiGateway).not.toHaveReceivedCommand(UpdateApiKeyCommand);
-    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateUsagePlanKeyCommand);
-    expect(fake.apiGateway).not.toHaveReceivedCommand(TagResourceCommand);
+    await expect(testSecret(ctx)).resolves.toEqual({});
+    expect(fake.calls()).toEqual([]);
   });
 
   test('repeated, passes again', async () => {
     await prepared();
     await testSecret(await stepContext(testRuntime(), secret, TOKEN));
-    await expect(testSecret(await stepContext(testRuntime(), secret, TOKEN))).resolves.toEqual({
-      keyId: expect.any(String),
-    });
-  });
-
-  test('fails when the pending key is disabled', async () => {
-    const keyId = await prepared();
-    const key = fake.keys.get(keyId);
-    if (key) key.enabled = false;
-
-    await expect(testSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
-      new RegExp(`testSecret: pending key ${keyId} is disabled; expected enabled`)
-    );
-  });
-
-  test('fails when the key is missing from a declared plan', async () => {
-    const keyId = await prepared();
-    fake.plans.get('planbulk')?.delete(keyId);
-
-    await expect(testSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
-      /testSecret: pending key .* is not a member of usage plan\(s\) planbulk; expected it in every plan/
-    );
-  });
-
-  test('fails when the pending key was deleted out of band', async () => {
-    const keyId = await prepared();
-    fake.keys.delete(keyId);
-
-    await expect(testSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
-      /testSecret: no API key tagged for version/
-    );
-    expect(fake.apiGateway).not.toHaveReceivedCommand(DeleteApiKeyCommand);
+    await expect(testSecret(await stepContext(testRuntime(), secret, TOKEN))).resolves.toEqual({});
   });
 
   describe('health check', () => {
@@ -92,6 +53,40 @@ describe('testSecret', () => {
       expect(calledUrl).toBe(url);
       expect(init.headers).toEqual({ 'x-api-key': fake.keys.get(keyId)?.value });
       expect(init.redirect).toBe('manual');
+    });
+
+    test('reads the value from the version, checking its record proof, and no key from API Gateway', async () => {
+      await prepared({ [SecretTag.HEALTH_CHECK_URL]: url });
+      const httpGet: HttpGet = () => Promise.resolve({ status: 200 });
+      const ctx = await stepContext(testRuntime({ httpGet }), secret, TOKEN);
+      fake.clearCalls();
+
+      await testSecret(ctx);
+
+      expect(fake.callCounts()).toEqual({ GetSecretValue: 1, VerifyMac: 1 });
+    });
+
+    test('never sends a value from a version whose record proof fails', async () => {
+      secret = seedConsumer(fake, { tags: { [SecretTag.HEALTH_CHECK_URL]: url } });
+      fake.startRotation(secret, TOKEN);
+      const version = secret.versions.get(TOKEN);
+      if (version === undefined) throw new Error('no pending version');
+      version.value = JSON.stringify({
+        format: SECRET_FORMAT,
+        keyId: 'kforeign',
+        value: 'f'.repeat(40),
+        consumer: 'checkout',
+        usagePlanIds: [],
+        createdAt: '2025-06-01T12:00:00.000Z',
+      });
+      const httpGet = jest.fn<ReturnType<HttpGet>, Parameters<HttpGet>>();
+
+      await expect(
+        testSecret(await stepContext(testRuntime({ httpGet }), secret, TOKEN))
+      ).rejects.toThrow(
+        /testSecret: version .* names key kforeign, which the function cannot prove/
+      );
+      expect(httpGet).not.toHaveBeenCalled();
     });
 
     test('accepts any answer other than 403', async () => {

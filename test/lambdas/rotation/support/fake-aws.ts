@@ -46,7 +46,13 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { bootstrapValue, KeyTag, SecretTag } from '../../../../contract';
-import { proofMessage, type ProofSubject } from '../../../../lambdas/rotation/ownership';
+import type { KeyOrigin } from '../../../../lambdas/rotation/managed-key';
+import {
+  CREATION_PROOF_PREFIX,
+  creationProofMessage,
+  proofMessage,
+  type ProofSubject,
+} from '../../../../lambdas/rotation/ownership';
 import { periodStart, utcDay } from '../../../../lambdas/rotation/quota-split';
 import type { PlanQuota } from '../../../../lambdas/rotation/usage-counters';
 
@@ -107,6 +113,7 @@ export class FakeAws {
   private readonly failures = new Map<string, Failure[]>();
   private readonly hooks = new Map<string, (() => void)[]>();
   private nextId = 1;
+  private static secretSerial = 1;
 
   constructor() {
     this.install();
@@ -141,6 +148,22 @@ export class FakeAws {
         .map((call) => ({ service: 'apigateway' as const, command: name(call.args[0]) })),
       ...this.kms.calls().map((call) => ({ service: 'kms' as const, command: name(call.args[0]) })),
     ];
+  }
+
+  /** Every command sent so far, in the order sent across the three clients. */
+  sequence(): string[] {
+    const entries = (service: CallRecord['service'], mock: { calls(): unknown[] }) =>
+      (mock.calls() as { callId: number; args: unknown[] }[]).map((call) => ({
+        callId: call.callId,
+        name: `${service}.${(call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, '')}`,
+      }));
+    return [
+      ...entries('secretsmanager', this.secretsManager),
+      ...entries('apigateway', this.apiGateway),
+      ...entries('kms', this.kms),
+    ]
+      .sort((a, b) => a.callId - b.callId)
+      .map((entry) => entry.name);
   }
 
   /** Number of calls per command name. */
@@ -226,7 +249,8 @@ export class FakeAws {
     rotationEnabled?: boolean;
     initialVersion?: string;
   }): FakeSecret {
-    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${options.name}-AbC${this.nextId++}`;
+    // Never reused, even after reset(), as in AWS: the function caches by ARN per container.
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${options.name}-AbC${FakeAws.secretSerial++}`;
     const consumer = options.tags[SecretTag.CONSUMER] ?? 'unknown';
     const secret: FakeSecret = {
       arn,
@@ -465,6 +489,10 @@ export class FakeAws {
       );
     api.on(CreateApiKeyCommand).callsFake((input) =>
       this.run('CreateApiKey', () => {
+        // API Gateway keeps key values unique in a region.
+        if ([...this.keys.values()].some((key) => key.value === input.value)) {
+          throw new ConflictException({ message: 'API Key already exists', $metadata: {} });
+        }
         const id = `k${String(this.nextId++).padStart(9, '0')}`;
         const key: FakeKey = {
           id,
@@ -661,9 +689,14 @@ function hmac(message: Uint8Array | undefined): Buffer {
     .digest();
 }
 
-/** The proof the function would compute for a key (base64 MAC), for seeding owned keys. */
+/** The record proof the function would compute for a key (base64 MAC), for seeding owned keys. */
 export function proofFor(subject: ProofSubject): string {
   return hmac(proofMessage(subject)).toString('base64');
+}
+
+/** The creation proof the function sends with CreateApiKey for a key with `value`. */
+export function creationProofFor(origin: KeyOrigin, value: string): string {
+  return CREATION_PROOF_PREFIX + hmac(creationProofMessage(origin, value)).toString('base64');
 }
 
 function paginate<T>(

@@ -1,0 +1,143 @@
+/**
+ * The exact AWS calls of a happy-path rotation, per step and in order, for a consumer in P = 1
+ * and P = 3 usage plans: at most 2 + P API Gateway calls (CreateApiKey, one CreateUsagePlanKey
+ * per plan, the outgoing key's retire-after tag) and no list call. Each step is its own
+ * invocation: "cold" gives each step a fresh container (nothing cached), "warm" runs all four in
+ * one container, as a busy Lambda does, where versions the function wrote and MACs it made are
+ * remembered (secret-store.ts, ownership.ts).
+ */
+import { SecretTag } from '../../../contract';
+import { ROTATION_STEPS, type RotationStep } from '../../../lambdas/rotation/events';
+import { rotate } from '../../../lambdas/rotation/rotation';
+import type { Runtime } from '../../../lambdas/rotation/runtime';
+import { FakeAws, type FakeSecret } from './support/fake-aws';
+import { seedConsumer, testRuntime, TOKEN, TOKEN_2 } from './support/fixtures';
+
+const fake = new FakeAws();
+let secret: FakeSecret;
+
+const PLANS = ['plangold', 'planbulk', 'plansilver'];
+
+function seed(plans: number): void {
+  fake.reset();
+  for (const plan of PLANS) fake.addPlan(plan);
+  secret = seedConsumer(fake, {
+    tags: { [SecretTag.USAGE_PLANS]: PLANS.slice(0, plans).join(' ') },
+  });
+}
+
+/** One rotation, step by step; the calls of each step, in order, as service.operation. */
+async function rotation(
+  token: string,
+  container: () => Runtime
+): Promise<Record<RotationStep, string[]>> {
+  fake.startRotation(secret, token);
+  const calls = {} as Record<RotationStep, string[]>;
+  for (const step of ROTATION_STEPS) {
+    fake.clearCalls();
+    await rotate(container(), { secretId: secret.arn, token, step });
+    calls[step] = fake.sequence();
+  }
+  return calls;
+}
+
+const apiGatewayCalls = (calls: Record<RotationStep, string[]>) =>
+  Object.values(calls)
+    .flat()
+    .filter((call) => call.startsWith('apigateway.'));
+
+describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
+  const addToPlans = Array.from({ length: plans }, () => 'apigateway.CreateUsagePlanKey');
+
+  beforeEach(() => seed(plans));
+
+  test('cold (a fresh container per step): exactly these calls', async () => {
+    await rotation(TOKEN, testRuntime);
+
+    const calls = await rotation(TOKEN_2, testRuntime);
+
+    expect(calls).toEqual({
+      createSecret: [
+        'secretsmanager.DescribeSecret', // preconditions
+        'kms.GenerateMac', // the seed of the version's key value
+        'kms.GenerateMac', // the creation proof over the value's digest
+        'apigateway.CreateApiKey', // the key, its origin tags and creation proof in one call
+        'kms.GenerateMac', // the record proof over the key id
+        'secretsmanager.PutSecretValue', // the pending version
+      ],
+      setSecret: [
+        'secretsmanager.DescribeSecret',
+        'secretsmanager.GetSecretValue', // the key id the version recorded
+        'kms.VerifyMac', // ... and its record proof
+        ...addToPlans,
+      ],
+      testSecret: ['secretsmanager.DescribeSecret'], // no health check declared
+      finishSecret: [
+        'secretsmanager.DescribeSecret',
+        'secretsmanager.GetSecretValue', // the outgoing key id
+        'kms.VerifyMac', // ... and its record proof
+        'apigateway.TagResource', // its retire-after
+        'secretsmanager.UpdateSecretVersionStage',
+      ],
+    });
+    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
+  });
+
+  test('warm (one container for every step): the version and the proofs it made are not read again', async () => {
+    const runtime = testRuntime();
+    await rotation(TOKEN, () => runtime);
+
+    const calls = await rotation(TOKEN_2, () => runtime);
+
+    expect(calls).toEqual({
+      createSecret: [
+        'secretsmanager.DescribeSecret',
+        'kms.GenerateMac',
+        'kms.GenerateMac',
+        'apigateway.CreateApiKey',
+        'kms.GenerateMac',
+        'secretsmanager.PutSecretValue',
+      ],
+      setSecret: ['secretsmanager.DescribeSecret', ...addToPlans],
+      testSecret: ['secretsmanager.DescribeSecret'],
+      finishSecret: [
+        'secretsmanager.DescribeSecret',
+        'apigateway.TagResource',
+        'secretsmanager.UpdateSecretVersionStage',
+      ],
+    });
+    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
+  });
+});
+
+test('a first rotation (the placeholder outgoing, no key to retire) makes 1 + P API Gateway calls', async () => {
+  seed(3);
+
+  const calls = await rotation(TOKEN, testRuntime);
+
+  expect(calls.finishSecret).toEqual([
+    'secretsmanager.DescribeSecret',
+    'secretsmanager.GetSecretValue', // the placeholder: nothing to retire
+    'secretsmanager.UpdateSecretVersionStage',
+  ]);
+  expect(apiGatewayCalls(calls)).toEqual([
+    'apigateway.CreateApiKey',
+    'apigateway.CreateUsagePlanKey',
+    'apigateway.CreateUsagePlanKey',
+    'apigateway.CreateUsagePlanKey',
+  ]);
+});
+
+test('with a health check, testSecret reads the pending value it sends, and nothing from API Gateway', async () => {
+  seed(1);
+  secret.tags[SecretTag.HEALTH_CHECK_URL] = 'https://api.example.com/health';
+  const container = () => testRuntime({ httpGet: () => Promise.resolve({ status: 200 }) });
+
+  const calls = await rotation(TOKEN, container);
+
+  expect(calls.testSecret).toEqual([
+    'secretsmanager.DescribeSecret',
+    'secretsmanager.GetSecretValue',
+    'kms.VerifyMac',
+  ]);
+});
