@@ -50,6 +50,8 @@ type Shape<P, Own extends keyof P> = {
 const text: Encoding<string> = z.string();
 /** A number as written; the construct decides whether it must be an integer, positive... */
 const number: Encoding<number> = z.number();
+/** true or false. */
+const flag: Encoding<boolean> = z.boolean();
 /** A list of strings. */
 const texts: Encoding<string[]> = z.array(z.string());
 /** An object of string values (tags). */
@@ -148,6 +150,10 @@ export const consumerFields = rowsOf<ManagedApiKeyProps>()<
   recoveryWindowInDays: number,
   replicaRegions: texts,
   healthCheckUrl: text,
+  carryQuota: flag,
+  quotaSlackPercent: number,
+  quietPeriod: duration,
+  maxHold: duration,
   adoptKeyId: text,
   tags: textMap,
 });

@@ -24,6 +24,10 @@ export interface KeyStatus {
   readonly createdDate?: Date;
   readonly retireAfter?: string;
   readonly deleteAfter?: string;
+  /** Set by the sweep while it holds the key past its grace period: still in use. */
+  readonly heldSince?: string;
+  /** When the sweep last saw traffic on the key (outgoing keys only). */
+  readonly lastTraffic?: string;
 }
 
 /** One consumer of a rotation service. */
@@ -56,6 +60,11 @@ export interface ConsumerStatus {
   readonly rotationInProgress: boolean;
   /** Whether the last rotation succeeded, see health.ts. */
   readonly health: Health;
+}
+
+/** The outgoing key the sweep holds because the consumer still uses it, if any. */
+export function heldKey(status: Pick<ConsumerStatus, 'retiring'>): KeyStatus | undefined {
+  return status.retiring.find((k) => k.heldSince !== undefined);
 }
 
 /** The AWS clients status reads with; without Lambda, every margin is the default. */
@@ -178,6 +187,8 @@ function keyStatus(key: ApiKey): KeyStatus {
     createdDate: key.createdDate,
     retireAfter: key.tags?.[KeyTag.RETIRE_AFTER],
     deleteAfter: key.tags?.[KeyTag.DELETE_AFTER],
+    heldSince: key.tags?.[KeyTag.HELD_SINCE],
+    lastTraffic: key.tags?.[KeyTag.LAST_TRAFFIC],
   };
 }
 
@@ -195,6 +206,7 @@ export function formatStatusTable(
     'AGE',
     'NEXT ROTATION',
     'RETIRING (retire after)',
+    'STILL ON OLD KEY',
     'HEALTH',
   ];
   const rows = statuses.map((s) => [
@@ -206,9 +218,18 @@ export function formatStatusTable(
     formatAge(s.current?.createdDate && now.getTime() - s.current.createdDate.getTime()),
     iso(s.nextRotation),
     s.retiring.map((k) => `${k.keyId} (${k.retireAfter ?? 'not scheduled'})`).join(', ') || '-',
+    stillOnOldKey(s),
     s.health.state === 'ok' ? 'ok' : `${s.health.state}: ${s.health.reason}`,
   ]);
   return formatTable(header, rows);
+}
+
+/** The column naming a consumer the sweep holds an old key for: the key and since when. */
+function stillOnOldKey(status: ConsumerStatus): string {
+  const held = heldKey(status);
+  if (held === undefined) return '-';
+  const seen = held.lastTraffic === undefined ? '' : `, last used ${held.lastTraffic}`;
+  return `yes: ${held.keyId} held since ${held.heldSince}${seen}`;
 }
 
 /** The status as --json prints it: a stable shape, dates as ISO strings, no values. */
@@ -229,7 +250,13 @@ export function statusJson(statuses: readonly ConsumerStatus[], now: Date = new 
       rotationEnabled: s.rotationEnabled,
       lastRotated: s.lastRotated?.toISOString() ?? null,
       nextRotation: s.nextRotation?.toISOString() ?? null,
-      retiring: s.retiring.map((k) => ({ keyId: k.keyId, retireAfter: k.retireAfter ?? null })),
+      retiring: s.retiring.map((k) => ({
+        keyId: k.keyId,
+        retireAfter: k.retireAfter ?? null,
+        heldSince: k.heldSince ?? null,
+        lastTraffic: k.lastTraffic ?? null,
+      })),
+      stillOnOldKey: heldKey(s) !== undefined,
       pendingVersion: s.pending?.versionId ?? null,
       health: { state: s.health.state, reason: s.health.reason },
     })),

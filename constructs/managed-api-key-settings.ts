@@ -38,6 +38,7 @@ import type { RotationService } from './rotation-service';
 import { registerConsumer } from './service-wiring';
 import { stageConflicts } from './stage-conflicts';
 import type { UsagePlan } from './usage-plan';
+import { resolveUsageSettings, type UsageSettings } from './usage-settings';
 import { requirePattern, validateTags } from './validation';
 
 /** The props of a key, checked and with defaults applied. */
@@ -49,6 +50,7 @@ export interface KeySettings {
   readonly recoveryWindowInDays: number;
   readonly secretName: string;
   readonly readers: readonly string[];
+  readonly usage: UsageSettings;
 }
 
 /** Checks the props, then claims the consumer's name and secret name in its service. */
@@ -78,6 +80,7 @@ export function resolveKeySettings(
   validatePlans(path, plans);
   const readers = props.readers ?? [];
   readers.forEach((arn, i) => validateReader(path, i, arn));
+  const usage = resolveUsageSettings(path, props);
   registerConsumer(
     service,
     service.serviceName,
@@ -99,6 +102,7 @@ export function resolveKeySettings(
     recoveryWindowInDays,
     secretName,
     readers,
+    usage,
   };
 }
 

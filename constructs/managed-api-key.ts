@@ -104,6 +104,35 @@ export interface ManagedApiKeyProps {
    */
   readonly healthCheckUrl?: string;
   /**
+   * Carry the outgoing key's remaining quota over to the new key at each rotation, and share
+   * each plan's quota between the two keys while both are enabled, so a rotation neither
+   * resets nor doubles the consumer's quota (README, "Quota carry and traffic-aware
+   * retirement", states the bound and its exceptions).
+   * @default true
+   */
+  readonly carryQuota?: boolean;
+  /**
+   * Whole percentage (0-100) of a plan's quota the key that is not carrying the consumer's
+   * traffic may spend between two sweeps: the two keys together spend at most the quota plus
+   * this share of it in a quota period.
+   * @default 10
+   */
+  readonly quotaSlackPercent?: number;
+  /**
+   * Retire the outgoing key before its grace period ends once the sweep has seen no traffic on
+   * it for this long; 0 (`Duration.hours(0)`, "0h" in the config file) never retires early. At
+   * most 30 days.
+   * @default Duration.hours(6)
+   */
+  readonly quietPeriod?: Duration;
+  /**
+   * Keep an outgoing key that is still in use when its grace period ends enabled (held) for up
+   * to this long, then retire it anyway; every hold shows as a metric, an alarm and in
+   * `keyplane status`. 0 never holds. At most 30 days.
+   * @default Duration.days(3)
+   */
+  readonly maxHold?: Duration;
+  /**
    * The rotation service that rotates this key.
    * @default - the stack's rotation service, created if it has none
    */
@@ -217,6 +246,7 @@ export class ManagedApiKey extends Construct {
       gracePeriodSeconds: settings.gracePeriod.toSeconds(),
       keyPrefix: settings.keyPrefix,
       ...(props.healthCheckUrl === undefined ? {} : { healthCheckUrl: props.healthCheckUrl }),
+      usage: settings.usage,
     });
     const policyTags = consumerPolicyTags({
       consumer: props.consumer,
@@ -225,6 +255,7 @@ export class ManagedApiKey extends Construct {
       gracePeriodSeconds: settings.gracePeriod.toSeconds(),
       keyPrefix: settings.keyPrefix,
       healthCheckUrl: props.healthCheckUrl,
+      ...settings.usage,
     });
     return new SecretsmanagerSecret(this, 'Secret', {
       name: this.secretName,

@@ -5,6 +5,7 @@
  * becomes the function's KEYPLANE_POLICY_VALUES. Internal to the constructs.
  */
 import { Token } from 'cdktf';
+import type { ConsumerPolicy } from '../contract/consumer-policy';
 import {
   POLICY_DOCUMENT_FORMAT,
   type PolicyDocument,
@@ -21,6 +22,11 @@ export interface DeclaredConsumerPolicy {
   readonly gracePeriodSeconds: number;
   readonly keyPrefix: string;
   readonly healthCheckUrl?: string;
+  /** Quota carry and traffic-aware retirement (contract/usage-rules.ts), resolved. */
+  readonly usage: Pick<
+    ConsumerPolicy,
+    'carryQuota' | 'quotaSlackPercent' | 'quietPeriodSeconds' | 'maxHoldSeconds'
+  >;
 }
 
 /** What a value in the list is, for the environment size estimate. */
@@ -66,6 +72,7 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
       ...(c.healthCheckUrl === undefined
         ? {}
         : { healthCheckUrl: text(c.healthCheckUrl, 'healthCheckUrl') }),
+      ...c.usage,
     }));
   const document: PolicyDocument = {
     format: POLICY_DOCUMENT_FORMAT,

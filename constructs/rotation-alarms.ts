@@ -1,5 +1,5 @@
 /**
- * The rotation service's five alarms, as data: what each watches and when it fires.
+ * The rotation service's six alarms, as data: what each watches and when it fires.
  * {@link RotationMonitoring} creates them, each notifying the alarm topic on ALARM and on OK.
  */
 import type { CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -89,6 +89,22 @@ export function rotationAlarms(subject: AlarmSubject, sweepPeriod: number): Alar
       },
     },
     overdueAlarm(keyplane('OverdueConsumers'), sweepPeriod),
+    {
+      id: 'HeldKeysAlarm',
+      name: 'held-keys',
+      description:
+        'an outgoing key is still in use after its grace period and is held: its consumer has not moved to the new key',
+      settings: {
+        ...keyplane('HeldKeys'),
+        statistic: 'Maximum',
+        period: sweepPeriod,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        // No sweep, no hold reported: the overdue alarm pages for a sweep that does not run.
+        treatMissingData: 'notBreaching',
+      },
+    },
   ];
 }
 

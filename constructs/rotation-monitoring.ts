@@ -54,7 +54,7 @@ const MAX_SWEEP_PERIOD_SECONDS = 2 * SECONDS_PER.day;
 
 /**
  * The rotation service's monitoring: an alarm topic (KMS-encrypted, publishable only by this
- * account's CloudWatch alarms), optional e-mail subscriptions, five alarms and a dashboard.
+ * account's CloudWatch alarms), optional e-mail subscriptions, six alarms and a dashboard.
  * Every resource is per stack; nothing is added per consumer (the overdue check is a metric the
  * sweep publishes, not an alarm per key).
  *
@@ -64,7 +64,9 @@ const MAX_SWEEP_PERIOD_SECONDS = 2 * SECONDS_PER.day;
  * - `<service>-function-errors`: the Lambda failed, crashed or timed out (AWS/Lambda Errors);
  * - `<service>-dead-letters`: an invocation failed for good and waits in the dead-letter queue;
  * - `<service>-overdue-consumers`: a consumer's key is older than its schedule plus the margin
- *   (OverdueConsumers > 0), or no sweep reported at all (missing data is breaching).
+ *   (OverdueConsumers > 0), or no sweep reported at all (missing data is breaching);
+ * - `<service>-held-keys`: a sweep held an outgoing key still in use past its grace period
+ *   (HeldKeys > 0): a consumer has not moved to its new key (`keyplane status` names it).
  */
 export class RotationMonitoring extends Construct {
   /** ARN of the topic the alarms notify. */
@@ -162,7 +164,7 @@ export class RotationMonitoring extends Construct {
     return { arn: props.alarmTopicArn, keyPolicyStatements: [] };
   }
 
-  /** The five alarms, each notifying the topic and the extra actions on ALARM and on OK. */
+  /** The six alarms, each notifying the topic and the extra actions on ALARM and on OK. */
   private createAlarms(props: RotationMonitoringProps): void {
     const actions = [this.alarmTopicArn, ...props.extraAlarmActions];
     for (const alarm of rotationAlarms(props, sweepPeriodSeconds(props.sweepSchedule))) {
@@ -261,10 +263,13 @@ function serviceWidgets(
     },
     {
       kind: 'graph',
-      title: 'Overdue consumers (reported by each sweep)',
+      title: 'Overdue consumers and held keys (reported by each sweep)',
       stat: 'Maximum',
       period: sweepPeriod,
-      metrics: [keyplane('OverdueConsumers', 'overdue consumers')],
+      metrics: [
+        keyplane('OverdueConsumers', 'overdue consumers'),
+        keyplane('HeldKeys', 'keys held past their grace period'),
+      ],
     },
     {
       kind: 'graph',

@@ -13,6 +13,14 @@ import {
   MAX_GRACE_PERIOD_SECONDS,
 } from './policy-rules';
 import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
+import {
+  DEFAULT_MAX_HOLD_SECONDS,
+  DEFAULT_QUIET_PERIOD_SECONDS,
+  DEFAULT_QUOTA_SLACK_PERCENT,
+  MAX_HOLD_SECONDS,
+  MAX_QUIET_PERIOD_SECONDS,
+  QUOTA_SLACK_PERCENT_RULE,
+} from './usage-rules';
 
 /** What the deployer decided about one consumer. */
 export interface ConsumerPolicy {
@@ -31,6 +39,28 @@ export interface ConsumerPolicy {
   readonly keyPrefix: string;
   /** URL testSecret calls with the pending key, when set. */
   readonly healthCheckUrl?: string;
+  /**
+   * Whether a rotation carries the outgoing key's remaining quota over to the new key, and the
+   * sweep shares the plan's quota between the two while both are enabled.
+   * @default true when the tag is absent
+   */
+  readonly carryQuota: boolean;
+  /**
+   * Whole percentage of a plan's quota the follower key may spend between two sweeps.
+   * @default 10 (DEFAULT_QUOTA_SLACK_PERCENT) when the tag is absent
+   */
+  readonly quotaSlackPercent: number;
+  /**
+   * Seconds without traffic on the outgoing key after which the sweep retires it early; 0
+   * never retires early.
+   * @default 21600 (DEFAULT_QUIET_PERIOD_SECONDS) when the tag is absent
+   */
+  readonly quietPeriodSeconds: number;
+  /**
+   * Seconds the sweep holds an outgoing key still in use past its grace period; 0 never holds.
+   * @default 259200 (DEFAULT_MAX_HOLD_SECONDS) when the tag is absent
+   */
+  readonly maxHoldSeconds: number;
   /**
    * Id of an existing API key the consumer's first rotation takes over instead of making a new
    * one (contract/adoptions.ts). Never carried by a tag: only the function's deployed
@@ -56,6 +86,10 @@ export function consumerPolicyTags(policy: ConsumerPolicy): Record<string, strin
     ...(policy.healthCheckUrl === undefined
       ? {}
       : { [SecretTag.HEALTH_CHECK_URL]: policy.healthCheckUrl }),
+    [SecretTag.CARRY_QUOTA]: String(policy.carryQuota),
+    [SecretTag.QUOTA_SLACK_PERCENT]: String(policy.quotaSlackPercent),
+    [SecretTag.QUIET_PERIOD_SECONDS]: String(policy.quietPeriodSeconds),
+    [SecretTag.MAX_HOLD_SECONDS]: String(policy.maxHoldSeconds),
   };
 }
 
@@ -95,13 +129,65 @@ export function readConsumerPolicyTags(
   if (grace === undefined) {
     return { tag: SecretTag.GRACE_PERIOD_SECONDS, rule: `must ${GRACE_PERIOD_RULE}` };
   }
+  const usage = readUsagePolicyTags(tags);
+  if ('tag' in usage) return usage;
   return {
     consumer,
     usagePlanIds,
     gracePeriodSeconds: grace,
     keyPrefix,
     ...(healthCheckUrl === undefined ? {} : { healthCheckUrl }),
+    ...usage,
   };
+}
+
+/** What the usage-aware policies may be, worded for messages. */
+export const QUIET_PERIOD_RULE = `be a whole number of seconds from 0 to ${MAX_QUIET_PERIOD_SECONDS}`;
+export const MAX_HOLD_RULE = `be a whole number of seconds from 0 to ${MAX_HOLD_SECONDS}`;
+
+type UsagePolicy = Pick<
+  ConsumerPolicy,
+  'carryQuota' | 'quotaSlackPercent' | 'quietPeriodSeconds' | 'maxHoldSeconds'
+>;
+
+function readUsagePolicyTags(
+  tags: Readonly<Record<string, string>>
+): UsagePolicy | PolicyTagProblem {
+  const carry = tags[SecretTag.CARRY_QUOTA] ?? 'true';
+  if (carry !== 'true' && carry !== 'false') {
+    return { tag: SecretTag.CARRY_QUOTA, rule: 'must be "true" or "false"' };
+  }
+  const slack = parseWhole(tags[SecretTag.QUOTA_SLACK_PERCENT], DEFAULT_QUOTA_SLACK_PERCENT, 100);
+  if (slack === undefined) {
+    return { tag: SecretTag.QUOTA_SLACK_PERCENT, rule: `must ${QUOTA_SLACK_PERCENT_RULE}` };
+  }
+  const quiet = parseWhole(
+    tags[SecretTag.QUIET_PERIOD_SECONDS],
+    DEFAULT_QUIET_PERIOD_SECONDS,
+    MAX_QUIET_PERIOD_SECONDS
+  );
+  if (quiet === undefined) {
+    return { tag: SecretTag.QUIET_PERIOD_SECONDS, rule: `must ${QUIET_PERIOD_RULE}` };
+  }
+  const hold = parseWhole(
+    tags[SecretTag.MAX_HOLD_SECONDS],
+    DEFAULT_MAX_HOLD_SECONDS,
+    MAX_HOLD_SECONDS
+  );
+  if (hold === undefined) return { tag: SecretTag.MAX_HOLD_SECONDS, rule: `must ${MAX_HOLD_RULE}` };
+  return {
+    carryQuota: carry === 'true',
+    quotaSlackPercent: slack,
+    quietPeriodSeconds: quiet,
+    maxHoldSeconds: hold,
+  };
+}
+
+/** A whole number from 0 to `max`, the default when absent, undefined when it breaks the rule. */
+function parseWhole(raw: string | undefined, fallback: number, max: number): number | undefined {
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) > max) return undefined;
+  return Number(raw);
 }
 
 /** True when the value is a problem, not a policy. */

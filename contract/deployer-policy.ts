@@ -11,6 +11,11 @@
  */
 import { consumerPolicyTags, isPolicyTagProblem, readConsumerPolicyTags } from './consumer-policy';
 import type { ConsumerPolicy } from './consumer-policy';
+import {
+  DEFAULT_MAX_HOLD_SECONDS,
+  DEFAULT_QUIET_PERIOD_SECONDS,
+  DEFAULT_QUOTA_SLACK_PERCENT,
+} from './usage-rules';
 
 /** File name of the document in the deployment package, beside index.js. */
 export const POLICY_DOCUMENT_FILE = 'keyplane-policy.json';
@@ -31,6 +36,14 @@ export interface PolicyDocumentConsumer {
   readonly keyPrefix: PolicyText;
   /** @default - no health check */
   readonly healthCheckUrl?: PolicyText;
+  /** @default true */
+  readonly carryQuota?: boolean;
+  /** @default DEFAULT_QUOTA_SLACK_PERCENT */
+  readonly quotaSlackPercent?: number;
+  /** @default DEFAULT_QUIET_PERIOD_SECONDS */
+  readonly quietPeriodSeconds?: number;
+  /** @default DEFAULT_MAX_HOLD_SECONDS */
+  readonly maxHoldSeconds?: number;
 }
 
 /** The document as the constructs write it. */
@@ -146,6 +159,11 @@ function resolveEntry(
       gracePeriodSeconds: entry.gracePeriodSeconds,
       keyPrefix,
       ...(healthCheckUrl === undefined ? {} : { healthCheckUrl }),
+      // Written out in the tag form, so the contract's usage rules check them (a wrong type fails).
+      carryQuota: entry.carryQuota ?? true,
+      quotaSlackPercent: entry.quotaSlackPercent ?? DEFAULT_QUOTA_SLACK_PERCENT,
+      quietPeriodSeconds: entry.quietPeriodSeconds ?? DEFAULT_QUIET_PERIOD_SECONDS,
+      maxHoldSeconds: entry.maxHoldSeconds ?? DEFAULT_MAX_HOLD_SECONDS,
     }),
   };
 }

@@ -18,12 +18,21 @@ export interface SweepEvent {
 /** One change a dry-run sweep would make (SweepEvent `dryRun`). */
 export interface SweepPlannedChange {
   readonly action:
-    'retire' | 'delete' | 'reconcile' | 'schedule-retirement' | 'schedule-deletion' | 'heal';
+    | 'retire'
+    | 'delete'
+    | 'reconcile'
+    | 'watch'
+    | 'schedule-retirement'
+    | 'schedule-deletion'
+    | 'heal';
   /** The key acted on; for `heal`, the missing current key. */
   readonly keyId?: string;
   /** The secret (consumer) the key belongs to. */
   readonly secretArn?: string;
-  /** Why, e.g. `expired` or `orphaned` for a retirement, the plan changes for a reconcile. */
+  /**
+   * Why, e.g. `expired`, `quiet` or `orphaned` for a retirement, the plan changes for a
+   * reconcile, a hold and the quota shares for a watch.
+   */
   readonly detail?: string;
 }
 

@@ -14,4 +14,5 @@ export * from './health-check-url';
 export * from './deployer-policy';
 export * from './policy-tag-mismatch';
 export * from './audit';
+export * from './usage-rules';
 export * from './adoptions';

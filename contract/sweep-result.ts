@@ -17,6 +17,12 @@ export interface SweepCounts {
   retired: number;
   /** Keys retired because their secret is gone or scheduled for deletion. */
   orphansRetired: number;
+  /** Outgoing keys retired before their grace period ended: no traffic for the quiet period. */
+  retiredEarly: number;
+  /** Outgoing keys still in use kept enabled past their grace period (held). */
+  held: number;
+  /** Remaining quotas set to share a plan's quota between a consumer's two keys. */
+  quotaRebalanced: number;
   retirementsScheduled: number;
   deletionsScheduled: number;
   deleted: number;

@@ -18,6 +18,14 @@ export const SecretTag = {
   HEALTH_CHECK_URL: 'keyplane:health-check-url',
   /** Name of the rotation service (one per stack) that owns the secret. */
   SERVICE: 'keyplane:service',
+  /** "false" stops the quota carry across rotations (contract/usage-rules.ts). */
+  CARRY_QUOTA: 'keyplane:carry-quota',
+  /** Whole percentage of a plan's quota the follower key may spend between sweeps. */
+  QUOTA_SLACK_PERCENT: 'keyplane:quota-slack-percent',
+  /** Seconds without traffic after which an outgoing key is retired early; 0: never early. */
+  QUIET_PERIOD_SECONDS: 'keyplane:quiet-period-seconds',
+  /** Seconds an outgoing key still in use is held past its grace period; 0: never held. */
+  MAX_HOLD_SECONDS: 'keyplane:max-hold-seconds',
 } as const;
 
 /** Tags the Lambda writes on every API key it creates. */
@@ -40,6 +48,17 @@ export const KeyTag = {
    * key with another value, proves nothing.
    */
   PROOF: 'keyplane:proof',
+  /**
+   * The sweep's last reading of an outgoing key's usage counters: "<yyyy-MM-dd> <requests of
+   * the outgoing key that day> <requests of the current key that day> <ISO-8601 instant of the
+   * first reading>", requests summed over plans. The next sweep diffs against it
+   * (lambdas/rotation/traffic-decision.ts).
+   */
+  USAGE_MARK: 'keyplane:usage-mark',
+  /** ISO-8601 instant the sweep last saw the outgoing key's counters move. */
+  LAST_TRAFFIC: 'keyplane:last-traffic',
+  /** ISO-8601 instant the sweep began holding the key past its grace period (still in use). */
+  HELD_SINCE: 'keyplane:held-since',
   /**
    * ISO-8601 instant an existing key was adopted (lambdas/rotation/adoption.ts): its age as the
    * consumer's key counts from then, not from its creation, so adoption does not make a

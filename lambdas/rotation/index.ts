@@ -96,12 +96,16 @@ async function dispatch(
         ...(event.dryRun === true ? { dryRun: true } : {}),
         ...(context === undefined ? {} : { remainingTimeMs: context.getRemainingTimeInMillis() }),
       });
-      metrics.add('Retirements', result.counts.retired + result.counts.orphansRetired);
+      metrics.add(
+        'Retirements',
+        result.counts.retired + result.counts.orphansRetired + result.counts.retiredEarly
+      );
       metrics.add('Deletions', result.counts.deleted);
       metrics.add('Rotations', result.counts.healed);
       metrics.add('Failures', result.counts.failures);
       metrics.add('SweepFailures', result.counts.failures);
       metrics.set('OverdueConsumers', result.overdueConsumers);
+      metrics.set('HeldKeys', result.counts.held);
       return result;
     }
     case 'revoke': {

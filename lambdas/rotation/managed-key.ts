@@ -21,6 +21,10 @@ export interface ManagedKey {
   readonly adoptedAt?: Date;
   /** Value of keyplane:proof, when present (ownership.ts). */
   readonly proof?: string;
+  /** Value of keyplane:usage-mark, when present (traffic-decision.ts). */
+  readonly usageMark?: string;
+  readonly lastTraffic?: Date;
+  readonly heldSince?: Date;
   /** The key value; only present when it was asked for. Never log it. */
   readonly value?: string;
 }
@@ -91,6 +95,9 @@ export function toManagedKey(item: ApiKey): ManagedKey {
     retireAfter: parseInstant(tags[KeyTag.RETIRE_AFTER]),
     deleteAfter: parseInstant(tags[KeyTag.DELETE_AFTER]),
     proof: tags[KeyTag.PROOF],
+    usageMark: tags[KeyTag.USAGE_MARK],
+    lastTraffic: parseInstant(tags[KeyTag.LAST_TRAFFIC]),
+    heldSince: parseInstant(tags[KeyTag.HELD_SINCE]),
     ...(tags[KeyTag.ADOPTED_AT] === undefined
       ? {}
       : { adoptedAt: parseInstant(tags[KeyTag.ADOPTED_AT]) }),

@@ -44,6 +44,8 @@ export const METRIC_UNITS = {
 export const GAUGE_UNITS = {
   /** Consumers whose current key is older than their rotation schedule plus the margin. */
   OverdueConsumers: 'Count',
+  /** Outgoing keys still in use that the sweep holds past their grace period. */
+  HeldKeys: 'Count',
 } as const;
 
 export type MetricName = keyof typeof METRIC_UNITS;

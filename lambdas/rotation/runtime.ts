@@ -8,6 +8,7 @@ import type { RotationEnv } from './env';
 import { KeyOwnership } from './ownership';
 import { PolicyAudit } from './policy-audit';
 import { SecretStore } from './secret-store';
+import { UsageCounters } from './usage-counters';
 
 /** The subset of fetch the health check uses. */
 export type HttpGet = (
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly env: RotationEnv;
   readonly secrets: SecretStore;
   readonly keys: ApiKeyStore;
+  /** API Gateway's usage counters: the quota carry and the sweep's traffic watch. */
+  readonly usage: UsageCounters;
   /** Proves and checks that the function made a key; nothing changes a key without it. */
   readonly ownership: KeyOwnership;
   /** Reports what disagrees with the deployer's policy and was not obeyed. */
@@ -36,6 +39,7 @@ export function createRuntime(
     env,
     secrets: new SecretStore(clients.secretsManager),
     keys: new ApiKeyStore(clients.apiGateway, env.region),
+    usage: new UsageCounters(clients.apiGateway),
     ownership: new KeyOwnership(clients.kms, env.ownershipKeyId, env.service),
     policyAudit: new PolicyAudit(),
     now: overrides.now ?? (() => new Date()),

@@ -20,6 +20,7 @@ import type { ConsumerPolicy } from './consumer-policy';
 import type { ManagedKey } from './managed-key';
 import { retirementCost } from './retire';
 import { Stage, versionStagedAs, type SecretState } from './secret-store';
+import type { QuotaChange } from './traffic-watch';
 
 /** Keys younger than this without a retire-after tag are left for the next sweep. */
 export const RECENT_KEY_MS = 60 * 60 * 1000;
@@ -30,7 +31,13 @@ export type KeySecret =
   | { readonly kind: 'gone' };
 
 export type KeepReason =
-  'current' | 'pending' | 'in-grace' | 'awaiting-deletion' | 'too-recent' | 'invalid-policy';
+  | 'current'
+  | 'pending'
+  | 'in-grace'
+  | 'held'
+  | 'awaiting-deletion'
+  | 'too-recent'
+  | 'invalid-policy';
 
 export type KeyAction =
   | { readonly kind: 'keep'; readonly reason: KeepReason }
@@ -42,8 +49,18 @@ export type KeyAction =
     }
   | {
       readonly kind: 'retire';
-      readonly reason: 'expired' | 'orphaned';
+      /** quiet and hold-ended: decided from the key's traffic (traffic-decision.ts). */
+      readonly reason: 'expired' | 'orphaned' | 'quiet' | 'hold-ended';
       readonly planIds: readonly string[];
+      /** Remaining quotas given back to the current key first (traffic-watch.ts). */
+      readonly restore?: readonly QuotaChange[];
+    }
+  | {
+      /** An outgoing key kept (in grace or held): its traffic mark and the quota shares. */
+      readonly kind: 'watch';
+      readonly held: boolean;
+      readonly tags: Readonly<Record<string, string>>;
+      readonly quota: readonly QuotaChange[];
     }
   | { readonly kind: 'schedule-retirement'; readonly retireAfter: Date }
   | { readonly kind: 'schedule-deletion'; readonly deleteAfter: Date }
@@ -100,7 +117,9 @@ export function actionCost(action: KeyAction): number {
     case 'reconcile':
       return (action.enable ? 1 : 0) + action.addTo.length + action.removeFrom.length;
     case 'retire':
-      return retirementCost(action.planIds);
+      return retirementCost(action.planIds) + (action.restore?.length ?? 0);
+    case 'watch':
+      return (Object.keys(action.tags).length > 0 ? 1 : 0) + action.quota.length;
     case 'schedule-retirement':
     case 'schedule-deletion':
     case 'delete':

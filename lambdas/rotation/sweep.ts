@@ -13,6 +13,9 @@
  * fresh sweep also makes progress, because keys already in their target state cost nothing.
  * Before it changes a key it verifies the key's ownership proof (ownership.ts): a key that
  * only carries this service's tags is counted as unproven and left alone.
+ * Outgoing keys still enabled are watched (traffic-watch.ts): from their usage counters the
+ * sweep retires them early, holds them past their grace period while still used, and shares
+ * each plan's quota between them and the current key; per such key it reads GetUsage per plan.
  * It also counts the consumers whose current key is overdue (older than its rotation schedule
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
@@ -36,6 +39,8 @@ import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './
 import type { VersionContent } from './secret-value';
 import { decodeCursor, encodeCursor } from './sweep-cursor';
 import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
+import { watchPair, type QuotaChange } from './traffic-watch';
+import type { PlanInfo } from './usage-counters';
 import { WorkBudget } from './work-budget';
 
 const log = createLogger('sweep');
@@ -110,6 +115,9 @@ export function emptySweepCounts(): SweepCounts {
     reenabled: 0,
     retired: 0,
     orphansRetired: 0,
+    retiredEarly: 0,
+    held: 0,
+    quotaRebalanced: 0,
     retirementsScheduled: 0,
     deletionsScheduled: 0,
     deleted: 0,
@@ -136,6 +144,12 @@ class SweepRun {
   private readonly keylessCurrents = new Map<string, VersionContent>();
   /** In a dry run: the changes found, none made. */
   readonly planned: SweepPlannedChange[] = [];
+  /** Every usage plan, with its quota. */
+  private plans = new Map<string, PlanInfo>();
+  /** Plan ids per managed key. */
+  private memberships = new Map<string, Set<string>>();
+  /** The key each secret's AWSCURRENT version names, from the listing. */
+  private readonly currentKeys = new Map<string, ManagedKey>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -160,6 +174,13 @@ class SweepRun {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.overdueConsumers = this.countOverdue(managed);
     const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
+    this.memberships = memberships;
+    for (const key of managed) {
+      const known = key.secretArn === undefined ? undefined : this.secrets.get(key.secretArn);
+      if (known && versionStagedAs(known.state, Stage.CURRENT) === key.secretVersion) {
+        this.currentKeys.set(key.secretArn ?? '', key);
+      }
+    }
     await this.readKeylessCurrents(managed);
     if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
 
@@ -225,7 +246,8 @@ class SweepRun {
   /** Plan ids per managed key, from every plan's member list. */
   private async listMemberships(ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
     const memberships = new Map<string, Set<string>>();
-    for (const planId of await this.runtime.keys.listPlanIds()) {
+    this.plans = new Map((await this.runtime.usage.plans()).map((plan) => [plan.id, plan]));
+    for (const planId of this.plans.keys()) {
       for (const keyId of await this.runtime.keys.listPlanMembers(planId)) {
         if (!ids.has(keyId)) continue;
         const plans = memberships.get(keyId) ?? new Set<string>();
@@ -251,8 +273,9 @@ class SweepRun {
       return false;
     }
     let action: KeyAction;
+    let keySecret: KeySecret | undefined;
     try {
-      const keySecret = await this.secretOf(key.secretArn);
+      keySecret = await this.secretOf(key.secretArn);
       if (keySecret === undefined) {
         this.counts.keysExamined++;
         this.counts.skipped++;
@@ -270,9 +293,17 @@ class SweepRun {
       this.fail('could not look up the secret of a key', key, error);
       return false;
     }
+    try {
+      action = await this.watchTraffic(key, keySecret, memberOf, action);
+    } catch (error) {
+      // Without its counters the key is treated as before: kept in grace, retired after it.
+      this.fail('could not read the usage of an outgoing key', key, error);
+    }
     if (this.dryRun) {
       this.counts.keysExamined++;
-      if (action.kind !== 'keep') this.planned.push(plannedChange(key, action));
+      // A watch that only moves the traffic mark is bookkeeping, not a change worth listing.
+      const markOnly = action.kind === 'watch' && !action.held && action.quota.length === 0;
+      if (action.kind !== 'keep' && !markOnly) this.planned.push(plannedChange(key, action));
       return false;
     }
     const cost = actionCost(action);
@@ -286,6 +317,52 @@ class SweepRun {
       this.fail(`could not ${action.kind} a key`, key, error);
     }
     return false;
+  }
+
+  /**
+   * For an enabled outgoing key with a grace period running or just ended: the decision from
+   * its traffic (retire early, keep, hold, retire) and the quota shares (traffic-watch.ts).
+   */
+  private async watchTraffic(
+    key: ManagedKey,
+    keySecret: KeySecret,
+    memberOf: ReadonlySet<string>,
+    action: KeyAction
+  ): Promise<KeyAction> {
+    const outgoing =
+      (action.kind === 'keep' && action.reason === 'in-grace') ||
+      (action.kind === 'retire' && action.reason === 'expired');
+    if (!outgoing || keySecret.kind !== 'live' || keySecret.policy === undefined) return action;
+    const { carryQuota, quietPeriodSeconds, maxHoldSeconds } = keySecret.policy;
+    const watching = carryQuota || quietPeriodSeconds > 0 || maxHoldSeconds > 0;
+    if (!watching || key.retireAfter === undefined) return action;
+    const current = this.currentKeys.get(keySecret.secret.arn);
+    const outcome = await watchPair(
+      this.runtime.usage,
+      this.plans,
+      {
+        outgoing: key,
+        retireAfter: key.retireAfter,
+        ...(current === undefined ? {} : { current }),
+        policy: keySecret.policy,
+        outgoingPlans: memberOf,
+        currentPlans:
+          current === undefined ? new Set() : (this.memberships.get(current.id) ?? new Set()),
+      },
+      this.runtime.now()
+    );
+    const { verdict } = outcome;
+    if (verdict.kind === 'retire') {
+      const planIds = [...memberOf].sort();
+      return outcome.quota.length === 0
+        ? { kind: 'retire', reason: verdict.reason, planIds }
+        : { kind: 'retire', reason: verdict.reason, planIds, restore: outcome.quota };
+    }
+    const held = verdict.kind === 'hold';
+    if (!held && Object.keys(outcome.tags).length === 0 && outcome.quota.length === 0) {
+      return { kind: 'keep', reason: 'in-grace' };
+    }
+    return { kind: 'watch', held, tags: outcome.tags, quota: outcome.quota };
   }
 
   /** Whether the key carries a valid ownership proof; a key without one is counted, untouched. */
@@ -315,6 +392,7 @@ class SweepRun {
         await this.reconcile(key, action);
         return;
       case 'retire': {
+        await this.setQuotas(key, action.restore ?? [], action);
         const deleteAfter = new Date(now().getTime() + env.deleteAfterSeconds * 1000);
         const retired = await retireKey(keys, {
           keyId: key.id,
@@ -323,11 +401,15 @@ class SweepRun {
         });
         if (retired) {
           if (action.reason === 'orphaned') this.counts.orphansRetired++;
+          else if (action.reason === 'quiet') this.counts.retiredEarly++;
           else this.counts.retired++;
         }
         log.debug('retired a key', { keyId: key.id, reason: action.reason });
         return;
       }
+      case 'watch':
+        await this.applyWatch(key, action);
+        return;
       case 'schedule-retirement':
         if (await keys.tag(key.id, { [KeyTag.RETIRE_AFTER]: instantTag(action.retireAfter) })) {
           this.counts.retirementsScheduled++;
@@ -342,6 +424,43 @@ class SweepRun {
         if (await keys.delete(key.id)) this.counts.deleted++;
         log.debug('deleted a retired key', { keyId: key.id });
         return;
+    }
+  }
+
+  /**
+   * Shares the quota and leaves the traffic mark on an outgoing key kept enabled. The current
+   * key's share is set only once its own ownership proof holds.
+   */
+  private async applyWatch(
+    key: ManagedKey,
+    action: Extract<KeyAction, { kind: 'watch' }>
+  ): Promise<void> {
+    const { keys } = this.runtime;
+    if (action.held) {
+      this.counts.held++;
+      log.warn('an outgoing key is still in use after its grace period; held', {
+        keyId: key.id,
+        secretArn: key.secretArn,
+        heldSince: key.heldSince ?? action.tags[KeyTag.HELD_SINCE],
+      });
+    }
+    await this.setQuotas(key, action.quota, action);
+    if (Object.keys(action.tags).length > 0) await keys.tag(key.id, action.tags);
+  }
+
+  /** Sets remaining quotas of an outgoing key and of its consumer's current key, once proven. */
+  private async setQuotas(
+    key: ManagedKey,
+    changes: readonly QuotaChange[],
+    action: KeyAction
+  ): Promise<void> {
+    for (const change of changes) {
+      if (change.keyId !== key.id) {
+        const current = this.currentKeys.get(key.secretArn ?? '');
+        if (current === undefined || !(await this.owns(current, action))) continue;
+      }
+      await this.runtime.usage.setRemaining(change.planId, change.keyId, change.remaining);
+      this.counts.quotaRebalanced++;
     }
   }
 
@@ -470,6 +589,14 @@ function plannedChange(
       ];
       return { ...change, detail: parts.join(', ') };
     }
+    case 'watch':
+      return {
+        ...change,
+        detail: [
+          ...(action.held ? ['held: still in use after its grace period'] : []),
+          ...action.quota.map((q) => `remaining ${q.remaining} for ${q.keyId} in ${q.planId}`),
+        ].join(', '),
+      };
     case 'schedule-retirement':
       return { ...change, detail: `retire after ${instantTag(action.retireAfter)}` };
     case 'schedule-deletion':

@@ -23,7 +23,8 @@ runs the deployed code with Node:
 
 It also corrects four moto Secrets Manager behaviours that differ from AWS (see
 _patch_secretsmanager), and API Gateway API key tags, paging and usage plan membership
-(see moto_patches/apigateway.py). Only this file and moto_patches/ know moto internals;
+(see moto_patches/apigateway.py), and adds API Gateway usage counters: GetUsage,
+UpdateUsage and simulated traffic (moto_patches/apigateway_usage.py). Only this file and moto_patches/ know moto internals;
 they were read from moto 5.2.5 (moto/awslambda/models.py, moto/awslambda_simple/models.py,
 moto/secretsmanager/models.py, moto/apigateway/) -- re-check them when bumping the pin.
 """
@@ -48,6 +49,7 @@ import zipfile
 from typing import Any
 
 import moto_patches.apigateway  # next to this file (sys.path[0] when run as a script)
+import moto_patches.apigateway_usage
 import moto_patches.secretsmanager_lambda
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -360,6 +362,7 @@ def main() -> None:
     _patch_lambda()
     _patch_secretsmanager()
     moto_patches.apigateway.patch()  # API keys: tags, paging, plan membership
+    moto_patches.apigateway_usage.patch()  # GetUsage, UpdateUsage, simulated traffic
     moto_patches.secretsmanager_lambda.patch()  # rotation rules/enabled, Lambda DLQ, KMS key
 
     server = ThreadedMotoServer(ip_address=args.host, port=args.port, verbose=False)

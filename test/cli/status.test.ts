@@ -38,6 +38,7 @@ describe('keyplane status', () => {
       'AGE',
       'NEXT ROTATION',
       'RETIRING (retire after)',
+      'STILL ON OLD KEY',
       'HEALTH',
     ]);
     expect(acme.split(/\s{2,}/)).toEqual([
@@ -47,6 +48,7 @@ describe('keyplane status', () => {
       '2d3h',
       '2026-07-10T00:00:00Z',
       'key-acme-1 (2026-06-16T00:00:00Z)',
+      '-',
       'ok',
     ]);
     expect(globex).toMatch(
@@ -74,9 +76,41 @@ describe('keyplane status', () => {
       lastRotated: '2026-06-10T00:00:00.000Z',
       nextRotation: '2026-07-10T00:00:00.000Z',
       retiring: [],
+      stillOnOldKey: false,
       pendingVersion: null,
       health: { state: 'ok', reason: 'last rotated 2026-06-10T00:00:00.000Z' },
     });
+  });
+
+  test('names the consumers still on their old key: the key the sweep holds, since when, last used', async () => {
+    world(
+      [secret('acme'), secret('globex')],
+      [
+        key('key-acme-2', 'acme', 'acme-v2'),
+        key('key-acme-1', 'acme', 'acme-v1', {
+          tags: {
+            'keyplane:retire-after': '2026-06-14T00:00:00Z',
+            'keyplane:held-since': '2026-06-14T01:00:00.000Z',
+            'keyplane:last-traffic': '2026-06-15T11:00:00.000Z',
+          },
+        }),
+        key('key-globex-2', 'globex', 'globex-v2'),
+      ]
+    );
+
+    const { stdout } = await cli('status');
+    const json = JSON.parse((await cli('status --json')).stdout);
+
+    expect(stdout).toMatch(
+      /acme .*yes: key-acme-1 held since 2026-06-14T01:00:00.000Z, last used 2026-06-15T11:00:00.000Z/
+    );
+    expect(stdout.split('\n')[2]).toMatch(/^globex .* - +ok$/);
+    expect(json.consumers[0]).toMatchObject({
+      consumer: 'acme',
+      stillOnOldKey: true,
+      retiring: [{ keyId: 'key-acme-1', heldSince: '2026-06-14T01:00:00.000Z' }],
+    });
+    expect(json.consumers[1]).toMatchObject({ consumer: 'globex', stillOnOldKey: false });
   });
 
   test('shows a consumer without a key yet, and one whose rotation is stuck', async () => {

@@ -66,6 +66,10 @@ describe('ManagedApiKey', () => {
         'keyplane:key-prefix': 'acmecorp',
         'keyplane:service': 'keyplane-test',
         'keyplane:health-check-url': 'https://api.example.com/health',
+        'keyplane:carry-quota': 'true',
+        'keyplane:quota-slack-percent': '10',
+        'keyplane:quiet-period-seconds': '21600',
+        'keyplane:max-hold-seconds': '259200',
       },
     });
   });

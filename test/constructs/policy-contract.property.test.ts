@@ -13,6 +13,8 @@ import {
   isScheduleProblem,
   LambdaEnv,
   MAX_GRACE_PERIOD_SECONDS,
+  MAX_HOLD_SECONDS,
+  MAX_QUIET_PERIOD_SECONDS,
   nextRotationAfter,
   parseRotationSchedule,
   readConsumerPolicyTags,
@@ -149,8 +151,23 @@ describe('the policy contract', () => {
           'https://api.example.com/health',
           'http://127.0.0.1:8080/ping'
         ),
+        carryQuota: fc.boolean(),
+        quotaSlackPercent: fc.integer({ min: 0, max: 100 }),
+        quietPeriodSeconds: fc.integer({ min: 0, max: MAX_QUIET_PERIOD_SECONDS }),
+        maxHoldSeconds: fc.integer({ min: 0, max: MAX_HOLD_SECONDS }),
       },
-      { requiredKeys: ['consumer', 'usagePlanIds', 'gracePeriodSeconds', 'keyPrefix'] }
+      {
+        requiredKeys: [
+          'consumer',
+          'usagePlanIds',
+          'gracePeriodSeconds',
+          'keyPrefix',
+          'carryQuota',
+          'quotaSlackPercent',
+          'quietPeriodSeconds',
+          'maxHoldSeconds',
+        ],
+      }
     );
     fc.assert(
       fc.property(policy, (original) => {

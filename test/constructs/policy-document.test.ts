@@ -8,7 +8,13 @@ import * as path from 'path';
 import { TerraformVariable, Testing } from 'cdktf';
 import { unzipSync } from 'fflate';
 import { ManagedApiKey, RotationService, UsagePlan, Duration } from '../../constructs';
-import { LambdaEnv, POLICY_DOCUMENT_FILE } from '../../contract';
+import {
+  DEFAULT_MAX_HOLD_SECONDS,
+  DEFAULT_QUIET_PERIOD_SECONDS,
+  DEFAULT_QUOTA_SLACK_PERCENT,
+  LambdaEnv,
+  POLICY_DOCUMENT_FILE,
+} from '../../contract';
 import { loadDeployerPolicies } from '../../lambdas/rotation/deployer-policy';
 import { newStack, resourcesOf, synthJson } from '../support/stack';
 
@@ -37,6 +43,14 @@ function platform() {
   });
   return stack;
 }
+
+/** Quota carry and traffic watching as a consumer gets them when it states none. */
+const USAGE_DEFAULTS = {
+  carryQuota: true,
+  quotaSlackPercent: DEFAULT_QUOTA_SLACK_PERCENT,
+  quietPeriodSeconds: DEFAULT_QUIET_PERIOD_SECONDS,
+  maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
+};
 
 describe('the policy document', () => {
   test('synth ships it in the code; the function reads back each consumer by secret name', () => {
@@ -77,6 +91,7 @@ describe('the policy document', () => {
           gracePeriodSeconds: 3600,
           keyPrefix: 'checkout',
           healthCheckUrl: 'https://api.example.com/health',
+          ...USAGE_DEFAULTS,
         },
       ],
       [
@@ -87,6 +102,7 @@ describe('the policy document', () => {
           gracePeriodSeconds: 86400,
           keyPrefix: 'search',
           healthCheckUrl: 'https://probe.example.com/h',
+          ...USAGE_DEFAULTS,
         },
       ],
     ]);

@@ -92,11 +92,12 @@ describe('RotationService monitoring', () => {
     });
   });
 
-  test('raises five alarms, each notifying the topic when it fires and when it clears', () => {
+  test('raises six alarms, each notifying the topic when it fires and when it clears', () => {
     const alarms = alarmsOf(json);
     expect(Object.keys(alarms).sort()).toEqual([
       'keyplane-test-dead-letters',
       'keyplane-test-function-errors',
+      'keyplane-test-held-keys',
       'keyplane-test-overdue-consumers',
       'keyplane-test-rotation-failures',
       'keyplane-test-sweep-failures',
@@ -164,6 +165,19 @@ describe('RotationService monitoring', () => {
     });
   });
 
+  test('alarms when a sweep holds an outgoing key still in use past its grace period', () => {
+    expect(alarmsOf(json)['keyplane-test-held-keys']).toMatchObject({
+      namespace: 'Keyplane',
+      metric_name: 'HeldKeys',
+      statistic: 'Maximum',
+      period: 3600,
+      evaluation_periods: 1,
+      threshold: 0,
+      comparison_operator: 'GreaterThanThreshold',
+      treat_missing_data: 'notBreaching',
+    });
+  });
+
   test('every Keyplane metric it reads is one the Lambda publishes', () => {
     const published = new Set([...Object.keys(METRIC_UNITS), ...Object.keys(GAUGE_UNITS)]);
     const alarmMetrics = Object.values(alarmsOf(json))
@@ -198,8 +212,8 @@ describe('RotationService monitoring', () => {
         'aws_cloudwatch_metric_alarm',
         'aws_cloudwatch_dashboard',
       ].map((type) => resourcesOf(j, type).length);
-    expect(count(synth({}, 1))).toEqual([1, 1, 5, 1]);
-    expect(count(synth({}, 6))).toEqual([1, 1, 5, 1]);
+    expect(count(synth({}, 1))).toEqual([1, 1, 6, 1]);
+    expect(count(synth({}, 6))).toEqual([1, 1, 6, 1]);
   });
 
   describe('dashboard', () => {

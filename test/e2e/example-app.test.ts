@@ -8,7 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { stripVTControlCharacters } from 'util';
-import { GetUsagePlansCommand, paginateGetApiKeys } from '@aws-sdk/client-api-gateway';
+import {
+  GetUsageCommand,
+  GetUsagePlansCommand,
+  paginateGetApiKeys,
+  TagResourceCommand,
+} from '@aws-sdk/client-api-gateway';
 import {
   CloudWatchClient,
   DescribeAlarmsCommand,
@@ -35,6 +40,7 @@ import {
 import { KeyTag } from '../../contract/tags';
 import { LAMBDA_LOG_DIR, LAUNCHER_LOG } from '../../scripts/local-aws';
 import { filesUnder } from '../support/files';
+import { simulateTraffic } from '../support/simulated-traffic';
 import {
   apiGateway,
   expire,
@@ -100,6 +106,36 @@ async function planIds(): Promise<Record<string, string>> {
     (plans.items ?? [])
       .filter((p) => p.name?.startsWith(`${SERVICE}-`))
       .map((p) => [p.name!.slice(SERVICE.length + 1), p.id!])
+  );
+}
+
+/** Requests made with a key through a plan, counted by the emulator as API Gateway would. */
+async function traffic(planId: string, keyId: string, requests: number): Promise<number> {
+  const region = await apiGateway.config.region();
+  const endpoint = process.env.KEYPLANE_AWS_ENDPOINT ?? process.env.AWS_ENDPOINT_URL ?? '';
+  return (await simulateTraffic(endpoint, region, { usagePlanId: planId, keyId, requests }))
+    .accepted;
+}
+
+/** What the key has left of the plan's quota today, from GetUsage. */
+async function remainingToday(planId: string, keyId: string): Promise<number | undefined> {
+  const today = new Date().toISOString().slice(0, 10);
+  const usage = await apiGateway.send(
+    new GetUsageCommand({ usagePlanId: planId, keyId, startDate: today, endDate: today })
+  );
+  return usage.items?.[keyId]?.[0]?.[1];
+}
+
+/** Moves the first reading in a key's usage mark `hours` into the past, as if time had run. */
+async function ageUsageMark(keyId: string, hours: number): Promise<void> {
+  const mark = (await viewKey(keyId))!.tags[KeyTag.USAGE_MARK];
+  const since = new Date(Date.now() - hours * 3600_000).toISOString();
+  const region = await apiGateway.config.region();
+  await apiGateway.send(
+    new TagResourceCommand({
+      resourceArn: `arn:aws:apigateway:${region}::/apikeys/${keyId}`,
+      tags: { [KeyTag.USAGE_MARK]: mark.replace(/\S+$/, since) },
+    })
   );
 }
 
@@ -202,6 +238,7 @@ describe('the example app on the local AWS', () => {
     expect(alarms.MetricAlarms?.map((a) => `${a.Namespace} ${a.MetricName}`).sort()).toEqual([
       'AWS/Lambda Errors',
       'AWS/SQS ApproximateNumberOfMessagesVisible',
+      'Keyplane HeldKeys',
       'Keyplane OverdueConsumers',
       'Keyplane RotationFailures',
       'Keyplane SweepFailures',
@@ -316,6 +353,27 @@ describe('the example app on the local AWS', () => {
     expect(await invariantViolations(secretId('globex'))).toEqual([]);
   });
 
+  test('an outgoing key is retired early once its consumer has moved, and the current key gets the quota back', async () => {
+    const ids = await planIds();
+    const old = (await viewSecret(secretId('initech'))).currentKeyId!;
+    await rotate(secretId('initech'));
+    const { currentKeyId } = await viewSecret(secretId('initech'));
+    await sweep(FUNCTION); // the first reading of the old key's counters
+    expect(await traffic(ids.free, currentKeyId!, 20)).toBe(20); // the consumer moved
+    await ageUsageMark(old, 7); // quiet for longer than the 6h quiet period
+
+    const counts = await sweep(FUNCTION);
+
+    expect(counts.retiredEarly).toBe(1);
+    expect((await viewKey(old))?.enabled).toBe(false);
+    expect(await planMembers(ids.free)).not.toContain(old);
+    expect(await remainingToday(ids.free, currentKeyId!)).toBe(1000 - 20); // the whole pool
+    expect(await invariantViolations(secretId('initech'))).toEqual([]);
+    await expire(old, KeyTag.DELETE_AFTER);
+    await sweep(FUNCTION);
+    expect(await viewKey(old)).toBeUndefined();
+  });
+
   test("a removed consumer's keys are retired, then deleted", async () => {
     const { currentKeyId } = await viewSecret(secretId('initech'));
     writeConfig((env) => {
@@ -333,6 +391,45 @@ describe('the example app on the local AWS', () => {
     ).toEqual([]);
   });
 
+  test('the quota is carried to the new key, an old key still used is held past grace, and both keys together stay within quota + slack', async () => {
+    const ids = await planIds();
+    const limit = example.usagePlans.gold.quota!.limit;
+    const slack = Math.ceil(limit / 10);
+    const acme = await viewSecret(secretId('acme'));
+    const old = acme.currentKeyId!;
+    // The key `keyplane rotate acme` (CLI tests) left in its grace period is retired first: the
+    // bound is for a consumer's two latest keys.
+    const earlier = (await serviceKeys()).filter(
+      (k) => k.enabled && k.tags?.[KeyTag.SECRET_ARN] === acme.arn && k.id !== old
+    );
+    for (const key of earlier) await expire(key.id!, KeyTag.RETIRE_AFTER);
+    await sweep(FUNCTION);
+    expect(await traffic(ids.gold, old, 1000)).toBe(1000);
+
+    await rotate(secretId('acme'));
+
+    const { currentKeyId } = await viewSecret(secretId('acme'));
+    // Carried: the new key starts from the follower's share, not a fresh quota.
+    expect(await remainingToday(ids.gold, currentKeyId!)).toBe(slack);
+    await sweep(FUNCTION); // the first reading
+    expect(await traffic(ids.gold, old, 500)).toBe(500); // the consumer is still on the old key
+    await expire(old, KeyTag.RETIRE_AFTER);
+
+    const counts = await sweep(FUNCTION);
+
+    expect(counts.held).toBe(1);
+    const held = await viewKey(old);
+    expect(held?.enabled).toBe(true);
+    expect(held?.tags[KeyTag.HELD_SINCE]).toEqual(expect.any(String));
+    expect(await planMembers(ids.gold)).toContain(old);
+    // Whatever both keys try now, together they spend at most the quota plus the slack.
+    const served =
+      (await traffic(ids.gold, old, 2 * limit)) +
+      (await traffic(ids.gold, currentKeyId!, 2 * limit));
+    expect(1500 + served).toBeLessThanOrEqual(limit + slack);
+    expect(1500 + served).toBeGreaterThanOrEqual(limit);
+  });
+
   test('revoke issues a new key and disables every other key at once, grace keys included', async () => {
     const before = await viewSecret(secretId('acme'));
     const result = await invoke<{ keyId: string; revokedKeyIds: string[] }>(FUNCTION, {
@@ -340,6 +437,8 @@ describe('the example app on the local AWS', () => {
       secretId: secretId('acme'),
     });
     expect(result.revokedKeyIds).toContain(before.currentKeyId);
+    // The key held above is revoked too: an emergency revoke ignores holds.
+    expect(result.revokedKeyIds).toHaveLength(2);
     // Disabled, or already deleted by the sweep tests above.
     for (const keyId of outgoing.acme) expect((await viewKey(keyId))?.enabled).not.toBe(true);
     const enabled = (await serviceKeys()).filter(

@@ -1,7 +1,7 @@
 /**
  * API Gateway API keys on the local AWS behave like AWS where the rotation Lambda relies on
  * it: tags added after creation (moto_patches/apigateway.py), list paging, UpdateApiKey,
- * usage plan membership and its errors, and GetUsage (zero usage, in AWS's shape).
+ * usage plan membership and its errors (usage counters: usage-counters.test.ts).
  */
 import {
   APIGatewayClient,
@@ -15,7 +15,6 @@ import {
   GetApiKeysCommand,
   GetApiKeysCommandInput,
   GetTagsCommand,
-  GetUsageCommand,
   GetUsagePlanKeysCommand,
   GetUsagePlanCommand,
   GetUsagePlansCommand,
@@ -335,78 +334,5 @@ describe('UpdateUsagePlan', () => {
     );
     const after = await apigw.send(new GetUsagePlanCommand({ usagePlanId: plan.id }));
     expect(after.apiStages?.map((s) => `${s.apiId}:${s.stage}`)).toEqual(['api2:v1']);
-  });
-});
-
-describe('GetUsage', () => {
-  it("answers one [used, remaining] pair per day for each key in the plan, used 0, remaining the plan's quota", async () => {
-    const plan = await apigw.send(
-      new CreateUsagePlanCommand({ name: 'usage-1', quota: { limit: 500, period: 'DAY' } })
-    );
-    const [a, b] = [await createKey('usage-a'), await createKey('usage-b')];
-    for (const keyId of [a, b])
-      await apigw.send(
-        new CreateUsagePlanKeyCommand({ usagePlanId: plan.id, keyId, keyType: 'API_KEY' })
-      );
-
-    const all = await apigw.send(
-      new GetUsageCommand({ usagePlanId: plan.id, startDate: '2026-03-30', endDate: '2026-04-01' })
-    );
-    expect(all).toMatchObject({
-      usagePlanId: plan.id,
-      startDate: '2026-03-30',
-      endDate: '2026-04-01',
-      items: {
-        [a]: [
-          [0, 500],
-          [0, 500],
-          [0, 500],
-        ],
-        [b]: [
-          [0, 500],
-          [0, 500],
-          [0, 500],
-        ],
-      },
-    });
-    const one = await apigw.send(
-      new GetUsageCommand({
-        usagePlanId: plan.id,
-        keyId: b,
-        startDate: '2026-04-01',
-        endDate: '2026-04-01',
-      })
-    );
-    expect(one.items).toEqual({ [b]: [[0, 500]] });
-  });
-
-  it('answers NotFoundException for an unknown plan and BadRequestException for bad dates', async () => {
-    await expect(
-      apigw.send(
-        new GetUsageCommand({
-          usagePlanId: 'nosuchplan',
-          startDate: '2026-04-01',
-          endDate: '2026-04-01',
-        })
-      )
-    ).rejects.toMatchObject({ name: 'NotFoundException' });
-    const plan = await apigw.send(new CreateUsagePlanCommand({ name: 'usage-2' }));
-    await expect(
-      apigw.send(
-        new GetUsageCommand({
-          usagePlanId: plan.id,
-          startDate: '2026-04-02',
-          endDate: '2026-04-01',
-        })
-      )
-    ).rejects.toMatchObject({ name: 'BadRequestException' });
-    await expect(
-      apigw.send(
-        new GetUsageCommand({ usagePlanId: plan.id, startDate: 'April', endDate: '2026-04-01' })
-      )
-    ).rejects.toMatchObject({
-      name: 'BadRequestException',
-      message: expect.stringMatching(/startDate/),
-    });
   });
 });

@@ -47,6 +47,7 @@ describe('npm pack', () => {
       'local/emulator/launcher.py',
       'local/emulator/moto_patches/__init__.py',
       'local/emulator/moto_patches/apigateway.py',
+      'local/emulator/moto_patches/apigateway_usage.py',
       'local/emulator/moto_patches/secretsmanager_lambda.py',
       'local/emulator/node-runtime.cjs',
       'local/emulator/node.json',

@@ -8,11 +8,13 @@
  * after the move finds the token AWSCURRENT and stops in the preconditions. When the outgoing
  * version is the bootstrap placeholder there is no key to retire; when it names a key whose
  * ownership proof fails (a value edited to name someone else's key), the key is reported and
- * not touched.
+ * not touched. Between the tag and the move, the outgoing key's remaining quota is carried to
+ * the new key (quota-carry.ts); a failure there is logged and the rotation goes on.
  */
 import { KeyTag } from '../../../contract';
 import { createLogger } from '../log';
 import { instantTag } from '../managed-key';
+import { carryQuota } from '../quota-carry';
 import { Stage, versionStagedAs } from '../secret-store';
 import { originOf, type StepContext } from './step-context';
 
@@ -70,6 +72,15 @@ export async function finishSecret(
     }
   }
 
+  if (result.outgoingKeyId !== undefined) {
+    try {
+      const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+      await carryQuota(ctx, ctx.policy, result.outgoingKeyId, grace);
+    } catch (error) {
+      // The rotation goes on: the sweep shares the quota between the two keys anyway.
+      log.warn('could not carry the quota to the new key', { ...fields, error });
+    }
+  }
   await secrets.promote(arn, ctx.token, current);
   log.info('the new version is AWSCURRENT', {
     ...fields,

@@ -22,7 +22,6 @@ responses}.py of 5.2.5 -- re-check when bumping the pin):
    deleted key stayed listed in GetUsagePlanKeys and GetUsagePlans(keyId=...).
 4. UpdateApiKey did not move lastUpdatedDate.
 5. Removing a stage with per-method throttles from a plan (UpdateUsagePlan) was a 500.
-6. GetUsage (GET /usageplans/{id}/usage) did not exist: now zero usage in AWS's shape.
 
 Already right in moto, left alone: includeValue(s) (values only on request), nameQuery
 (moto and this patch match it as a name prefix), UpdateApiKey replace of /enabled, /name,
@@ -36,7 +35,6 @@ import binascii
 import json
 import re
 import time
-from datetime import date
 from typing import Any, Callable
 from urllib.parse import unquote
 
@@ -262,43 +260,3 @@ def patch() -> None:
         original_apply_patch_operations(self, rest)
 
     UsagePlan.apply_patch_operations = apply_patch_operations  # type: ignore[method-assign]
-
-    # --------------------------------------------------------------- 6. GetUsage
-    # moto has no route for GET /usageplans/{id}/usage (the client got a 404). Answer as AWS
-    # does for a plan nobody has called yet: for each key in the plan (or only `keyId`), one
-    # [used, remaining] pair per day from startDate to endDate inclusive, used 0 and
-    # remaining the plan's quota limit (0 without a quota). There is no traffic in moto to
-    # count, so the numbers are always zero; the point is the shape and the errors.
-    urls.url_paths["{0}/usageplans/(?P<usage_plan_id>[^/]+)/usage$"] = APIGatewayResponse.dispatch
-
-    def usage_day(raw: str | None, name: str) -> date:
-        if not raw:
-            raise BadRequestException(f"{name} is required")
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise BadRequestException(f"Invalid {name}: {raw} (expected yyyy-MM-dd)")
-
-    def get_usage(self: APIGatewayResponse) -> str:
-        usage_plan_id = self.path.split("/")[2]
-        plan = self.backend.get_usage_plan(usage_plan_id)  # NotFoundException if unknown
-        start = usage_day(query(self, "startDate"), "startDate")
-        end = usage_day(query(self, "endDate"), "endDate")
-        if end < start:
-            raise BadRequestException("The endDate must not be before the startDate")
-        key_id = query(self, "keyId")
-        members = sorted(self.backend.usage_plan_keys.get(usage_plan_id, {}))
-        if key_id is not None:
-            members = [k for k in members if k == key_id]
-        remaining = int((plan.quota or {}).get("limit", 0))
-        days = (end - start).days + 1
-        return json.dumps(
-            {
-                "usagePlanId": usage_plan_id,
-                "startDate": start.isoformat(),
-                "endDate": end.isoformat(),
-                "values": {key: [[0, remaining] for _ in range(days)] for key in members},
-            }
-        )
-
-    APIGatewayResponse.get_usage = get_usage  # type: ignore[attr-defined]

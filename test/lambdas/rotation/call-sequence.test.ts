@@ -80,10 +80,12 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
         'secretsmanager.GetSecretValue', // the outgoing key id
         'kms.VerifyMac', // ... and its record proof
         'apigateway.TagResource', // its retire-after
+        'apigateway.GetUsagePlans', // the quota carry: its plans (none has a quota here)
         'secretsmanager.UpdateSecretVersionStage',
       ],
     });
-    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
+    // 2 + P, and the quota carry's plan lookup (quota-carry.ts)
+    expect(apiGatewayCalls(calls)).toHaveLength(3 + plans);
   });
 
   test('warm (one container for every step): the version and the proofs it made are not read again', async () => {
@@ -106,10 +108,11 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
       finishSecret: [
         'secretsmanager.DescribeSecret',
         'apigateway.TagResource',
+        'apigateway.GetUsagePlans',
         'secretsmanager.UpdateSecretVersionStage',
       ],
     });
-    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
+    expect(apiGatewayCalls(calls)).toHaveLength(3 + plans);
   });
 });
 

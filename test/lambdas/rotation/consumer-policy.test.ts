@@ -6,6 +6,9 @@
 import {
   consumerPolicyTags,
   DEFAULT_GRACE_PERIOD_SECONDS,
+  DEFAULT_MAX_HOLD_SECONDS,
+  DEFAULT_QUIET_PERIOD_SECONDS,
+  DEFAULT_QUOTA_SLACK_PERCENT,
   isPolicyTagProblem,
   readConsumerPolicyTags,
   SecretTag,
@@ -23,6 +26,13 @@ function readConsumerPolicy(secretId: string, tags: Record<string, string>) {
   return policy;
 }
 
+const USAGE_DEFAULTS = {
+  carryQuota: true,
+  quotaSlackPercent: DEFAULT_QUOTA_SLACK_PERCENT,
+  quietPeriodSeconds: DEFAULT_QUIET_PERIOD_SECONDS,
+  maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
+};
+
 describe('readConsumerPolicy', () => {
   test('reads consumer, plans, grace period, prefix and health check', () => {
     const tags = consumerTags({ [SecretTag.HEALTH_CHECK_URL]: 'https://api.example.com/health' });
@@ -32,6 +42,7 @@ describe('readConsumerPolicy', () => {
       gracePeriodSeconds: 3600,
       keyPrefix: 'ordK',
       healthCheckUrl: 'https://api.example.com/health',
+      ...USAGE_DEFAULTS,
     });
   });
 
@@ -46,8 +57,33 @@ describe('readConsumerPolicy', () => {
       usagePlanIds: ['p1', 'p2'],
       gracePeriodSeconds: DEFAULT_GRACE_PERIOD_SECONDS,
       keyPrefix: '',
+      ...USAGE_DEFAULTS,
     });
     expect(DEFAULT_GRACE_PERIOD_SECONDS).toBe(86400);
+  });
+
+  test('defaults of the usage-aware policies: quota carried with 10% slack, 6h quiet, 3 days hold', () => {
+    expect(USAGE_DEFAULTS).toEqual({
+      carryQuota: true,
+      quotaSlackPercent: 10,
+      quietPeriodSeconds: 6 * 3600,
+      maxHoldSeconds: 3 * 86400,
+    });
+  });
+
+  test('reads the usage-aware policies, 0 turning early retirement and holds off', () => {
+    const tags = consumerTags({
+      [SecretTag.CARRY_QUOTA]: 'false',
+      [SecretTag.QUOTA_SLACK_PERCENT]: '100',
+      [SecretTag.QUIET_PERIOD_SECONDS]: '0',
+      [SecretTag.MAX_HOLD_SECONDS]: '0',
+    });
+    expect(readConsumerPolicy('s', tags)).toMatchObject({
+      carryQuota: false,
+      quotaSlackPercent: 100,
+      quietPeriodSeconds: 0,
+      maxHoldSeconds: 0,
+    });
   });
 
   test.each([
@@ -58,6 +94,22 @@ describe('readConsumerPolicy', () => {
     [SecretTag.GRACE_PERIOD_SECONDS, '1h', /keyplane:grace-period-seconds must be a whole number/],
     [SecretTag.KEY_PREFIX, 'ord_', /keyplane:key-prefix must be at most 90 letters and digits/],
     [SecretTag.HEALTH_CHECK_URL, 'ftp://x', /keyplane:health-check-url must be an https URL/],
+    [SecretTag.CARRY_QUOTA, 'yes', /keyplane:carry-quota must be "true" or "false"/],
+    [
+      SecretTag.QUOTA_SLACK_PERCENT,
+      '101',
+      /keyplane:quota-slack-percent must be a whole number from 0 to 100/,
+    ],
+    [
+      SecretTag.QUIET_PERIOD_SECONDS,
+      '-1',
+      /keyplane:quiet-period-seconds must be a whole number of seconds/,
+    ],
+    [
+      SecretTag.MAX_HOLD_SECONDS,
+      '2592001',
+      /keyplane:max-hold-seconds must be a whole number of seconds from 0 to 2592000/,
+    ],
     [
       SecretTag.HEALTH_CHECK_URL,
       'http://collector.example.net/steal',
@@ -149,12 +201,17 @@ describe('consumerPolicyTags', () => {
       usagePlanIds: ['p1', 'p2'],
       gracePeriodSeconds: 60,
       keyPrefix: 'ordK',
+      ...USAGE_DEFAULTS,
     };
     expect(consumerPolicyTags(policy)).toStrictEqual({
       [SecretTag.CONSUMER]: 'checkout',
       [SecretTag.USAGE_PLANS]: 'p1 p2',
       [SecretTag.GRACE_PERIOD_SECONDS]: '60',
       [SecretTag.KEY_PREFIX]: 'ordK',
+      [SecretTag.CARRY_QUOTA]: 'true',
+      [SecretTag.QUOTA_SLACK_PERCENT]: '10',
+      [SecretTag.QUIET_PERIOD_SECONDS]: '21600',
+      [SecretTag.MAX_HOLD_SECONDS]: '259200',
     });
     const withCheck = { ...policy, healthCheckUrl: 'https://api.example.com/health' };
     expect(readConsumerPolicy('s', consumerPolicyTags(withCheck))).toStrictEqual(withCheck);

@@ -19,6 +19,10 @@ const policy: ConsumerPolicy = {
   usagePlanIds: ['gold', 'bulk'],
   gracePeriodSeconds: 3600,
   keyPrefix: '',
+  carryQuota: true,
+  quotaSlackPercent: 10,
+  quietPeriodSeconds: 0,
+  maxHoldSeconds: 0,
 };
 
 const secret: SecretState = {

@@ -457,12 +457,19 @@ describe('sweep', () => {
   });
 
   test('reads in list pages: N keys cost N/500 GetApiKeys calls and nothing per key', async () => {
-    // GIVEN 600 consumers, each with a current key (in both plans) and an outgoing key in grace
+    // GIVEN 600 consumers, each with a current key (in both plans) and an outgoing key in grace,
+    // traffic watching off (its per-key reads are counted in traffic-watch.test.ts)
     const consumers = 600;
     for (let i = 0; i < consumers; i++) {
       const s = fake.addSecret({
         name: `keyplane/orders-api/c${i}`,
-        tags: { ...secret.tags, [SecretTag.CONSUMER]: `c${i}` },
+        tags: {
+          ...secret.tags,
+          [SecretTag.CONSUMER]: `c${i}`,
+          [SecretTag.CARRY_QUOTA]: 'false',
+          [SecretTag.QUIET_PERIOD_SECONDS]: '0',
+          [SecretTag.MAX_HOLD_SECONDS]: '0',
+        },
       });
       s.versions.set('vcur', { value: '{}', stages: ['AWSCURRENT'] });
       s.versions.delete('terraform-initial-version-0000000000');
@@ -480,7 +487,10 @@ describe('sweep', () => {
     }
 
     const declared = Object.fromEntries(
-      Array.from({ length: consumers }, (_, n) => [`c${n}`, { consumer: `c${n}` }])
+      Array.from({ length: consumers }, (_, n) => [
+        `c${n}`,
+        { consumer: `c${n}`, carryQuota: false, quietPeriodSeconds: 0, maxHoldSeconds: 0 },
+      ])
     );
     const result = await sweep(testRuntime({ env: envWithPolicy(declared) }));
 

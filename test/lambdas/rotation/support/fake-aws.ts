@@ -17,10 +17,12 @@ import {
   GetApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanKeysCommand,
+  GetUsageCommand,
   GetUsagePlansCommand,
   NotFoundException,
   TagResourceCommand,
   UpdateApiKeyCommand,
+  UpdateUsageCommand,
   type ApiKey,
 } from '@aws-sdk/client-api-gateway';
 import {
@@ -51,6 +53,8 @@ import {
   proofMessage,
   type ProofSubject,
 } from '../../../../lambdas/rotation/ownership';
+import { periodStart, utcDay } from '../../../../lambdas/rotation/quota-split';
+import type { PlanQuota } from '../../../../lambdas/rotation/usage-counters';
 
 export const REGION = 'eu-west-1';
 export const ACCOUNT = '123456789012';
@@ -98,6 +102,12 @@ export class FakeAws {
   readonly secrets = new Map<string, FakeSecret>();
   readonly keys = new Map<string, FakeKey>();
   readonly plans = new Map<string, Set<string>>();
+  readonly quotas = new Map<string, PlanQuota>();
+  /** Usage counters per "<plan> <key>": requests and UpdateUsage adjustments per UTC day. */
+  private readonly usage = new Map<
+    string,
+    { used: Map<string, number>; adjust: Map<string, number> }
+  >();
   /** The instant CreateApiKey stamps as createdDate. */
   now: () => Date = () => new Date('2025-06-01T12:00:00.000Z');
   private readonly failures = new Map<string, Failure[]>();
@@ -117,6 +127,8 @@ export class FakeAws {
     this.secrets.clear();
     this.keys.clear();
     this.plans.clear();
+    this.quotas.clear();
+    this.usage.clear();
     this.failures.clear();
     this.hooks.clear();
     this.nextId = 1;
@@ -190,8 +202,44 @@ export class FakeAws {
     this.hooks.set(command, list);
   }
 
-  addPlan(id: string): void {
+  addPlan(id: string, quota?: PlanQuota): void {
     this.plans.set(id, new Set());
+    if (quota !== undefined) this.quotas.set(id, quota);
+  }
+
+  /**
+   * Requests made with a key through a plan on `day` (default today), as API Gateway counts
+   * them: refused (not counted) with a disabled key, outside the plan, or beyond the quota.
+   * Returns how many were counted.
+   */
+  addTraffic(planId: string, keyId: string, requests: number, day = utcDay(this.now())): number {
+    const key = this.keys.get(keyId);
+    if (key === undefined || !key.enabled || !this.plans.get(planId)?.has(keyId)) return 0;
+    const counters = this.countersOf(planId, keyId);
+    const quota = this.quotas.get(planId);
+    const accepted =
+      quota === undefined ? requests : Math.min(requests, this.remainingAt(planId, keyId, day));
+    counters.used.set(day, (counters.used.get(day) ?? 0) + accepted);
+    return accepted;
+  }
+
+  /** What the key has left of the plan's quota at the end of `day` (0 without a quota). */
+  remainingAt(planId: string, keyId: string, day: string): number {
+    const quota = this.quotas.get(planId);
+    if (quota === undefined) return 0;
+    const counters = this.countersOf(planId, keyId);
+    let total = quota.limit;
+    for (let d = periodStart(day, quota.period); d <= day; d = nextDay(d)) {
+      total += (counters.adjust.get(d) ?? 0) - (counters.used.get(d) ?? 0);
+    }
+    return Math.max(0, total);
+  }
+
+  private countersOf(planId: string, keyId: string) {
+    const id = `${planId} ${keyId}`;
+    const counters = this.usage.get(id) ?? { used: new Map(), adjust: new Map() };
+    this.usage.set(id, counters);
+    return counters;
   }
 
   /** A secret as Terraform leaves it: tags, rotation on, the bootstrap placeholder AWSCURRENT. */
@@ -518,7 +566,42 @@ export class FakeAws {
           .filter((id) => input.keyId === undefined || this.plans.get(id)?.has(input.keyId))
           .sort();
         const { page, next } = paginate(ids, input.position, input.limit ?? 25);
-        return { items: page.map((id) => ({ id, name: id })), position: next };
+        return {
+          items: page.map((id) => ({ id, name: id, quota: this.quotas.get(id) })),
+          position: next,
+        };
+      })
+    );
+    api.on(GetUsageCommand).callsFake((input) =>
+      this.run('GetUsage', () => {
+        const members = this.plans.get(input.usagePlanId ?? '');
+        if (members === undefined) throw apiNotFound('Invalid Usage Plan ID specified');
+        const planId = input.usagePlanId ?? '';
+        const items: Record<string, number[][]> = {};
+        for (const keyId of [...members].sort()) {
+          if (input.keyId !== undefined && input.keyId !== keyId) continue;
+          const days: number[][] = [];
+          for (let d = input.startDate ?? ''; d <= (input.endDate ?? ''); d = nextDay(d)) {
+            const used = this.countersOf(planId, keyId).used.get(d) ?? 0;
+            days.push([used, this.remainingAt(planId, keyId, d)]);
+          }
+          items[keyId] = days;
+        }
+        return { usagePlanId: planId, startDate: input.startDate, endDate: input.endDate, items };
+      })
+    );
+    api.on(UpdateUsageCommand).callsFake((input) =>
+      this.run('UpdateUsage', () => {
+        const planId = input.usagePlanId ?? '';
+        const keyId = input.keyId ?? '';
+        if (!this.plans.get(planId)?.has(keyId)) throw apiNotFound('Invalid API Key identifier');
+        const today = utcDay(this.now());
+        for (const op of input.patchOperations ?? []) {
+          const delta = Number(op.value) - this.remainingAt(planId, keyId, today);
+          const counters = this.countersOf(planId, keyId);
+          counters.adjust.set(today, (counters.adjust.get(today) ?? 0) + delta);
+        }
+        return { items: { [keyId]: [[0, this.remainingAt(planId, keyId, today)]] } };
       })
     );
     api.on(GetUsagePlanKeysCommand).callsFake((input) =>
@@ -633,4 +716,9 @@ function notFound(message: string): ResourceNotFoundException {
 
 function apiNotFound(message: string): NotFoundException {
   return new NotFoundException({ message, $metadata: {} });
+}
+
+/** The UTC day after `day` (yyyy-MM-dd). */
+function nextDay(day: string): string {
+  return utcDay(new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000));
 }

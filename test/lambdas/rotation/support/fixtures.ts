@@ -5,7 +5,16 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { KeyTag, SecretTag, type ConsumerPolicy } from '../../../../contract';
+import {
+  DEFAULT_MAX_HOLD_SECONDS,
+  DEFAULT_QUIET_PERIOD_SECONDS,
+  DEFAULT_QUOTA_SLACK_PERCENT,
+  isPolicyTagProblem,
+  KeyTag,
+  readConsumerPolicyTags,
+  SecretTag,
+  type ConsumerPolicy,
+} from '../../../../contract';
 import { readConsumerPolicy } from '../../../../lambdas/rotation/consumer-policy';
 import type { RotationEnv } from '../../../../lambdas/rotation/env';
 import { createRuntime, type HttpGet, type Runtime } from '../../../../lambdas/rotation/runtime';
@@ -25,6 +34,10 @@ export const CHECKOUT_POLICY: ConsumerPolicy = {
   usagePlanIds: ['plangold', 'planbulk'],
   gracePeriodSeconds: 3600,
   keyPrefix: 'ordK',
+  carryQuota: true,
+  quotaSlackPercent: DEFAULT_QUOTA_SLACK_PERCENT,
+  quietPeriodSeconds: DEFAULT_QUIET_PERIOD_SECONDS,
+  maxHoldSeconds: DEFAULT_MAX_HOLD_SECONDS,
 };
 
 /** What the deployer declared: `checkout`, and the other names the tests seed under PREFIX. */
@@ -58,6 +71,19 @@ export function envWithPolicy(
   more: Partial<RotationEnv> = {}
 ): RotationEnv {
   return { ...ENV, consumers: declaredConsumers(overrides), ...more };
+}
+
+/**
+ * The deployer's policy of `checkout` as these policy tags would state it, for tests that vary
+ * it: the function obeys its document, never the tags, so both must say the same.
+ */
+export function envFromPolicyTags(
+  tags: Record<string, string | undefined>,
+  more: Partial<RotationEnv> = {}
+): RotationEnv {
+  const policy = readConsumerPolicyTags(consumerTags(tags));
+  if (isPolicyTagProblem(policy)) throw new Error(`test policy tags: ${policy.tag} ${policy.rule}`);
+  return envWithPolicy({ checkout: policy }, more);
 }
 
 /** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
