@@ -73,6 +73,7 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
         ? {}
         : { healthCheckUrl: text(c.healthCheckUrl, 'healthCheckUrl') }),
       ...c.usage,
+      ...planQuotas(c.plans, (id) => text(id, 'usagePlanId')),
     }));
   const document: PolicyDocument = {
     format: POLICY_DOCUMENT_FORMAT,
@@ -80,4 +81,24 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
     consumers,
   };
   return { document: JSON.stringify(document), values };
+}
+
+/**
+ * The quotas of the plans that have one, each plan's id written like those of `usagePlanIds`.
+ * A quota whose limit or offset is a token (known only at apply) is left out: its plan's quota
+ * is not carried.
+ */
+function planQuotas(
+  plans: readonly UsagePlan[],
+  text: (id: string) => PolicyText
+): Pick<PolicyDocumentConsumer, 'planQuotas'> {
+  const quotas = plans.flatMap((plan) => {
+    const q = plan.quota;
+    if (q === undefined || Token.isUnresolved(q.limit) || Token.isUnresolved(q.offset ?? 0))
+      return [];
+    return [
+      { planId: text(plan.usagePlanId), limit: q.limit, period: q.period, offset: q.offset ?? 0 },
+    ];
+  });
+  return quotas.length === 0 ? {} : { planQuotas: quotas };
 }

@@ -7,6 +7,7 @@ import {
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { PLAN_ID_PATTERN } from '../contract/consumer-policy';
+import { MAX_QUOTA_OFFSET } from '../contract/plan-quota';
 import { PlanTag } from '../contract/tags';
 import { conflict, invalidValue } from './errors';
 import { recordStage, stageKey } from './stage-conflicts';
@@ -27,9 +28,6 @@ export enum Period {
   /** A calendar month; `offset` moves its first day (0-27). */
   MONTH = 'MONTH',
 }
-
-/** The largest offset API Gateway accepts for each quota period. */
-const MAX_OFFSET: Record<Period, number> = { DAY: 0, WEEK: 6, MONTH: 27 };
 
 /** How many requests a key may make in a period. */
 export interface QuotaSettings {
@@ -144,6 +142,12 @@ export class UsagePlan extends Construct {
   readonly usagePlanArn: string;
   /** The plan's name in API Gateway. */
   readonly planName: string;
+  /**
+   * The plan's quota as declared: the policy document carries it to the rotation function,
+   * whose quota carry then needs no GetUsagePlans call.
+   * @default - no quota
+   */
+  readonly quota?: QuotaSettings;
 
   private readonly resource: ApiGatewayUsagePlan;
   private readonly tags: Record<string, string>;
@@ -162,6 +166,7 @@ export class UsagePlan extends Construct {
     validateTags(path, props.tags ?? {}, 0);
 
     this.planName = props.name;
+    this.quota = props.quota;
     this.resource = new ApiGatewayUsagePlan(this, 'Resource', {
       name: props.name,
       description: props.description,
@@ -265,7 +270,7 @@ function validateQuota(path: string, field: string, quota: QuotaSettings): void 
     );
   }
   const offset = quota.offset ?? 0;
-  const max = MAX_OFFSET[quota.period];
+  const max = MAX_QUOTA_OFFSET[quota.period];
   if (
     !Token.isUnresolved(offset) &&
     (!Number.isSafeInteger(offset) || offset < 0 || offset > max)

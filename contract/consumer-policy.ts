@@ -12,6 +12,7 @@ import {
   DEFAULT_GRACE_PERIOD_SECONDS,
   MAX_GRACE_PERIOD_SECONDS,
 } from './policy-rules';
+import type { PlanQuotaPolicy } from './plan-quota';
 import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
@@ -61,6 +62,12 @@ export interface ConsumerPolicy {
    * @default 259200 (DEFAULT_MAX_HOLD_SECONDS) when the tag is absent
    */
   readonly maxHoldSeconds: number;
+  /**
+   * The quotas of the consumer's plans that have one, as declared at synth: what the quota
+   * carry uses instead of asking API Gateway. Only the policy document carries them, no tag.
+   * @default - none: no plan's quota is carried
+   */
+  readonly planQuotas?: readonly PlanQuotaPolicy[];
   /**
    * Id of an existing API key the consumer's first rotation takes over instead of making a new
    * one (contract/adoptions.ts). Never carried by a tag: only the function's deployed

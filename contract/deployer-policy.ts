@@ -11,6 +11,7 @@
  */
 import { consumerPolicyTags, isPolicyTagProblem, readConsumerPolicyTags } from './consumer-policy';
 import type { ConsumerPolicy } from './consumer-policy';
+import { planQuotaProblem, type PlanQuotaPolicy } from './plan-quota';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
   DEFAULT_QUIET_PERIOD_SECONDS,
@@ -44,6 +45,13 @@ export interface PolicyDocumentConsumer {
   readonly quietPeriodSeconds?: number;
   /** @default DEFAULT_MAX_HOLD_SECONDS */
   readonly maxHoldSeconds?: number;
+  /** Quotas of the plans that have one, each plan once. @default - none */
+  readonly planQuotas?: readonly PolicyDocumentPlanQuota[];
+}
+
+/** A plan's quota in the document; the plan id is written like those of `usagePlanIds`. */
+export interface PolicyDocumentPlanQuota extends Omit<PlanQuotaPolicy, 'planId'> {
+  readonly planId: PolicyText;
 }
 
 /** The document as the constructs write it. */
@@ -98,13 +106,13 @@ export function readDeployerPolicies(
     const at = `consumers[${i}]`;
     const resolved = resolveEntry(entry as PolicyDocumentConsumer, values as string[], at);
     if ('rule' in resolved) return resolved;
-    const { secretName, tags } = resolved;
+    const { secretName, tags, planQuotas } = resolved;
     const policy = readConsumerPolicyTags(tags);
     if (isPolicyTagProblem(policy)) return { field: `${at} (${policy.tag})`, rule: policy.rule };
     if (policies.has(secretName)) {
       return { field: `${at}.secretName`, rule: `must not repeat ${secretName}` };
     }
-    policies.set(secretName, policy);
+    policies.set(secretName, planQuotas.length === 0 ? policy : { ...policy, planQuotas });
   }
   return policies;
 }
@@ -114,7 +122,9 @@ function resolveEntry(
   entry: PolicyDocumentConsumer,
   values: readonly string[],
   at: string
-): { secretName: string; tags: Record<string, string> } | PolicyDocumentProblem {
+):
+  | { secretName: string; tags: Record<string, string>; planQuotas: PlanQuotaPolicy[] }
+  | PolicyDocumentProblem {
   if (typeof entry !== 'object' || entry === null) return { field: at, rule: 'must be an object' };
   const text = (field: string, raw: unknown): string | PolicyDocumentProblem => {
     if (typeof raw === 'string') return raw;
@@ -151,7 +161,25 @@ function resolveEntry(
   if (typeof entry.consumer !== 'string') {
     return { field: `${at}.consumer`, rule: 'must be a string' };
   }
+  const planQuotas = entry.planQuotas ?? [];
+  if (!Array.isArray(planQuotas)) return { field: `${at}.planQuotas`, rule: 'must be an array' };
+  const quotas: PlanQuotaPolicy[] = [];
+  for (const [j, raw] of planQuotas.entries()) {
+    const where = `${at}.planQuotas[${j}]`;
+    if (typeof raw !== 'object' || raw === null) return { field: where, rule: 'must be an object' };
+    const planId = text(`planQuotas[${j}].planId`, raw.planId);
+    if (typeof planId !== 'string') return planId;
+    const quota = { ...raw, planId } as PlanQuotaPolicy;
+    const problem = planQuotaProblem(quota, planIds);
+    if (problem !== undefined) return { field: `${where}.${problem.field}`, rule: problem.rule };
+    if (quotas.some((q) => q.planId === planId)) {
+      return { field: `${where}.planId`, rule: `must not repeat ${planId}` };
+    }
+    const { limit, period, offset } = quota;
+    quotas.push({ planId, limit, period, offset });
+  }
   return {
+    planQuotas: quotas,
     secretName,
     tags: consumerPolicyTags({
       consumer: entry.consumer,

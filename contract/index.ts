@@ -16,3 +16,4 @@ export * from './policy-tag-mismatch';
 export * from './audit';
 export * from './usage-rules';
 export * from './adoptions';
+export * from './plan-quota';

@@ -5,12 +5,13 @@
  * (the consumer is still on it) and the new key gets the follower's share (quota-split.ts); the
  * sweep shares the pool from then on. Without one (a revoke) the new key gets the whole pool.
  *
- * Calls: GetUsagePlans(keyId) of the outgoing key once (its plans and their quotas); when Q of
- * the consumer's declared plans have a quota, then GetSecretValue of the pending version and
- * VerifyMac of its proof (the new key is acted on only once proven), and GetUsage + UpdateUsage
- * per such plan (its usage this quota period): 1 API Gateway call for a consumer without quotas, 1 + 2Q API Gateway calls,
- * one Secrets Manager and one KMS call otherwise. Each is idempotent: a finishSecret repeated
- * after a crash carries again from the outgoing key's remaining quota at that time.
+ * The plans' quotas come from the deployer's policy document (policy.planQuotas, declared at
+ * synth): no list call. Calls, when Q of the consumer's plans have a quota (none when Q is 0 or
+ * carryQuota is false): GetSecretValue of the pending version and VerifyMac of its proof (the
+ * new key is acted on only once proven), and GetUsage + UpdateUsage per such plan (its usage
+ * this quota period): 2Q API Gateway calls, one Secrets Manager and one KMS call. Each is
+ * idempotent: a finishSecret repeated after a crash carries again from the outgoing key's
+ * remaining quota at that time.
  */
 import type { ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
@@ -29,10 +30,7 @@ export async function carryQuota(
 ): Promise<string[]> {
   if (!policy.carryQuota) return [];
   const { secrets, ownership, usage, now } = ctx.runtime;
-  const declared = new Set(policy.usagePlanIds);
-  const plans = (await usage.plans(outgoingKeyId)).filter(
-    (plan) => plan.quota !== undefined && declared.has(plan.id)
-  );
+  const plans = policy.planQuotas ?? [];
   if (plans.length === 0) return [];
   const pending = await secrets.read(ctx.secret.arn, ctx.token);
   if (pending.kind !== 'issued') return [];
@@ -42,14 +40,13 @@ export async function carryQuota(
   const today = utcDay(now());
   const carried: string[] = [];
   const leader = gracePeriodSeconds === 0 ? 'current' : 'outgoing';
-  for (const plan of plans) {
-    const quota = plan.quota!;
+  for (const quota of plans) {
     const start = periodStart(today, quota.period);
-    const outgoing = await usage.keyDays(plan.id, outgoingKeyId, start, today);
+    const outgoing = await usage.keyDays(quota.planId, outgoingKeyId, start, today);
     const spent = outgoing.used.reduce((total, used) => total + used, 0);
     const split = splitQuota(quota, spent, leader, policy.quotaSlackPercent);
-    await usage.setRemaining(plan.id, keyId, split.current);
-    carried.push(plan.id);
+    await usage.setRemaining(quota.planId, keyId, split.current);
+    carried.push(quota.planId);
   }
   log.info('carried the remaining quota to the new key', {
     secretArn: ctx.secret.arn,

@@ -36,12 +36,11 @@ export const CLEAN_ROTATION_CALLS = [
   'apigateway.CreateUsagePlanKey',
   // testSecret: no health check declared, nothing to read
   'secretsmanager.DescribeSecret',
-  // finishSecret: the outgoing key, its retire-after, its plans (none has a quota to carry:
+  // finishSecret: the outgoing key, its retire-after (no plan declares a quota to carry:
   // quota-carry.ts), the label move
   'secretsmanager.DescribeSecret',
   'secretsmanager.GetSecretValue',
   'apigateway.TagResource',
-  'apigateway.GetUsagePlans',
   'secretsmanager.UpdateSecretVersionStage',
 ];
 const K = CLEAN_ROTATION_CALLS.length;

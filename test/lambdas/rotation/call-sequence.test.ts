@@ -80,12 +80,11 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
         'secretsmanager.GetSecretValue', // the outgoing key id
         'kms.VerifyMac', // ... and its record proof
         'apigateway.TagResource', // its retire-after
-        'apigateway.GetUsagePlans', // the quota carry: its plans (none has a quota here)
         'secretsmanager.UpdateSecretVersionStage',
       ],
     });
-    // 2 + P, and the quota carry's plan lookup (quota-carry.ts)
-    expect(apiGatewayCalls(calls)).toHaveLength(3 + plans);
+    // 2 + P: no plan declares a quota, so the quota carry makes no call (quota-carry.ts)
+    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
   });
 
   test('warm (one container for every step): the version and the proofs it made are not read again', async () => {
@@ -108,11 +107,10 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
       finishSecret: [
         'secretsmanager.DescribeSecret',
         'apigateway.TagResource',
-        'apigateway.GetUsagePlans',
         'secretsmanager.UpdateSecretVersionStage',
       ],
     });
-    expect(apiGatewayCalls(calls)).toHaveLength(3 + plans);
+    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans);
   });
 });
 
@@ -145,4 +143,31 @@ test('with a health check, testSecret reads the pending value it sends, and noth
     'secretsmanager.GetSecretValue',
     'kms.VerifyMac',
   ]);
+});
+
+test('a later rotation of a key in P = 3 plans, Q = 2 with a quota: 2 + P + 2Q API Gateway calls, no list call', async () => {
+  const planQuotas = [
+    { planId: 'plangold', limit: 10_000, period: 'MONTH', offset: 0 },
+    { planId: 'planbulk', limit: 500, period: 'DAY', offset: 0 },
+  ] as const;
+  seed(3, { planQuotas });
+  for (const { planId, limit, period } of planQuotas) fake.addPlan(planId, { limit, period });
+  await rotation(TOKEN, coldContainer);
+
+  const calls = await rotation(TOKEN_2, coldContainer);
+
+  // The quotas come from the deployer's document: per plan with a quota GetUsage + UpdateUsage
+  expect(calls.finishSecret.filter((call) => call.startsWith('apigateway.'))).toEqual([
+    'apigateway.TagResource',
+    'apigateway.GetUsage',
+    'apigateway.UpdateUsage',
+    'apigateway.GetUsage',
+    'apigateway.UpdateUsage',
+  ]);
+  expect(apiGatewayCalls(calls)).toHaveLength(2 + 3 + 2 * 2);
+  expect(
+    Object.values(calls)
+      .flat()
+      .filter((call) => /\.(List|GetUsagePlans\b)/.test(call))
+  ).toEqual([]);
 });

@@ -57,7 +57,7 @@ function total(counts: Record<string, number>): number {
 
 describe('handler', () => {
   describe('API calls of one full rotation (four invocations, one warm container)', () => {
-    test('later rotation, two plans: 5 API Gateway calls (one the plan lookup of the quota carry); 7 Secrets Manager calls', async () => {
+    test('later rotation, two plans: 4 API Gateway calls (2 + P, no list call); 7 Secrets Manager calls', async () => {
       await rotateThroughHandler(TOKEN);
       fake.clearCalls();
 
@@ -71,10 +71,9 @@ describe('handler', () => {
         PutSecretValue: 1,
         CreateUsagePlanKey: 2, // one per declared plan
         TagResource: 1, // the outgoing key's retire-after
-        GetUsagePlans: 1, // the quota carry: the outgoing key's plans (no quota here)
         UpdateSecretVersionStage: 1,
       });
-      expect(total(fake.callCounts())).toBe(14);
+      expect(total(fake.callCounts())).toBe(13);
     });
   });
 

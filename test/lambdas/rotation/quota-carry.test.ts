@@ -2,7 +2,7 @@
  * The quota carry of finishSecret (quota-carry.ts): the new key starts from the outgoing key's
  * remaining quota, and the calls it adds per rotation.
  */
-import { SecretTag } from '../../../contract';
+import { SecretTag, type PlanQuotaPolicy } from '../../../contract';
 import type { RotationEnv } from '../../../lambdas/rotation/env';
 import { revoke } from '../../../lambdas/rotation/revoke';
 import { createSecret } from '../../../lambdas/rotation/steps/create-secret';
@@ -24,9 +24,20 @@ const TODAY = NOW.toISOString().slice(0, 10);
 let secret: FakeSecret;
 let env: RotationEnv;
 
-/** A consumer whose deployed policy (and informative tags) say `tags`. */
+/** The quotas of the plans that have one: the fake's plans and the deployer's document agree. */
+const QUOTAS: readonly PlanQuotaPolicy[] = [
+  { planId: 'planmonth', limit: 10_000, period: 'MONTH', offset: 0 },
+  { planId: 'planday', limit: 500, period: 'DAY', offset: 0 },
+];
+
+/**
+ * A consumer whose deployed policy (and informative tags) say `tags`; its document declares the
+ * quotas of those of its plans that have one, as the constructs write it.
+ */
 function declared(tags: Record<string, string>): FakeSecret {
-  env = envFromPolicyTags(tags);
+  const planIds = tags[SecretTag.USAGE_PLANS].split(' ');
+  const planQuotas = QUOTAS.filter((quota) => planIds.includes(quota.planId));
+  env = envFromPolicyTags(tags, {}, planQuotas.length === 0 ? {} : { planQuotas });
   return seedConsumer(fake, { tags });
 }
 
@@ -38,11 +49,12 @@ async function rotateTo(token: string): Promise<string> {
   return keyId;
 }
 
-beforeEach(() => {
+function resetFake(): void {
   fake.reset();
-  fake.addPlan('planmonth', { limit: 10_000, period: 'MONTH' });
-  fake.addPlan('planday', { limit: 500, period: 'DAY' });
-});
+  for (const { planId, limit, period } of QUOTAS) fake.addPlan(planId, { limit, period });
+}
+
+beforeEach(resetFake);
 
 describe('quota carry at finishSecret', () => {
   test("sets the new key's remaining quota in each plan from the outgoing key's, and counts its calls", async () => {
@@ -61,12 +73,13 @@ describe('quota carry at finishSecret', () => {
     expect(fake.remainingAt('planmonth', second, TODAY)).toBe(1000);
     expect(fake.remainingAt('planday', second, TODAY)).toBe(50);
     expect(fake.remainingAt('planmonth', first, TODAY)).toBe(7000); // the consumer is still on it
-    // Added per rotation: GetUsagePlans(keyId) 1, then per plan with a quota GetUsage +
-    // UpdateUsage, and the new key's proof (GetSecretValue + VerifyMac).
+    // Added per rotation: per plan with a quota GetUsage + UpdateUsage, and the new key's proof
+    // (GetSecretValue + VerifyMac); the quotas come from the document, so no GetUsagePlans.
     expect(fake.callCounts()).toMatchObject({ GetUsage: 2, UpdateUsage: 2 });
+    expect(fake.callCounts().GetUsagePlans).toBeUndefined();
   });
 
-  test('a consumer without quotas pays one call, and carryQuota false none', async () => {
+  test('a consumer without quotas, or with carryQuota false, pays no call for the carry', async () => {
     secret = declared({ [SecretTag.USAGE_PLANS]: 'plangold' });
     await rotateTo(TOKEN);
     fake.clearCalls();
@@ -74,14 +87,16 @@ describe('quota carry at finishSecret', () => {
     const withCarry = fake.callCounts();
     expect(withCarry.GetUsage).toBeUndefined();
 
-    fake.reset();
-    secret = declared({ [SecretTag.USAGE_PLANS]: 'plangold', [SecretTag.CARRY_QUOTA]: 'false' });
+    resetFake();
+    // a plan with a declared quota, but carryQuota false
+    secret = declared({ [SecretTag.USAGE_PLANS]: 'planday', [SecretTag.CARRY_QUOTA]: 'false' });
     await rotateTo(TOKEN);
     fake.clearCalls();
     await rotateTo(TOKEN_2);
     const without = fake.callCounts();
 
-    expect((withCarry.GetUsagePlans ?? 0) - (without.GetUsagePlans ?? 0)).toBe(1);
+    expect(withCarry).toEqual(without);
+    expect(withCarry.GetUsagePlans).toBeUndefined();
   });
 
   test('a revoke (no grace period) gives the new key the whole pool: the old key stops at once', async () => {

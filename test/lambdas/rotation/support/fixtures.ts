@@ -75,15 +75,17 @@ export function envWithPolicy(
 
 /**
  * The deployer's policy of `checkout` as these policy tags would state it, for tests that vary
- * it: the function obeys its document, never the tags, so both must say the same.
+ * it: the function obeys its document, never the tags, so both must say the same. `untagged`
+ * adds what only the document carries (the plans' quotas).
  */
 export function envFromPolicyTags(
   tags: Record<string, string | undefined>,
-  more: Partial<RotationEnv> = {}
+  more: Partial<RotationEnv> = {},
+  untagged: Pick<ConsumerPolicy, 'planQuotas'> = {}
 ): RotationEnv {
   const policy = readConsumerPolicyTags(consumerTags(tags));
   if (isPolicyTagProblem(policy)) throw new Error(`test policy tags: ${policy.tag} ${policy.rule}`);
-  return envWithPolicy({ checkout: policy }, more);
+  return envWithPolicy({ checkout: { ...policy, ...untagged } }, more);
 }
 
 /** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
