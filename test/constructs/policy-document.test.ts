@@ -7,13 +7,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformVariable, Testing } from 'cdktf';
 import { unzipSync } from 'fflate';
-import { ManagedApiKey, RotationService, UsagePlan, Duration } from '../../constructs';
+import { ManagedApiKey, Period, RotationService, UsagePlan, Duration } from '../../constructs';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
   DEFAULT_QUIET_PERIOD_SECONDS,
   DEFAULT_QUOTA_SLACK_PERCENT,
   LambdaEnv,
+  literalPolicyDocument,
   POLICY_DOCUMENT_FILE,
+  readDeployerPolicies,
 } from '../../contract';
 import { loadDeployerPolicies } from '../../lambdas/rotation/deployer-policy';
 import { newStack, resourcesOf, synthJson } from '../support/stack';
@@ -23,6 +25,7 @@ function platform() {
   new RotationService(stack, 'Rotation', { serviceName: 'orders' });
   const gold = new UsagePlan(stack, 'Gold', {
     name: 'gold',
+    quota: { limit: 10_000, period: Period.MONTH, offset: 3 },
     apiStages: [{ api: 'a1', stage: 'v1' }],
   });
   const bulk = new UsagePlan(stack, 'Bulk', {
@@ -43,6 +46,9 @@ function platform() {
   });
   return stack;
 }
+
+/** Gold's quota as declared, with the id Terraform gave the plan; bulk has no quota. */
+const GOLD_QUOTA = { planId: 'gold1', limit: 10_000, period: 'MONTH', offset: 3 };
 
 /** Quota carry and traffic watching as a consumer gets them when it states none. */
 const USAGE_DEFAULTS = {
@@ -92,6 +98,7 @@ describe('the policy document', () => {
           keyPrefix: 'checkout',
           healthCheckUrl: 'https://api.example.com/health',
           ...USAGE_DEFAULTS,
+          planQuotas: [GOLD_QUOTA],
         },
       ],
       [
@@ -103,11 +110,39 @@ describe('the policy document', () => {
           keyPrefix: 'search',
           healthCheckUrl: 'https://probe.example.com/h',
           ...USAGE_DEFAULTS,
+          planQuotas: [GOLD_QUOTA],
         },
       ],
     ]);
     // Each value once, however many consumers refer to it.
     expect(applied).toEqual(['gold1', 'bulk2', 'https://probe.example.com/h']);
+  });
+
+  test.each([
+    [{ planId: 'other1' }, 'planQuotas[0].planId', "must be one of the consumer's usagePlanIds"],
+    [{ limit: 0 }, 'planQuotas[0].limit', 'must be a positive whole number of requests'],
+    [{ period: 'YEAR' }, 'planQuotas[0].period', 'must be DAY, WEEK or MONTH'],
+    [{ offset: 7 }, 'planQuotas[0].offset', 'must be a whole number of days from 0 to 6 for WEEK'],
+  ])('a plan quota with %j is refused, naming the field', (change, field, rule) => {
+    const quota = { planId: 'gold1', limit: 100, period: 'WEEK', offset: 0, ...change };
+    const document = literalPolicyDocument('orders', [
+      [
+        'keyplane/test/checkout',
+        {
+          consumer: 'checkout',
+          usagePlanIds: ['gold1'],
+          gracePeriodSeconds: 3600,
+          keyPrefix: '',
+          ...USAGE_DEFAULTS,
+          planQuotas: [quota as typeof GOLD_QUOTA & { period: 'WEEK' }],
+        },
+      ],
+    ]);
+
+    expect(readDeployerPolicies(JSON.stringify(document), '[]', 'orders')).toEqual({
+      field: `consumers[0].${field}`,
+      rule,
+    });
   });
 
   test('the same declarations make the same package, byte for byte', () => {
