@@ -18,10 +18,18 @@ import type { KeyOrigin } from './managed-key';
 /** First line of the seed's message. */
 const KEY_VALUE_MESSAGE = 'keyplane-key-value/v1';
 
-/** The bytes whose MAC seeds a version's key value. */
-export function keyValueMessage(origin: KeyOrigin): Uint8Array {
+/**
+ * The bytes whose MAC seeds a version's key value. The version id is the ClientRequestToken,
+ * which whoever calls RotateSecret may choose, so a token replayed after its version is gone
+ * would otherwise bring back that version's (perhaps revoked, leaked) value. The version that
+ * is AWSCURRENT while the rotation runs is in the message too: it stays the same for every
+ * delivery of one rotation and has moved on by the time any replay could happen.
+ */
+export function keyValueMessage(origin: KeyOrigin, currentVersionId: string): Uint8Array {
   return new TextEncoder().encode(
-    [KEY_VALUE_MESSAGE, origin.service, origin.secretArn, origin.versionId].join('\n')
+    [KEY_VALUE_MESSAGE, origin.service, origin.secretArn, origin.versionId, currentVersionId].join(
+      '\n'
+    )
   );
 }
 

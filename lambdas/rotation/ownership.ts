@@ -98,8 +98,8 @@ export class KeyOwnership {
    * The seed of the key value of a secret version (key-derivation.ts): secret, never stored,
    * logged or remembered; only the function's role can compute it.
    */
-  async keyValueSeed(origin: KeyOrigin): Promise<Uint8Array> {
-    return this.mac(keyValueMessage(origin));
+  async keyValueSeed(origin: KeyOrigin, currentVersionId: string): Promise<Uint8Array> {
+    return this.mac(keyValueMessage(origin, currentVersionId));
   }
 
   /**

@@ -25,7 +25,7 @@ import { derivedBytes } from '../key-derivation';
 import { generateKeyValue } from '../key-value';
 import { createLogger } from '../log';
 import { keyName, originTags, type KeyOrigin, type ManagedKey } from '../managed-key';
-import { Stage } from '../secret-store';
+import { Stage, versionStagedAs } from '../secret-store';
 import { describeContent } from '../secret-value';
 import { originOf, type StepContext } from './step-context';
 
@@ -45,7 +45,10 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
   if (adoptsKey(ctx)) return adoptKey(ctx, ctx.policy.adoptKeyId);
   const { ownership, secrets } = ctx.runtime;
   const origin = originOf(ctx);
-  const seed = await ownership.keyValueSeed(origin);
+  const seed = await ownership.keyValueSeed(
+    origin,
+    versionStagedAs(ctx.secret, Stage.CURRENT) ?? 'no-current-version'
+  );
   const value = generateKeyValue(ctx.policy.keyPrefix, derivedBytes(seed));
   const { key, outcome } = await createKey(ctx, origin, value);
   const proof = await ownership.prove({ ...origin, keyId: key.id });

@@ -41,14 +41,15 @@ describe('derivedBytes', () => {
 });
 
 describe('keyValueMessage', () => {
-  test('binds service, secret and version, and never equals a proof message', () => {
-    const message = Buffer.from(keyValueMessage(origin)).toString();
+  test('binds service, secret, version and the current version, and never equals a proof message', () => {
+    const message = Buffer.from(keyValueMessage(origin, 'vcurrent')).toString();
 
     expect(message.split('\n')).toEqual([
       'keyplane-key-value/v1',
       origin.service,
       origin.secretArn,
       origin.versionId,
+      'vcurrent',
     ]);
     expect(message).not.toBe(Buffer.from(proofMessage({ ...origin, keyId: 'k1' })).toString());
     expect(message).not.toBe(Buffer.from(creationProofMessage(origin, 'v'.repeat(40))).toString());

@@ -114,6 +114,27 @@ describe('createSecret', () => {
     expect(fake.keys.get(other.keyId)?.value).not.toBe(firstValue);
   });
 
+  test('a token replayed once AWSCURRENT has moved on derives a new value, never the old one', async () => {
+    // GIVEN a rotation with TOKEN made a key (later revoked, say, because it leaked)
+    const first = await createSecret(await stepContext(testRuntime(), secret, TOKEN));
+    const firstValue = fake.keys.get(first.keyId)?.value;
+    // ... rotations moved AWSCURRENT on, and Secrets Manager dropped TOKEN's version and key
+    for (const version of secret.versions.values()) {
+      version.stages = version.stages.filter((stage) => stage !== 'AWSCURRENT');
+    }
+    secret.versions.set('vlater', { value: '{}', stages: ['AWSCURRENT'] });
+    secret.versions.delete(TOKEN);
+    fake.keys.clear();
+
+    // WHEN a caller of RotateSecret chooses TOKEN again
+    fake.startRotation(secret, TOKEN);
+    const replay = await createSecret(await stepContext(testRuntime(), secret, TOKEN));
+
+    // THEN the old value does not come back
+    expect(firstValue).toBeDefined();
+    expect(fake.keys.get(replay.keyId)?.value).not.toBe(firstValue);
+  });
+
   test('repeated, makes no second key and rewrites the same JSON', async () => {
     const runtime = testRuntime();
     const first = await createSecret(await stepContext(runtime, secret, TOKEN));
