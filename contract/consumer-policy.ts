@@ -4,6 +4,7 @@
  * {@link readConsumerPolicyTags} what the rotation Lambda reads; a property test proves the round
  * trip is exact.
  */
+import type { BlastRadiusPolicy } from './blast-radius';
 import { healthCheckUrlProblem } from './health-check-url';
 import { isValidKeyPrefix, KEY_PREFIX_RULE } from './key-format';
 import type { PlanQuotaPolicy } from './plan-quota';
@@ -75,6 +76,12 @@ export interface ConsumerPolicy {
    * @default - none: the first rotation makes a new key
    */
   readonly adoptKeyId?: string;
+  /**
+   * Live- and retained-key caps and the rotate-now and revoke cool-downs (contract/blast-radius.ts).
+   * Only the policy document carries them, no tag.
+   * @default DEFAULT_BLAST_RADIUS
+   */
+  readonly blastRadius?: BlastRadiusPolicy;
 }
 
 /** Usage plan ids as API Gateway makes them. */

@@ -9,6 +9,7 @@
  * The secrets the service manages are exactly the document's secret names; tags on a secret
  * carry no policy (docs/trust.md).
  */
+import { blastRadiusProblem, type BlastRadiusPolicy } from './blast-radius';
 import { consumerPolicyTags, isPolicyTagProblem, readConsumerPolicyTags } from './consumer-policy';
 import type { ConsumerPolicy } from './consumer-policy';
 import { planQuotaProblem, type PlanQuotaPolicy } from './plan-quota';
@@ -47,6 +48,8 @@ export interface PolicyDocumentConsumer {
   readonly maxHoldSeconds?: number;
   /** Quotas of the plans that have one, each plan once. @default - none */
   readonly planQuotas?: readonly PolicyDocumentPlanQuota[];
+  /** Live- and retained-key caps and cool-downs. @default DEFAULT_BLAST_RADIUS */
+  readonly blastRadius?: BlastRadiusPolicy;
 }
 
 /** A plan's quota in the document; the plan id is written like those of `usagePlanIds`. */
@@ -106,13 +109,17 @@ export function readDeployerPolicies(
     const at = `consumers[${i}]`;
     const resolved = resolveEntry(entry as PolicyDocumentConsumer, values as string[], at);
     if ('rule' in resolved) return resolved;
-    const { secretName, tags, planQuotas } = resolved;
+    const { secretName, tags, planQuotas, blastRadius } = resolved;
     const policy = readConsumerPolicyTags(tags);
     if (isPolicyTagProblem(policy)) return { field: `${at} (${policy.tag})`, rule: policy.rule };
     if (policies.has(secretName)) {
       return { field: `${at}.secretName`, rule: `must not repeat ${secretName}` };
     }
-    policies.set(secretName, planQuotas.length === 0 ? policy : { ...policy, planQuotas });
+    policies.set(secretName, {
+      ...policy,
+      ...(planQuotas.length === 0 ? {} : { planQuotas }),
+      ...(blastRadius === undefined ? {} : { blastRadius }),
+    });
   }
   return policies;
 }
@@ -123,7 +130,12 @@ function resolveEntry(
   values: readonly string[],
   at: string
 ):
-  | { secretName: string; tags: Record<string, string>; planQuotas: PlanQuotaPolicy[] }
+  | {
+      secretName: string;
+      tags: Record<string, string>;
+      planQuotas: PlanQuotaPolicy[];
+      blastRadius?: BlastRadiusPolicy;
+    }
   | PolicyDocumentProblem {
   if (typeof entry !== 'object' || entry === null) return { field: at, rule: 'must be an object' };
   const text = (field: string, raw: unknown): string | PolicyDocumentProblem => {
@@ -178,8 +190,18 @@ function resolveEntry(
     const { limit, period, offset } = quota;
     quotas.push({ planId, limit, period, offset });
   }
+  let blastRadius: BlastRadiusPolicy | undefined;
+  if (entry.blastRadius !== undefined) {
+    const problem = blastRadiusProblem(entry.blastRadius);
+    if (problem !== undefined)
+      return { field: `${at}.blastRadius.${problem.field}`, rule: problem.rule };
+    const { maxLiveKeys, maxRetainedKeys, rotateCoolDownSeconds, revokeCoolDownSeconds } =
+      entry.blastRadius;
+    blastRadius = { maxLiveKeys, maxRetainedKeys, rotateCoolDownSeconds, revokeCoolDownSeconds };
+  }
   return {
     planQuotas: quotas,
+    ...(blastRadius === undefined ? {} : { blastRadius }),
     secretName,
     tags: consumerPolicyTags({
       consumer: entry.consumer,

@@ -131,4 +131,10 @@ export const LambdaEnv = {
    * set only when a consumer adopts a key.
    */
   ADOPTIONS: 'KEYPLANE_ADOPTIONS',
+  /**
+   * Keys (enabled and retained) the service may hold in the region, when the deployer set it
+   * (RotationServiceProps.keyBudget); unset, the function derives it from the policy document
+   * (contract/blast-radius.ts derivedKeyBudget).
+   */
+  KEY_BUDGET: 'KEYPLANE_KEY_BUDGET',
 } as const;

@@ -32,6 +32,10 @@ export interface SweepCounts {
   skipped: number;
   /** Keys tagged as this service's that fail the ownership proof: reported, never touched. */
   unproven: number;
+  /** Enabled keys retired because their consumer had more than its live-key cap. */
+  retiredOverCap: number;
+  /** Retired keys deleted before their delete-after, beyond their consumer's retained-key cap. */
+  deletedOverCap: number;
   failures: number;
 }
 
@@ -43,6 +47,10 @@ export interface SweepResult {
   readonly counts: SweepCounts;
   /** Consumers whose current key is older than their rotation schedule plus the margin. */
   readonly overdueConsumers: number;
+  /** The service's keys (enabled and retained) left in the region after this sweep. */
+  readonly keysHeld?: number;
+  /** The keys the service may hold in the region (its key budget, key-budget.ts). */
+  readonly keyBudget?: number;
   /** With `dryRun`: what the sweep would change (it changed nothing). */
   readonly planned?: readonly SweepPlannedChange[];
 }

@@ -12,6 +12,7 @@ import {
 } from '../../contract';
 import { loadDeployerPolicies, type DeployerPolicies } from './deployer-policy';
 import { invalidVariable, missingVariable } from './errors';
+import { readKeyBudget } from './key-budget';
 
 /** The configuration every part of the function reads. */
 export interface RotationEnv {
@@ -45,6 +46,11 @@ export interface RotationEnv {
    * @default - none
    */
   readonly adoptions?: ReadonlyMap<string, string>;
+  /**
+   * Keys the service may hold in the region (LambdaEnv.KEY_BUDGET, key-budget.ts).
+   * @default - derived from the policy document
+   */
+  readonly keyBudget?: number;
 }
 
 /** Characters valid in both an API Gateway and a Secrets Manager tag value. */
@@ -101,6 +107,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ownershipKeyId,
     consumers: loadDeployerPolicies(source, service),
     ...(adoptions.size > 0 ? { adoptions } : {}),
+    ...readKeyBudget(source),
   };
 }
 

@@ -42,6 +42,22 @@ export class RotationError extends Error {
   }
 }
 
+/** A rotate-now or revoke refused because the consumer's cool-down has not passed. */
+export class CoolDownError extends RotationError {
+  constructor(secretId: string, operation: Operation, message: string) {
+    super(secretId, operation, message);
+    this.name = 'CoolDownError';
+  }
+}
+
+/** A new key refused because the service holds its whole key budget in the region. */
+export class KeyBudgetError extends RotationError {
+  constructor(secretId: string, operation: Operation, message: string) {
+    super(secretId, operation, message);
+    this.name = 'KeyBudgetError';
+  }
+}
+
 // ---- environment -------------------------------------------------------------------------
 
 export function missingVariable(name: string): ConfigurationError {
@@ -310,4 +326,49 @@ export function stepFailed(secretId: string, operation: Operation, cause: unknow
   const what =
     cause instanceof Error ? `${cause.name}: ${maskKeyLike(cause.message)}` : 'unknown failure';
   return new RotationError(secretId, operation, what, { cause });
+}
+
+// ---- blast radius ------------------------------------------------------------------------
+
+/** What a cool-down refusal reports. */
+export interface CoolDownRefusal {
+  readonly consumer: string;
+  /** What was refused: a rotation started with RotateSecret, or a revoke that issues a key. */
+  readonly what: 'rotate' | 'revoke';
+  /** When the last rotation or revoke it counts from happened. */
+  readonly last: Date;
+  readonly coolDownSeconds: number;
+  readonly remainingSeconds: number;
+}
+
+export function coolingDown(
+  secretId: string,
+  operation: Operation,
+  refusal: CoolDownRefusal
+): CoolDownError {
+  const setting = refusal.what === 'rotate' ? 'rotateCoolDown' : 'revokeCoolDown';
+  const past = refusal.what === 'rotate' ? 'rotated' : 'revoked';
+  return new CoolDownError(
+    secretId,
+    operation,
+    `refused: consumer ${refusal.consumer} was ${past} at ${refusal.last.toISOString()}; its ` +
+      `${setting} is ${refusal.coolDownSeconds}s, ${refusal.remainingSeconds}s left. Try again ` +
+      `after that, or have the deployer lower ${setting} for the consumer and deploy`
+  );
+}
+
+export function keyBudgetExhausted(
+  secretId: string,
+  operation: Operation,
+  service: string,
+  held: number,
+  budget: number
+): KeyBudgetError {
+  return new KeyBudgetError(
+    secretId,
+    operation,
+    `refused to issue a key: service ${service} holds ${held} keys in the region, its key budget ` +
+      `is ${budget} (keyBudget). Run \`keyplane sweep\` (it deletes retired keys beyond each ` +
+      `consumer's maxRetainedKeys), revoke one key with --key, or raise keyBudget and deploy`
+  );
 }

@@ -21,6 +21,7 @@ import { audit, type AuditResult } from './audit';
 import { createClients } from './clients';
 import { readEnv } from './env';
 import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
+import { CoolDownError, KeyBudgetError } from './errors';
 import { createLogger, setInvocationLogFields } from './log';
 import { InvocationMetrics, type MetricName } from './metrics';
 import { revoke, type RevokeResult } from './revoke';
@@ -59,6 +60,8 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     metrics.add('Failures');
     const specific = kind && FAILURE_METRIC[kind];
     if (specific) metrics.add(specific);
+    if (error instanceof CoolDownError) metrics.add('CoolDownRefusals');
+    if (error instanceof KeyBudgetError) metrics.add('KeyBudgetRefusals');
     log.error('invocation failed', { operation, error });
     throw error;
   } finally {
@@ -106,6 +109,10 @@ async function dispatch(
       metrics.add('SweepFailures', result.counts.failures);
       metrics.set('OverdueConsumers', result.overdueConsumers);
       metrics.set('HeldKeys', result.counts.held);
+      if (result.keysHeld !== undefined && result.keyBudget !== undefined) {
+        metrics.set('KeysHeld', result.keysHeld);
+        metrics.set('KeysOverBudget', Math.max(0, result.keysHeld - result.keyBudget));
+      }
       return result;
     }
     case 'revoke': {

@@ -34,6 +34,13 @@ export const METRIC_UNITS = {
    * ignored: someone created a secret where the service's secrets live.
    */
   UnmanagedSecrets: 'Count',
+  /**
+   * Rotations and revokes refused by the consumer's cool-down (cool-down.ts): someone asked for
+   * keys faster than the deployer allows.
+   */
+  CoolDownRefusals: 'Count',
+  /** New keys refused because the service holds its whole key budget (key-budget.ts). */
+  KeyBudgetRefusals: 'Count',
   DurationMs: 'Milliseconds',
 } as const;
 
@@ -46,6 +53,10 @@ export const GAUGE_UNITS = {
   OverdueConsumers: 'Count',
   /** Outgoing keys still in use that the sweep holds past their grace period. */
   HeldKeys: 'Count',
+  /** The service's keys, enabled and retained, in the region after the sweep. */
+  KeysHeld: 'Count',
+  /** How many keys the service holds beyond its key budget: above zero fires key-budget. */
+  KeysOverBudget: 'Count',
 } as const;
 
 export type MetricName = keyof typeof METRIC_UNITS;

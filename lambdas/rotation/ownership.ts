@@ -161,7 +161,9 @@ export class KeyOwnership {
     return this.refusals.splice(0);
   }
 
+  /** Reports a refusal, once per key and invocation (several checks may refuse one key). */
   private refuse(refusal: Refusal): void {
+    if (this.refusals.some((earlier) => earlier.keyId === refusal.keyId)) return;
     this.refusals.push(refusal);
     log.warn('refused to act on a key the function cannot prove it made; left alone', {
       ...refusal,

@@ -12,8 +12,10 @@
  * secret: a leak is handled regardless of the schedule.
  */
 import type { RevokeResult } from '../../contract/events';
-import { readConsumerPolicy } from './consumer-policy';
+import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
+import { revokeCoolDownLeft, revokeVersionId } from './cool-down';
 import {
+  coolingDown,
   keyNotOfConsumer,
   keyNotProven,
   RotationError,
@@ -21,13 +23,14 @@ import {
   secretNotFound,
   stepFailed,
 } from './errors';
+import { refuseBeyondKeyBudget } from './key-budget';
 import { createLogger } from './log';
 import type { ManagedKey } from './managed-key';
 import { assertManaged } from './managed-secret';
 import { retireKey } from './retire';
 import { rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
-import { rotationInProgress, Stage, versionStagedAs } from './secret-store';
+import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './secret-store';
 
 const log = createLogger('revoke');
 
@@ -55,9 +58,15 @@ export async function revoke(
     if (inProgress !== undefined) throw rotationAlreadyRunning(secretId, inProgress);
     const policy = readConsumerPolicy(runtime, secret, 'revoke');
     const { keys, ownership, env } = runtime;
-    const tagged = (await keys.listAll()).filter(
+    const listed = await keys.listAll();
+    const tagged = listed.filter(
       (key) => key.secretArn === secret.arn && key.service === env.service
     );
+    /** Issues the consumer a new key, within its revoke cool-down and the key budget. */
+    const issue = async () => {
+      await admitRevoke(runtime, secret, policy, tagged, listed);
+      return rotateNow(runtime, secret, policy, 0, revokeVersionId());
+    };
 
     let targets: ManagedKey[];
     let unproven: ManagedKey[] = [];
@@ -67,11 +76,11 @@ export async function revoke(
       if (named === undefined) throw keyNotOfConsumer(secret.arn, options.keyId);
       if (!(await ownership.ownsKey(named, 'revoke'))) throw keyNotProven(secret.arn, named.id);
       if (named.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
-        rotation = await rotateNow(runtime, secret, policy, 0);
+        rotation = await issue();
       }
       targets = named.enabled ? [named] : [];
     } else {
-      rotation = await rotateNow(runtime, secret, policy, 0);
+      rotation = await issue();
       const enabled = tagged.filter((key) => key.enabled && key.id !== rotation?.keyId);
       targets = await ownership.ownedOnly(enabled, 'revoke');
       unproven = enabled.filter((key) => !targets.includes(key));
@@ -96,4 +105,17 @@ export async function revoke(
   } catch (error) {
     throw error instanceof RotationError ? error : stepFailed(secretId, 'revoke', error);
   }
+}
+
+/** A revoke that issues a key: refused within the revoke cool-down and beyond the key budget. */
+async function admitRevoke(
+  runtime: Runtime,
+  secret: SecretState,
+  policy: ConsumerPolicy,
+  consumerKeys: readonly ManagedKey[],
+  listed: readonly ManagedKey[]
+): Promise<void> {
+  const left = await revokeCoolDownLeft(runtime, policy, consumerKeys);
+  if (left !== undefined) throw coolingDown(secret.arn, 'revoke', left);
+  await refuseBeyondKeyBudget(runtime, secret.arn, 'revoke', listed);
 }

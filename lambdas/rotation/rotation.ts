@@ -9,6 +9,7 @@
  * - a token not staged AWSPENDING is an error.
  */
 import { withDeployedAdoption } from './adoption';
+import { admitRotation } from './admission';
 import { readConsumerPolicy } from './consumer-policy';
 import {
   RotationError,
@@ -61,6 +62,7 @@ export async function rotate(runtime: Runtime, request: RotationRequest): Promis
     };
     switch (step) {
       case 'createSecret':
+        await admitRotation(ctx); // cool-down and key budget (admission.ts)
         await createSecret(ctx);
         break;
       case 'setSecret':

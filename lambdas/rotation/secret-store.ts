@@ -43,6 +43,12 @@ export interface SecretState {
   readonly createdDate?: Date;
   /** The rotation schedule: a `rate(...)`/`cron(...)` expression, or a number of days. */
   readonly rotationRules?: RotationRules;
+  /**
+   * When a Secrets Manager rotation last completed (AWS: "the most recent date and time that
+   * the Secrets Manager rotation process was successfully completed"). Only Secrets Manager
+   * sets it; the cool-downs start from it (cool-down.ts).
+   */
+  readonly lastRotatedDate?: Date;
 }
 
 /** What Secrets Manager says about a secret's rotation schedule. */
@@ -95,6 +101,7 @@ export class SecretStore {
         versions: out.VersionIdsToStages,
         createdDate: out.CreatedDate,
         rotationRules: out.RotationRules,
+        lastRotatedDate: out.LastRotatedDate,
       });
     } catch (error) {
       if (isAwsError(error, 'ResourceNotFoundException')) return undefined;
@@ -163,6 +170,20 @@ export class SecretStore {
     );
   }
 
+  /**
+   * Removes AWSPENDING from a version whose rotation was refused, so that neither a later
+   * RotateSecret nor a revoke finds a rotation in progress.
+   */
+  async dropPending(arn: string, versionId: string): Promise<void> {
+    await this.client.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: arn,
+        VersionStage: Stage.PENDING,
+        RemoveFromVersionId: versionId,
+      })
+    );
+  }
+
   private remember(secretId: string, versionId: string, value: IssuedKeyValue): void {
     if (this.issued.size >= ISSUED_CACHE_LIMIT) {
       const [oldest] = this.issued.keys();
@@ -194,6 +215,7 @@ export class SecretStore {
           versions: entry.SecretVersionsToStages,
           createdDate: entry.CreatedDate,
           rotationRules: entry.RotationRules,
+          lastRotatedDate: entry.LastRotatedDate,
         });
         // The name filter is a case-insensitive prefix match: check it exactly.
         if (state.name.startsWith(prefix)) secrets.push(state);
@@ -217,6 +239,7 @@ function toState(raw: {
   versions?: Record<string, string[]>;
   createdDate?: Date;
   rotationRules?: RotationRulesType;
+  lastRotatedDate?: Date;
 }): SecretState {
   const tags: Record<string, string> = {};
   for (const tag of raw.tags ?? []) {
@@ -231,6 +254,7 @@ function toState(raw: {
     versions: new Map(Object.entries(raw.versions ?? {})),
     ...(raw.createdDate instanceof Date && { createdDate: raw.createdDate }),
     ...(raw.rotationRules && { rotationRules: rotationRulesOf(raw.rotationRules) }),
+    ...(raw.lastRotatedDate instanceof Date && { lastRotatedDate: raw.lastRotatedDate }),
   };
 }
 

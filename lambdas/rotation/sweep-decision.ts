@@ -49,8 +49,11 @@ export type KeyAction =
     }
   | {
       readonly kind: 'retire';
-      /** quiet and hold-ended: decided from the key's traffic (traffic-decision.ts). */
-      readonly reason: 'expired' | 'orphaned' | 'quiet' | 'hold-ended';
+      /**
+       * quiet and hold-ended: decided from the key's traffic (traffic-decision.ts); over-cap:
+       * beyond the consumer's live-key cap (live-key-cap.ts).
+       */
+      readonly reason: 'expired' | 'orphaned' | 'quiet' | 'hold-ended' | 'over-cap';
       readonly planIds: readonly string[];
       /** Remaining quotas given back to the current key first (traffic-watch.ts). */
       readonly restore?: readonly QuotaChange[];
@@ -64,7 +67,11 @@ export type KeyAction =
     }
   | { readonly kind: 'schedule-retirement'; readonly retireAfter: Date }
   | { readonly kind: 'schedule-deletion'; readonly deleteAfter: Date }
-  | { readonly kind: 'delete' };
+  | {
+      readonly kind: 'delete';
+      /** Beyond the consumer's retained-key cap, before its delete-after (live-key-cap.ts). */
+      readonly reason?: 'over-cap';
+    };
 
 export function decideKeyAction(
   key: ManagedKey,

@@ -31,6 +31,8 @@ import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
 import { instantTag, type ManagedKey } from './managed-key';
 import { whyNotManaged } from './managed-secret';
+import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
+import { blastRadiusOf, keysBeyondCaps, withCaps } from './live-key-cap';
 import { isOverdue } from './overdue';
 import { retireKey } from './retire';
 import { inProcessRotationCost, rotateNow } from './rotate-now';
@@ -82,6 +84,8 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
   const found = {
     counts: run.counts,
     overdueConsumers: run.overdueConsumers,
+    keysHeld: run.keysHeld,
+    keyBudget: keyBudgetOf(runtime.env),
     ...(options.dryRun === true ? { planned: run.planned } : {}),
   };
   const result: SweepResult = outcome.complete
@@ -124,6 +128,8 @@ export function emptySweepCounts(): SweepCounts {
     healed: 0,
     skipped: 0,
     unproven: 0,
+    retiredOverCap: 0,
+    deletedOverCap: 0,
     failures: 0,
   };
 }
@@ -150,6 +156,14 @@ class SweepRun {
   private memberships = new Map<string, Set<string>>();
   /** The key each secret's AWSCURRENT version names, from the listing. */
   private readonly currentKeys = new Map<string, ManagedKey>();
+  /** Keys beyond their consumer's live- or retained-key cap (live-key-cap.ts). */
+  private beyondCaps = new Map<string, 'retire' | 'delete'>();
+  /** The service's keys listed, less those this run deleted. */
+  private listedKeys = 0;
+
+  get keysHeld(): number {
+    return this.listedKeys - this.counts.deleted;
+  }
 
   constructor(
     private readonly runtime: Runtime,
@@ -182,6 +196,8 @@ class SweepRun {
       }
     }
     await this.readKeylessCurrents(managed);
+    this.listedKeys = managed.length;
+    this.beyondCaps = await this.keysBeyondCaps(managed);
     if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
 
     let lastDone = after;
@@ -293,6 +309,7 @@ class SweepRun {
       this.fail('could not look up the secret of a key', key, error);
       return false;
     }
+    action = withCaps(action, this.beyondCaps.get(key.id), memberOf);
     try {
       action = await this.watchTraffic(key, keySecret, memberOf, action);
     } catch (error) {
@@ -402,6 +419,7 @@ class SweepRun {
         if (retired) {
           if (action.reason === 'orphaned') this.counts.orphansRetired++;
           else if (action.reason === 'quiet') this.counts.retiredEarly++;
+          else if (action.reason === 'over-cap') this.counts.retiredOverCap++;
           else this.counts.retired++;
         }
         log.debug('retired a key', { keyId: key.id, reason: action.reason });
@@ -421,7 +439,10 @@ class SweepRun {
         }
         return;
       case 'delete':
-        if (await keys.delete(key.id)) this.counts.deleted++;
+        if (await keys.delete(key.id)) {
+          this.counts.deleted++;
+          if (action.reason === 'over-cap') this.counts.deletedOverCap++;
+        }
         log.debug('deleted a retired key', { keyId: key.id });
         return;
     }
@@ -494,6 +515,48 @@ class SweepRun {
     this.counts.reconciled++;
   }
 
+  /**
+   * Per live consumer, its keys beyond the live- and retained-key caps. Only keys whose proof
+   * holds count, so a key planted with a consumer's tags cannot push that consumer's own keys
+   * out; proofs are checked only for a consumer that has more keys than its caps allow.
+   */
+  private async keysBeyondCaps(
+    managed: readonly ManagedKey[]
+  ): Promise<Map<string, 'retire' | 'delete'>> {
+    const beyond = new Map<string, 'retire' | 'delete'>();
+    const bySecret = new Map<string, ManagedKey[]>();
+    for (const key of managed) {
+      if (key.secretArn === undefined) continue;
+      bySecret.set(key.secretArn, [...(bySecret.get(key.secretArn) ?? []), key]);
+    }
+    for (const [arn, known] of this.secrets) {
+      if (known === null || known.policy === undefined) continue;
+      const limits = blastRadiusOf(known.policy);
+      const pending = rotationInProgress(known.state);
+      const keys = bySecret.get(arn) ?? [];
+      const keep = new Set(
+        keys.filter((key) => key.secretVersion === pending).map((key) => key.id)
+      );
+      const current = this.currentKeys.get(arn)?.id;
+      let excess = keysBeyondCaps(keys, current, keep, limits, this.runtime.now());
+      if (excess.retire.size === 0 && excess.delete.size === 0) continue;
+      try {
+        const owned = await this.runtime.ownership.ownedOnly(keys, 'apply the live-key cap');
+        excess = keysBeyondCaps(owned, current, keep, limits, this.runtime.now());
+      } catch (error) {
+        this.counts.failures++;
+        log.warn('could not verify the keys of a consumer over its caps', {
+          secretArn: arn,
+          error,
+        });
+        continue;
+      }
+      for (const id of excess.retire) beyond.set(id, 'retire');
+      for (const id of excess.delete) beyond.set(id, 'delete');
+    }
+    return beyond;
+  }
+
   /** A managed secret and the deployer's policy for it. */
   private view(state: SecretState): SecretView {
     return { state, policy: readConsumerPolicy(this.runtime, state, 'sweep') };
@@ -544,6 +607,7 @@ class SweepRun {
         }
         const cost = inProcessRotationCost(known.policy);
         if (!this.budget.canAfford(cost)) return false;
+        await refuseBeyondKeyBudget(this.runtime, arn, 'sweep', managed);
         this.budget.spend(cost);
         const rotation = await rotateNow(
           this.runtime,

@@ -12,6 +12,12 @@
  * the new key (quota-carry.ts); a failure there is logged and the rotation goes on.
  */
 import { KeyTag } from '../../../contract';
+import {
+  graceUnderCap,
+  retireBeyondCap,
+  retireOutgoingUnderCap,
+  type OutgoingVersion,
+} from '../live-key-cap';
 import { createLogger } from '../log';
 import { instantTag } from '../managed-key';
 import { carryQuota } from '../quota-carry';
@@ -34,6 +40,8 @@ export interface FinishSecretResult {
   /** The key the previous AWSCURRENT version named, when there was one and it still exists. */
   readonly outgoingKeyId?: string;
   readonly retireAfter?: Date;
+  /** Keys retired at once by the live-key cap (live-key-cap.ts). */
+  readonly retiredKeyIds?: readonly string[];
 }
 
 export async function finishSecret(
@@ -50,10 +58,11 @@ export async function finishSecret(
   }
 
   let result: FinishSecretResult = {};
+  let outgoingVersion: (OutgoingVersion & { planIds: readonly string[] }) | undefined;
   if (current !== undefined) {
     const outgoing = await secrets.read(arn, current);
     if (outgoing.kind === 'issued') {
-      const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+      const grace = options.gracePeriodSeconds ?? graceUnderCap(ctx.policy);
       const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
       const keyId = outgoing.value.keyId;
       const subject = { ...originOf(ctx), versionId: current, keyId };
@@ -61,6 +70,11 @@ export async function finishSecret(
       const owned = await ctx.runtime.ownership.holds(subject, outgoing.value.proof, STEP);
       if (owned && (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) }))) {
         result = { outgoingKeyId: keyId, retireAfter };
+        outgoingVersion = {
+          versionId: current,
+          createdAt: new Date(outgoing.value.createdAt),
+          planIds: outgoing.value.usagePlanIds,
+        };
       } else if (owned) {
         log.warn('the outgoing key no longer exists; nothing to retire', { ...fields, keyId });
       }
@@ -74,14 +88,35 @@ export async function finishSecret(
 
   if (result.outgoingKeyId !== undefined) {
     try {
-      const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+      const grace = options.gracePeriodSeconds ?? graceUnderCap(ctx.policy);
       await carryQuota(ctx, ctx.policy, result.outgoingKeyId, grace);
     } catch (error) {
       // The rotation goes on: the sweep shares the quota between the two keys anyway.
       log.warn('could not carry the quota to the new key', { ...fields, error });
     }
   }
+  const retiredKeyIds: string[] = [];
+  const outgoingStays = (options.gracePeriodSeconds ?? graceUnderCap(ctx.policy)) > 0;
+  if (outgoingVersion !== undefined && outgoingStays) {
+    // Only while the outgoing key stays enabled can the one before it exceed the cap.
+    // Before the move, so a crash repeats it; a failure leaves the key to the sweep's cap.
+    const retired = await retireBeyondCap(ctx, outgoingVersion).catch((error: unknown) => {
+      log.warn('could not retire a key beyond the live-key cap; the sweep will', {
+        ...fields,
+        error,
+      });
+      return undefined;
+    });
+    if (retired !== undefined) retiredKeyIds.push(retired);
+  }
   await secrets.promote(arn, ctx.token, current);
+  if (outgoingVersion !== undefined && result.outgoingKeyId !== undefined) {
+    const { outgoingKeyId } = result;
+    if (await retireOutgoingUnderCap(ctx, outgoingKeyId, outgoingVersion.planIds)) {
+      retiredKeyIds.push(outgoingKeyId);
+    }
+  }
+  if (retiredKeyIds.length > 0) result = { ...result, retiredKeyIds };
   log.info('the new version is AWSCURRENT', {
     ...fields,
     ...(result.outgoingKeyId === undefined

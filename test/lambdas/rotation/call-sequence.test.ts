@@ -12,7 +12,16 @@ import { ROTATION_STEPS, type RotationStep } from '../../../lambdas/rotation/eve
 import { rotate } from '../../../lambdas/rotation/rotation';
 import type { Runtime } from '../../../lambdas/rotation/runtime';
 import { FakeAws, type FakeSecret } from './support/fake-aws';
-import { envWithPolicy, seedConsumer, testRuntime, TOKEN, TOKEN_2 } from './support/fixtures';
+import {
+  envWithPolicy,
+  NOW,
+  seedConsumer,
+  testRuntime,
+  TOKEN,
+  TOKEN_2,
+  TOKEN_3,
+  type TestClock,
+} from './support/fixtures';
 
 const fake = new FakeAws();
 let secret: FakeSecret;
@@ -20,14 +29,22 @@ let secret: FakeSecret;
 let env: RotationEnv;
 
 const PLANS = ['plangold', 'planbulk', 'plansilver'];
+/**
+ * The function's clock. A later rotation runs a schedule's interval after the one before, long
+ * after the outgoing key's predecessor was retired: the live-key cap then costs no call.
+ */
+const clock: TestClock = { now: NOW };
+const THIRTY_DAYS_MS = 30 * 86_400_000;
+const later = () => (clock.now = new Date(clock.now.getTime() + THIRTY_DAYS_MS));
 
 function seed(plans: number, policy: Partial<ConsumerPolicy> = {}): void {
+  clock.now = NOW;
   fake.reset();
   for (const plan of PLANS) fake.addPlan(plan);
   secret = seedConsumer(fake);
   env = envWithPolicy({ checkout: { usagePlanIds: PLANS.slice(0, plans), ...policy } });
 }
-const coldContainer = () => testRuntime({ env });
+const coldContainer = () => testRuntime({ env, clock });
 
 /** One rotation, step by step; the calls of each step, in order, as service.operation. */
 async function rotation(
@@ -56,6 +73,7 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
 
   test('cold (a fresh container per step): exactly these calls', async () => {
     await rotation(TOKEN, coldContainer);
+    later();
 
     const calls = await rotation(TOKEN_2, coldContainer);
 
@@ -88,8 +106,9 @@ describe.each([1, 3])('a later rotation of a key in P = %i plans', (plans) => {
   });
 
   test('warm (one container for every step): the version and the proofs it made are not read again', async () => {
-    const runtime = testRuntime({ env });
+    const runtime = testRuntime({ env, clock });
     await rotation(TOKEN, () => runtime);
+    later();
 
     const calls = await rotation(TOKEN_2, () => runtime);
 
@@ -153,6 +172,7 @@ test('a later rotation of a key in P = 3 plans, Q = 2 with a quota: 2 + P + 2Q A
   seed(3, { planQuotas });
   for (const { planId, limit, period } of planQuotas) fake.addPlan(planId, { limit, period });
   await rotation(TOKEN, coldContainer);
+  later();
 
   const calls = await rotation(TOKEN_2, coldContainer);
 
@@ -170,4 +190,32 @@ test('a later rotation of a key in P = 3 plans, Q = 2 with a quota: 2 + P + 2Q A
       .flat()
       .filter((call) => /\.(List|GetUsagePlans\b)/.test(call))
   ).toEqual([]);
+});
+
+describe.each([1, 3])('a quick rotation (P = %i), while the key before the outgoing one may still be in its grace period', (plans) => {
+  beforeEach(() => seed(plans));
+
+  test('retires that key before AWSCURRENT moves: + the version read, its proof, and P + 2 API Gateway calls', async () => {
+    await rotation(TOKEN, coldContainer);
+    await rotation(TOKEN_2, coldContainer);
+    const oldest = fake.keyIdOfVersion(secret, TOKEN);
+
+    const calls = await rotation(TOKEN_3, coldContainer);
+
+    expect(calls.finishSecret).toEqual([
+      'secretsmanager.DescribeSecret',
+      'secretsmanager.GetSecretValue', // the outgoing key id
+      'kms.VerifyMac',
+      'apigateway.TagResource', // its retire-after
+      'secretsmanager.GetSecretValue', // the AWSPREVIOUS version: the key before it
+      'kms.VerifyMac', // ... and its record proof
+      ...Array.from({ length: plans }, () => 'apigateway.DeleteUsagePlanKey'),
+      'apigateway.UpdateApiKey', // disabled
+      'apigateway.TagResource', // its delete-after
+      'secretsmanager.UpdateSecretVersionStage',
+    ]);
+    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans + (plans + 2));
+    expect(fake.keys.get(oldest)?.enabled).toBe(false);
+    expect([...fake.keys.values()].filter((key) => key.enabled)).toHaveLength(2);
+  });
 });

@@ -33,6 +33,8 @@ describe('InvocationMetrics', () => {
               { Name: 'UnprovenKeys', Unit: 'Count' },
               { Name: 'PolicyTagMismatches', Unit: 'Count' },
               { Name: 'UnmanagedSecrets', Unit: 'Count' },
+              { Name: 'CoolDownRefusals', Unit: 'Count' },
+              { Name: 'KeyBudgetRefusals', Unit: 'Count' },
               { Name: 'DurationMs', Unit: 'Milliseconds' },
             ],
           },
@@ -49,6 +51,8 @@ describe('InvocationMetrics', () => {
       UnprovenKeys: 0,
       PolicyTagMismatches: 0,
       UnmanagedSecrets: 0,
+      CoolDownRefusals: 0,
+      KeyBudgetRefusals: 0,
       DurationMs: 125,
     });
     expect(METRICS_NAMESPACE).toBe('Keyplane');

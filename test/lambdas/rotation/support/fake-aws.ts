@@ -76,6 +76,8 @@ export interface FakeSecret {
   versions: Map<string, FakeVersion>;
   createdDate?: Date;
   rotationRules?: { ScheduleExpression?: string; AutomaticallyAfterDays?: number };
+  /** When a Secrets Manager rotation last completed: tests set it, as AWS would. */
+  lastRotatedDate?: Date;
 }
 
 export interface FakeKey {
@@ -320,6 +322,13 @@ export class FakeAws {
     return [...secret.versions].find(([, v]) => v.stages.includes('AWSCURRENT'))?.[0];
   }
 
+  /** The key id a version's value names. */
+  keyIdOfVersion(secret: FakeSecret, versionId: string): string {
+    const value = secret.versions.get(versionId)?.value;
+    if (value === undefined) throw new Error(`version ${versionId} holds no value`);
+    return (JSON.parse(value) as { keyId: string }).keyId;
+  }
+
   /** Parsed JSON of the AWSCURRENT version. */
   currentValue(secret: FakeSecret): Record<string, unknown> {
     const id = this.currentVersion(secret);
@@ -343,6 +352,7 @@ export class FakeAws {
           VersionIdsToStages: this.stagesOf(secret),
           CreatedDate: secret.createdDate,
           RotationRules: secret.rotationRules,
+          LastRotatedDate: secret.lastRotatedDate,
         };
       })
     );

@@ -27,6 +27,7 @@ export const PREFIX = 'keyplane/orders-api/';
 export const NOW = new Date('2025-06-01T12:00:00.000Z');
 export const TOKEN = '0a1b2c3d-1111-4222-8333-444455556666';
 export const TOKEN_2 = '9f8e7d6c-aaaa-4bbb-8ccc-ddddeeeeffff';
+export const TOKEN_3 = '5e6f7a8b-cccc-4ddd-8eee-ffff00001111';
 
 /** The deployer's policy of consumer `checkout`: two plans, one hour of grace, prefix. */
 export const CHECKOUT_POLICY: ConsumerPolicy = {

@@ -1,0 +1,48 @@
+/**
+ * Whether a rotation Secrets Manager started may issue a key, checked before createSecret
+ * makes one (rotation.ts). This closes the gap of a principal allowed secretsmanager:RotateSecret
+ * rotating more often than declared (docs/trust.md):
+ *
+ * 1. the rotate cool-down (cool-down.ts), from LastRotatedDate: no extra call;
+ * 2. the key budget (key-budget.ts), only for a rotation that starts within the consumer's grace
+ *    period plus the sweep's slack of the last one, when the keys of earlier rotations may not be
+ *    retired or deleted yet. That path lists the keys; the scheduled rotation, long after the
+ *    last, makes no list call.
+ *
+ * A refused rotation has AWSPENDING removed from its version (which holds no value: createSecret
+ * has not run) so that it blocks neither the next rotation nor a revoke, and fails with an error
+ * naming the consumer, the time left or the budget, and the setting.
+ */
+import { coolingDown, RotationError } from './errors';
+import { rotateCoolDownLeft } from './cool-down';
+import { refuseBeyondKeyBudget } from './key-budget';
+import { graceUnderCap, SWEEP_SLACK_SECONDS } from './live-key-cap';
+import { createLogger } from './log';
+import type { StepContext } from './steps/step-context';
+
+const log = createLogger('admission');
+const STEP = 'createSecret';
+
+export async function admitRotation(ctx: StepContext): Promise<void> {
+  const { runtime, secret, policy, token } = ctx;
+  try {
+    const left = rotateCoolDownLeft(secret, policy, runtime.now());
+    if (left !== undefined) throw coolingDown(secret.arn, STEP, left);
+    const last = secret.lastRotatedDate?.getTime();
+    const quick =
+      last !== undefined &&
+      runtime.now().getTime() < last + (graceUnderCap(policy) + SWEEP_SLACK_SECONDS) * 1000;
+    if (quick) await refuseBeyondKeyBudget(runtime, secret.arn, STEP, await runtime.keys.listAll());
+  } catch (error) {
+    if (!(error instanceof RotationError)) throw error;
+    await runtime.secrets.dropPending(secret.arn, token);
+    log.warn('refused a rotation; AWSPENDING removed from its version', {
+      step: STEP,
+      secretArn: secret.arn,
+      versionId: token,
+      consumer: policy.consumer,
+      reason: error.name,
+    });
+    throw error;
+  }
+}

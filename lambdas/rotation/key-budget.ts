@@ -1,0 +1,82 @@
+/**
+ * The service's key budget: how many keys, enabled and retained, it may hold in the region
+ * (contract/blast-radius.ts). The deployer states it (KEYPLANE_KEY_BUDGET) or it is derived from
+ * the policy document: the sum over the consumers of live plus retained keys. Synth checks it
+ * against the region's capacity (constructs/capacity.ts).
+ *
+ * The function refuses to issue a key beyond it where it lists the keys anyway or where keys
+ * can pile up: revoke, the sweep's heal, and a rotation that starts within a grace period of
+ * the last one (admission.ts). A scheduled rotation, long after the last, issues one key and
+ * retires one, and makes no list call. The sweep reports the keys held (metric KeysHeld and
+ * KeysOverBudget, alarm key-budget).
+ *
+ * Only keys whose creation proof holds are counted, so keys a co-tenant plants with the
+ * service's tags cannot use up the budget; proofs are checked only when the tagged keys alone
+ * would reach it.
+ */
+import { derivedKeyBudget, LambdaEnv } from '../../contract';
+import type { RotationEnv } from './env';
+import { invalidVariable, keyBudgetExhausted, type Operation } from './errors';
+import { blastRadiusOf } from './live-key-cap';
+import type { ManagedKey } from './managed-key';
+import type { Runtime } from './runtime';
+
+/** The most keys a budget may name: API Gateway's highest raised quota is far below it. */
+export const MAX_KEY_BUDGET = 1_000_000;
+
+/** KEYPLANE_KEY_BUDGET, when set. */
+export function readKeyBudget(source: Readonly<Record<string, string | undefined>>): {
+  keyBudget?: number;
+} {
+  const raw = source[LambdaEnv.KEY_BUDGET]?.trim();
+  if (raw === undefined || raw === '') return {};
+  if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_KEY_BUDGET) {
+    throw invalidVariable(
+      LambdaEnv.KEY_BUDGET,
+      `a whole number of keys from 1 to ${MAX_KEY_BUDGET}`
+    );
+  }
+  return { keyBudget: Number(raw) };
+}
+
+/** The budget in force: the deployer's, or the one the document's consumers add up to. */
+export function keyBudgetOf(env: RotationEnv): number {
+  return env.keyBudget ?? derivedKeyBudget([...env.consumers.values()].map(blastRadiusOf));
+}
+
+/** The service's keys among `listed`, by their tags (not yet proven). */
+export function serviceKeys(env: RotationEnv, listed: readonly ManagedKey[]): ManagedKey[] {
+  return listed.filter((key) => key.service === env.service && key.secretArn !== undefined);
+}
+
+/**
+ * How many of the service's keys prove to be its own, counted up to `budget`: past it the
+ * answer is `budget` or more, which is all a refusal needs.
+ */
+export async function provenKeysUpTo(
+  runtime: Runtime,
+  keys: readonly ManagedKey[],
+  budget: number
+): Promise<number> {
+  if (keys.length < budget) return keys.length;
+  let proven = 0;
+  for (const key of keys) {
+    if (await runtime.ownership.ownsKey(key, 'count against the key budget')) proven++;
+    if (proven >= budget) return proven;
+  }
+  return proven;
+}
+
+/** Throws a KeyBudgetError when the service already holds its whole budget. */
+export async function refuseBeyondKeyBudget(
+  runtime: Runtime,
+  secretId: string,
+  operation: Operation,
+  listed: readonly ManagedKey[]
+): Promise<void> {
+  const budget = keyBudgetOf(runtime.env);
+  const held = await provenKeysUpTo(runtime, serviceKeys(runtime.env, listed), budget);
+  if (held >= budget) {
+    throw keyBudgetExhausted(secretId, operation, runtime.env.service, held, budget);
+  }
+}
