@@ -13,8 +13,8 @@
  * has not run) so that it blocks neither the next rotation nor a revoke, and fails with an error
  * naming the consumer, the time left or the budget, and the setting.
  */
-import { coolingDown, RotationError } from './errors';
 import { rotateCoolDownLeft } from './cool-down';
+import { coolingDown, RotationError } from './errors';
 import { refuseBeyondKeyBudget } from './key-budget';
 import { graceUnderCap, SWEEP_SLACK_SECONDS } from './live-key-cap';
 import { createLogger } from './log';

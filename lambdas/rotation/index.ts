@@ -20,8 +20,8 @@
 import { audit, type AuditResult } from './audit';
 import { createClients } from './clients';
 import { readEnv } from './env';
-import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
 import { CoolDownError, KeyBudgetError } from './errors';
+import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
 import { createLogger, setInvocationLogFields } from './log';
 import { InvocationMetrics, type MetricName } from './metrics';
 import { revoke, type RevokeResult } from './revoke';

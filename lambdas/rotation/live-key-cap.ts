@@ -20,10 +20,10 @@ import { BOOTSTRAP_STAGE, DEFAULT_BLAST_RADIUS, type BlastRadiusPolicy } from '.
 import type { ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
 import type { ManagedKey } from './managed-key';
-import { RECENT_KEY_MS, type KeyAction } from './sweep-decision';
 import { retireKey } from './retire';
 import { versionStagedAs } from './secret-store';
 import { originOf, type StepContext } from './steps/step-context';
+import { RECENT_KEY_MS, type KeyAction } from './sweep-decision';
 
 const log = createLogger('live-key-cap');
 

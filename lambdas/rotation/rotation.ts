@@ -8,8 +8,8 @@
  * - a token already AWSCURRENT means the work is done: return;
  * - a token not staged AWSPENDING is an error.
  */
-import { withDeployedAdoption } from './adoption';
 import { admitRotation } from './admission';
+import { withDeployedAdoption } from './adoption';
 import { readConsumerPolicy } from './consumer-policy';
 import {
   RotationError,

@@ -28,11 +28,11 @@ import {
 } from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
+import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
+import { blastRadiusOf, keysBeyondCaps, withCaps } from './live-key-cap';
 import { createLogger } from './log';
 import { instantTag, type ManagedKey } from './managed-key';
 import { whyNotManaged } from './managed-secret';
-import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
-import { blastRadiusOf, keysBeyondCaps, withCaps } from './live-key-cap';
 import { isOverdue } from './overdue';
 import { retireKey } from './retire';
 import { inProcessRotationCost, rotateNow } from './rotate-now';
