@@ -154,6 +154,10 @@ export const consumerFields = rowsOf<ManagedApiKeyProps>()<
   quotaSlackPercent: number,
   quietPeriod: duration,
   maxHold: duration,
+  maxLiveKeys: number,
+  maxRetainedKeys: number,
+  rotateCoolDown: duration,
+  revokeCoolDown: duration,
   adoptKeyId: text,
   tags: textMap,
 });
@@ -173,6 +177,7 @@ export const rotationFields = rowsOf<RotationServiceProps>()<'serviceName' | 'se
     alarmTopicArn: text,
     alarmActions: texts,
     overdueMargin: duration,
+    keyBudget: number,
     accountQuotas: z.strictObject(
       rowsOf<AccountQuotas>()('AccountQuotas', {
         apiKeysPerRegion: number,

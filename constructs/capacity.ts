@@ -14,18 +14,23 @@ import {
   QUOTA_WARNING_SHARE,
   USAGE_PLANS_PER_REGION,
 } from '../contract/aws-limits';
+import { keysPerConsumer } from '../contract/blast-radius';
 import { providerRegion } from './provider-region';
 import { wiredServices, wiringOf, type ConsumerRecord } from './service-wiring';
 import { UsagePlan } from './usage-plan';
 
-/** Keys one consumer may hold at once, in the worst case of its schedule. */
+/**
+ * Keys one consumer may hold at once, in the worst case of its schedule, and never more than
+ * its live- and retained-key caps allow (contract/blast-radius.ts keysPerConsumer).
+ */
 export function worstCaseKeys(
   consumer: ConsumerRecord,
   retentionSeconds: number,
   sweepPeriodSeconds: number
 ): number {
   const kept = consumer.gracePeriodSeconds + retentionSeconds + sweepPeriodSeconds;
-  return 1 + Math.ceil(kept / consumer.shortestGapSeconds);
+  const bySchedule = 1 + Math.ceil(kept / consumer.shortestGapSeconds);
+  return Math.min(bySchedule, keysPerConsumer(consumer.blastRadius));
 }
 
 /** The warnings already given, per service: validation may run more than once. */
@@ -102,13 +107,14 @@ function budget(
   return undefined;
 }
 
+/** The keys a service may hold: its consumers' worst cases, and at most its key budget. */
 function keysOf(service: IConstruct): number {
   const wiring = wiringOf(service);
   let keys = 0;
   for (const consumer of wiring.consumers.values()) {
     keys += worstCaseKeys(consumer, wiring.retentionSeconds, wiring.sweepPeriodSeconds);
   }
-  return keys;
+  return Math.min(keys, wiring.keyBudget ?? keys);
 }
 
 /** The region of a construct's stack: its AWS provider's, or the stack when unknown. */

@@ -10,6 +10,7 @@ import {
   SECRET_NAME_PATTERN,
   USAGE_PLANS_PER_KEY,
 } from '../contract/aws-limits';
+import type { BlastRadiusPolicy } from '../contract/blast-radius';
 import { formatSeconds, SECONDS_PER } from '../contract/durations';
 import { healthCheckUrlProblem } from '../contract/health-check-url';
 import { isValidKeyPrefix, KEY_PREFIX_RULE } from '../contract/key-format';
@@ -29,6 +30,7 @@ import {
   type RotationScheduleSpec,
 } from '../contract/rotation-schedule';
 import { SecretTag } from '../contract/tags';
+import { resolveBlastRadius } from './blast-radius-settings';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
 import { KeyRotationSchedule } from './key-rotation-schedule';
@@ -51,6 +53,8 @@ export interface KeySettings {
   readonly secretName: string;
   readonly readers: readonly string[];
   readonly usage: UsageSettings;
+  /** Live- and retained-key caps and cool-downs (blast-radius-settings.ts). */
+  readonly blastRadius: BlastRadiusPolicy;
 }
 
 /** Checks the props, then claims the consumer's name and secret name in its service. */
@@ -81,6 +85,7 @@ export function resolveKeySettings(
   const readers = props.readers ?? [];
   readers.forEach((arn, i) => validateReader(path, i, arn));
   const usage = resolveUsageSettings(path, props);
+  const blastRadius = resolveBlastRadius(path, props);
   registerConsumer(
     service,
     service.serviceName,
@@ -91,6 +96,7 @@ export function resolveKeySettings(
       gracePeriodSeconds: gracePeriod.toSeconds(),
       shortestGapSeconds: shortestRotationGapSeconds(spec),
       plans,
+      blastRadius,
     },
     { secretName, principals: readers }
   );
@@ -103,6 +109,7 @@ export function resolveKeySettings(
     secretName,
     readers,
     usage,
+    blastRadius,
   };
 }
 

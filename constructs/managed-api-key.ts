@@ -133,6 +133,33 @@ export interface ManagedApiKeyProps {
    */
   readonly maxHold?: Duration;
   /**
+   * Keys of the consumer enabled at once: 2 is the current key plus the outgoing one in its
+   * grace period; 1 gives the outgoing key no grace. A new key retires the older ones beyond it
+   * in the same rotation (docs/trust.md, "Bounded blast radius").
+   * @default 2
+   */
+  readonly maxLiveKeys?: number;
+  /**
+   * Retired (disabled) keys of the consumer kept for `deleteRetiredAfter`, where they can still
+   * be restored; the sweep deletes the oldest beyond this at once. 0 to 100.
+   * @default 2
+   */
+  readonly maxRetainedKeys?: number;
+  /**
+   * After a completed rotation, how long a new one started on demand (`keyplane rotate`, any
+   * RotateSecret caller) is refused. Under 4 hours, Secrets Manager's shortest schedule, so a
+   * scheduled rotation is never refused for it; 0 never refuses.
+   * @default Duration.minutes(15)
+   */
+  readonly rotateCoolDown?: Duration;
+  /**
+   * After a revoke that issued a key, how long another such revoke of the consumer is refused.
+   * A revoke right after a rotation always goes through; revoking one non-current key with
+   * `--key` is never refused. At most 1 day; 0 never refuses.
+   * @default Duration.minutes(5)
+   */
+  readonly revokeCoolDown?: Duration;
+  /**
    * The rotation service that rotates this key.
    * @default - the stack's rotation service, created if it has none
    */
@@ -247,6 +274,7 @@ export class ManagedApiKey extends Construct {
       keyPrefix: settings.keyPrefix,
       ...(props.healthCheckUrl === undefined ? {} : { healthCheckUrl: props.healthCheckUrl }),
       usage: settings.usage,
+      blastRadius: settings.blastRadius,
     });
     const policyTags = consumerPolicyTags({
       consumer: props.consumer,

@@ -5,6 +5,7 @@
  * becomes the function's KEYPLANE_POLICY_VALUES. Internal to the constructs.
  */
 import { Token } from 'cdktf';
+import type { BlastRadiusPolicy } from '../contract/blast-radius';
 import type { ConsumerPolicy } from '../contract/consumer-policy';
 import {
   POLICY_DOCUMENT_FORMAT,
@@ -27,6 +28,8 @@ export interface DeclaredConsumerPolicy {
     ConsumerPolicy,
     'carryQuota' | 'quotaSlackPercent' | 'quietPeriodSeconds' | 'maxHoldSeconds'
   >;
+  /** Live- and retained-key caps and cool-downs, resolved. */
+  readonly blastRadius: BlastRadiusPolicy;
 }
 
 /** What a value in the list is, for the environment size estimate. */
@@ -73,6 +76,7 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
         ? {}
         : { healthCheckUrl: text(c.healthCheckUrl, 'healthCheckUrl') }),
       ...c.usage,
+      blastRadius: c.blastRadius,
       ...planQuotas(c.plans, (id) => text(id, 'usagePlanId')),
     }));
   const document: PolicyDocument = {

@@ -1,5 +1,5 @@
 /**
- * The rotation service's six alarms, as data: what each watches and when it fires.
+ * The rotation service's seven alarms, as data: what each watches and when it fires.
  * {@link RotationMonitoring} creates them, each notifying the alarm topic on ALARM and on OK.
  */
 import type { CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
@@ -102,6 +102,21 @@ export function rotationAlarms(subject: AlarmSubject, sweepPeriod: number): Alar
         threshold: 0,
         comparisonOperator: 'GreaterThanThreshold',
         // No sweep, no hold reported: the overdue alarm pages for a sweep that does not run.
+        treatMissingData: 'notBreaching',
+      },
+    },
+    {
+      id: 'KeyBudgetAlarm',
+      name: 'key-budget',
+      description:
+        'the service holds more API keys in the region than its key budget (keyBudget); the function refuses new keys where it can count them. Run keyplane sweep, or raise keyBudget',
+      settings: {
+        ...keyplane('KeysOverBudget'),
+        statistic: 'Maximum',
+        period: sweepPeriod,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
         treatMissingData: 'notBreaching',
       },
     },

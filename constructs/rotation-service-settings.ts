@@ -30,6 +30,8 @@ export interface ServiceSettings {
   readonly logRetentionDays: number;
   readonly reservedConcurrency: number;
   readonly accountQuotas: Required<AccountQuotas>;
+  /** @default - derived by the function from the consumers' caps */
+  readonly keyBudget?: number;
 }
 
 /** The longest service name: `<name>-rotation-dlq` and the role name stay within AWS limits. */
@@ -110,6 +112,7 @@ export function resolveServiceSettings(
   for (const [quota, value] of Object.entries(accountQuotas)) {
     requirePositiveInteger(path, `accountQuotas.${quota}`, value);
   }
+  if (props.keyBudget !== undefined) requirePositiveInteger(path, 'keyBudget', props.keyBudget);
   return {
     serviceName,
     secretPrefix,
@@ -119,6 +122,7 @@ export function resolveServiceSettings(
     logRetentionDays,
     reservedConcurrency,
     accountQuotas,
+    ...(props.keyBudget === undefined ? {} : { keyBudget: props.keyBudget }),
   };
 }
 

@@ -103,6 +103,14 @@ export interface RotationServiceProps {
    * @default - API Gateway's default quotas: 10,000 API keys and 300 usage plans per region
    */
   readonly accountQuotas?: AccountQuotas;
+  /**
+   * Keys, enabled and retained, the service may hold in its region. The function refuses to
+   * issue a key beyond it (revoke, the sweep's heal, a rotation started within a grace period
+   * of the last) and the sweep reports the keys held (alarm key-budget); synth counts it against
+   * the region's capacity with `accountQuotas`.
+   * @default - the sum over the consumers of maxLiveKeys + maxRetainedKeys + 1 (a rotation's new key)
+   */
+  readonly keyBudget?: number;
 }
 
 /** API Gateway quotas of the account in the stack's region, where they were raised. */
@@ -373,6 +381,9 @@ export class RotationService extends Construct {
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(this.settings.deleteRetiredAfter.toSeconds()),
           [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(this.settings.overdueMargin.toSeconds()),
           [LambdaEnv.OWNERSHIP_KEY_ID]: env.ownershipKey.keyId,
+          ...(this.settings.keyBudget === undefined
+            ? {}
+            : { [LambdaEnv.KEY_BUDGET]: String(this.settings.keyBudget) }),
           [LambdaEnv.POLICY_VALUES]: Lazy.stringValue({
             produce: () => Fn.jsonencode(this.policy().values.map((value) => value.token)),
           }),
@@ -463,6 +474,7 @@ export class RotationService extends Construct {
       quotas: this.settings.accountQuotas,
       retentionSeconds: this.settings.deleteRetiredAfter.toSeconds(),
       sweepPeriodSeconds: sweepIntervalSeconds(this.settings.sweepSchedule),
+      ...(this.settings.keyBudget === undefined ? {} : { keyBudget: this.settings.keyBudget }),
       consumers: new Map(),
       secretNames: new Map(),
       readers: new Map(),

@@ -6,6 +6,7 @@
 import type { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
 import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { IConstruct } from 'constructs';
+import type { BlastRadiusPolicy } from '../contract/blast-radius';
 import { conflict } from './errors';
 import type { AdoptionTarget } from './key-adoption';
 import type { UsagePlan } from './usage-plan';
@@ -22,6 +23,8 @@ export interface ConsumerRecord {
   readonly shortestGapSeconds: number;
   /** The usage plans the consumer's key belongs to. */
   readonly plans: readonly UsagePlan[];
+  /** Its live- and retained-key caps, which bound the keys it holds (capacity.ts). */
+  readonly blastRadius: BlastRadiusPolicy;
 }
 
 /** A rotation service's side of the wiring. */
@@ -34,6 +37,11 @@ export interface ServiceWiring {
   readonly sweepPeriodSeconds: number;
   /** By consumer name. */
   readonly consumers: Map<string, ConsumerRecord>;
+  /**
+   * Keys the service may hold in the region, when stated (RotationServiceProps.keyBudget).
+   * @default - the sum of its consumers' caps
+   */
+  readonly keyBudget?: number;
   /** Construct paths, by full secret name. */
   readonly secretNames: Map<string, string>;
   /** Reader principals by the full name of the secret they may read. */

@@ -158,8 +158,9 @@ describe('the sharded platform app', () => {
   });
 
   test("the capacity budget counts a region's keys over all its shards", () => {
-    // rate(4 hours), 3h grace, 7d retention, 1h sweep: 1 + ceil(172h / 4h) = 44 keys each.
-    const consumer = { schedule: 'rate(4 hours)', gracePeriod: '3h' };
+    // rate(4 hours), 3h grace, 7d retention, 1h sweep: 1 + ceil(172h / 4h) = 44 keys each
+    // (caps raised so that the schedule, not maxLiveKeys + maxRetainedKeys + 1, bounds them).
+    const consumer = { schedule: 'rate(4 hours)', gracePeriod: '3h', maxRetainedKeys: 100 };
     // 240 consumers: 10,560 keys in the region, each shard about half of it.
     expect(() => synthPlatformApp(config(names(240), { shards: 2 }, consumer), { outdir })).toThrow(
       /may hold up to 10560 API keys at once .*against API Gateway's default quota of 10000 per region/

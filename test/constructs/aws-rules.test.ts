@@ -213,21 +213,36 @@ describe('AWS rules at synth', () => {
   });
 
   test('the capacity budget: an error over 10,000 keys, a warning near it', () => {
-    const build = (consumers: number, accountQuotas?: object): TerraformStack => {
+    const build = (
+      consumers: number,
+      accountQuotas?: object,
+      maxRetainedKeys = 100,
+      keyBudget?: number
+    ): TerraformStack => {
       const stack = newStack();
-      if (accountQuotas) new RotationService(stack, 'Rotation', { accountQuotas });
+      if (accountQuotas || keyBudget)
+        new RotationService(stack, 'Rotation', {
+          ...(accountQuotas ? { accountQuotas } : {}),
+          ...(keyBudget ? { keyBudget } : {}),
+        });
       const shared = plan(stack);
-      // rate(4 hours), 3h grace, 7d retention, 1h sweep: 1 + ceil(172h / 4h) = 44 keys each.
+      // rate(4 hours), 3h grace, 7d retention, 1h sweep: 1 + ceil(172h / 4h) = 44 keys each,
+      // with caps (maxLiveKeys + maxRetainedKeys + 1) that allow them.
       for (let i = 0; i < consumers; i++) {
         new ManagedApiKey(stack, `K${i}`, {
           consumer: `c${i}`,
           usagePlans: [shared],
           schedule: KeyRotationSchedule.every(Duration.hours(4)),
           gracePeriod: Duration.hours(3),
+          maxRetainedKeys,
         });
       }
       return stack;
     };
+    // The default caps bound each consumer to 2 + 2 + 1 = 5 keys whatever its schedule.
+    expect(() => build(228, undefined, 2).runAllValidations()).not.toThrow();
+    // The service's key budget bounds the service: 228 x 44 would not fit, 9,000 does.
+    expect(() => build(228, undefined, 100, 9_000).runAllValidations()).not.toThrow();
     const near = build(200);
     expect(() => near.runAllValidations()).not.toThrow();
     const warnings = near.node

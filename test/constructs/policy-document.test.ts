@@ -17,6 +17,7 @@ import {
   POLICY_DOCUMENT_FILE,
   readDeployerPolicies,
 } from '../../contract';
+import { DEFAULT_BLAST_RADIUS } from '../../contract/blast-radius';
 import { loadDeployerPolicies } from '../../lambdas/rotation/deployer-policy';
 import { newStack, resourcesOf, synthJson } from '../support/stack';
 
@@ -35,6 +36,10 @@ function platform() {
   const probe = new TerraformVariable(stack, 'probe', { type: 'string' });
   new ManagedApiKey(stack, 'Checkout', {
     consumer: 'checkout',
+    maxLiveKeys: 1,
+    maxRetainedKeys: 5,
+    rotateCoolDown: Duration.minutes(0),
+    revokeCoolDown: Duration.hours(1),
     usagePlans: [gold, bulk],
     gracePeriod: Duration.hours(1),
     healthCheckUrl: 'https://api.example.com/health',
@@ -99,6 +104,13 @@ describe('the policy document', () => {
           healthCheckUrl: 'https://api.example.com/health',
           ...USAGE_DEFAULTS,
           planQuotas: [GOLD_QUOTA],
+          // Only the document carries them, as the deployer declared them.
+          blastRadius: {
+            maxLiveKeys: 1,
+            maxRetainedKeys: 5,
+            rotateCoolDownSeconds: 0,
+            revokeCoolDownSeconds: 3600,
+          },
         },
       ],
       [
@@ -111,6 +123,7 @@ describe('the policy document', () => {
           healthCheckUrl: 'https://probe.example.com/h',
           ...USAGE_DEFAULTS,
           planQuotas: [GOLD_QUOTA],
+          blastRadius: DEFAULT_BLAST_RADIUS,
         },
       ],
     ]);

@@ -92,12 +92,13 @@ describe('RotationService monitoring', () => {
     });
   });
 
-  test('raises six alarms, each notifying the topic when it fires and when it clears', () => {
+  test('raises seven alarms, each notifying the topic when it fires and when it clears', () => {
     const alarms = alarmsOf(json);
     expect(Object.keys(alarms).sort()).toEqual([
       'keyplane-test-dead-letters',
       'keyplane-test-function-errors',
       'keyplane-test-held-keys',
+      'keyplane-test-key-budget',
       'keyplane-test-overdue-consumers',
       'keyplane-test-rotation-failures',
       'keyplane-test-sweep-failures',
@@ -212,8 +213,8 @@ describe('RotationService monitoring', () => {
         'aws_cloudwatch_metric_alarm',
         'aws_cloudwatch_dashboard',
       ].map((type) => resourcesOf(j, type).length);
-    expect(count(synth({}, 1))).toEqual([1, 1, 6, 1]);
-    expect(count(synth({}, 6))).toEqual([1, 1, 6, 1]);
+    expect(count(synth({}, 1))).toEqual([1, 1, 7, 1]);
+    expect(count(synth({}, 6))).toEqual([1, 1, 7, 1]);
   });
 
   describe('dashboard', () => {
