@@ -291,6 +291,10 @@ def _patch_secretsmanager() -> None:
        rotate-secret --secret-id X` or a schedule does) cleared the configured rotation
        function and then just relabelled an empty new version AWSCURRENT. AWS uses the
        configured function. Now the configured ARN is passed on.
+    5. LastRotatedDate was set by every RotateSecret, failed or not. AWS sets it when "the
+       Secrets Manager rotation process was successfully completed" (API reference,
+       SecretListEntry): a failed rotation leaves it as it was. The rotation function's
+       cool-down counts from it. Now a failed rotation restores the previous value.
     Not changed: RotateSecret still returns success when a step failed (AWS runs the
     steps asynchronously; callers see the outcome in VersionIdsToStages and the logs),
     and RotateSecret on a secret without any version still does nothing useful.
@@ -316,12 +320,16 @@ def _patch_secretsmanager() -> None:
                 if "AWSPENDING" in stages and "AWSCURRENT" in stages:
                     stages.remove("AWSPENDING")
         _rotation.failed = False
+        last_rotated = secret.last_rotation_date if secret is not None else None
         try:
             return original_rotate(self, secret_id, **kwargs)
         finally:
+            failed = _rotation.failed
             del _rotation.failed
             if secret is not None:
                 follow_current(secret)
+                if failed:
+                    secret.last_rotation_date = last_rotated  # fix 5
 
     original_update_stage = SecretsManagerBackend.update_secret_version_stage
 

@@ -71,6 +71,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyplane-e2e-'));
 const configFile = path.join(work, 'keyplane.config.json');
 const outdir = path.join(work, 'cdktf.out');
 const secretId = (consumer: string) => `keyplane/${ENV}/${consumer}`;
+/** A consumer with the default rotate and revoke cool-downs, deployed from test 'a removed consumer' on. */
+const COOLED = 'hooli';
 
 /** The shipped example, as environment "e2e" with its state in the work folder. */
 function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): ExampleEnv {
@@ -82,6 +84,12 @@ function writeConfig(edit: (env: ExampleEnv) => void = () => undefined): Example
   // deletion, and the deploy after it must say so (issue #13, recreate after destroy).
   env.consumers.globex.recoveryWindowInDays = 7;
   env.rotation = { ...env.rotation, alarmEmails: [ONCALL] };
+  // The tier rotates and revokes back to back on purpose: no cool-down for the shipped
+  // consumers. `hooli` (added below) keeps the defaults, for the attack tier.
+  for (const consumer of Object.values(env.consumers)) {
+    consumer.rotateCoolDown = '0m';
+    consumer.revokeCoolDown = '0m';
+  }
   edit(env);
   fs.writeFileSync(configFile, JSON.stringify({ environments: { [ENV]: env } }));
   return env;
@@ -92,7 +100,14 @@ interface ExampleEnv {
   usagePlans: Record<string, { quota?: { limit: number }; throttle?: object }>;
   consumers: Record<
     string,
-    { plans: string[]; readers?: string[]; gracePeriod?: string; recoveryWindowInDays?: number }
+    {
+      plans: string[];
+      readers?: string[];
+      gracePeriod?: string;
+      recoveryWindowInDays?: number;
+      rotateCoolDown?: string;
+      revokeCoolDown?: string;
+    }
   >;
 }
 
@@ -379,6 +394,9 @@ describe('the example app on the local AWS', () => {
     writeConfig((env) => {
       env.consumers.globex.plans = ['free'];
       delete env.consumers.initech;
+      // Joins in the same deploy, with the default cool-downs (its first rotation starts them),
+      // for the attack tier's cool-down cases; no extra deploy.
+      env.consumers[COOLED] = { plans: ['free'], recoveryWindowInDays: 0 };
     });
     deploy();
     await sweep(FUNCTION);
@@ -457,6 +475,7 @@ describe('the example app on the local AWS', () => {
       functionName: FUNCTION,
       secretId,
       victim: 'globex',
+      cooled: COOLED,
     }));
 
   test('terraform plan of the deployed app shows no key value, and a bad event echoes none', async () => {

@@ -6,6 +6,7 @@
  * value AWSCURRENT, send a key to an unexpected URL; and that a revoke leaves exactly one
  * enabled key. docs/trust.md maps each to its boundary.
  */
+import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import {
@@ -28,7 +29,11 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_BLAST_RADIUS } from '../../../contract/blast-radius';
+import type { SweepResult } from '../../../contract/sweep-result';
 import { KeyTag, SecretTag } from '../../../contract/tags';
+import { LAMBDA_LOG_DIR } from '../../../scripts/local-aws';
+import { filesUnder } from '../../support/files';
 import { apiGateway, invoke, secretsManager, sweep, viewKey, viewSecret } from './aws';
 
 export interface CoTenantContext {
@@ -37,6 +42,8 @@ export interface CoTenantContext {
   readonly secretId: (consumer: string) => string;
   /** Consumer whose secret the attacks edit (revoked at the end, left healthy). */
   readonly victim: string;
+  /** Consumer deployed with the default cool-downs, its first rotation just done. */
+  readonly cooled: string;
 }
 
 /** What the co-tenant made, removed by the co-tenant at the end: keyplane never touches it. */
@@ -292,5 +299,76 @@ export function coTenantAttacks(ctx: CoTenantContext): void {
         new DeleteSecretCommand({ SecretId: rogue.ARN, ForceDeleteWithoutRecovery: true })
       );
     }
+  });
+
+  test('RotateSecret spammed on a consumer without a cool-down: at most 2 enabled keys, at most 2 retained after the sweep, the key budget kept', async () => {
+    const { arn } = await viewSecret(victimId());
+    const own = async (enabled: boolean) => {
+      const keys = await apiGateway.send(new GetApiKeysCommand({ limit: 500 }));
+      return (keys.items ?? []).filter(
+        (key) =>
+          key.enabled === enabled &&
+          key.tags?.[KeyTag.SECRET_ARN] === arn &&
+          !planted.keys.includes(key.id!)
+      );
+    };
+    for (let i = 0; i < 4; i++) {
+      const before = await viewSecret(victimId());
+      await secretsManager.send(
+        new RotateSecretCommand({ SecretId: victimId(), RotateImmediately: true })
+      );
+      await waitForCurrent(victimId(), before.currentVersion);
+      // The cap holds after every rotation, not only at the end.
+      expect((await own(true)).length).toBeLessThanOrEqual(DEFAULT_BLAST_RADIUS.maxLiveKeys);
+    }
+    expect(await own(true)).toHaveLength(DEFAULT_BLAST_RADIUS.maxLiveKeys);
+
+    const swept = await invoke<SweepResult>(ctx.functionName, { action: 'sweep' });
+
+    expect(swept.complete).toBe(true);
+    expect((await own(false)).length).toBeLessThanOrEqual(DEFAULT_BLAST_RADIUS.maxRetainedKeys);
+    expect(swept.keysHeld).toBeLessThanOrEqual(swept.keyBudget!);
+  });
+
+  test('within the rotate cool-down, RotateSecret is refused: AWSCURRENT stays, AWSPENDING is removed, the error names the consumer, the time left and the setting', async () => {
+    const cooledId = ctx.secretId(ctx.cooled);
+    const before = await viewSecret(cooledId);
+    const logged = () =>
+      filesUnder(LAMBDA_LOG_DIR)
+        .map((f) => fs.readFileSync(f, 'utf8'))
+        .join('\n');
+
+    await secretsManager.send(
+      new RotateSecretCommand({ SecretId: cooledId, RotateImmediately: true })
+    );
+
+    const after = await secretsManager.send(new DescribeSecretCommand({ SecretId: cooledId }));
+    const stages = Object.values(after.VersionIdsToStages ?? {});
+    expect(stages.filter((s) => s.includes('AWSPENDING') && !s.includes('AWSCURRENT'))).toEqual([]);
+    expect((await viewSecret(cooledId)).currentVersion).toBe(before.currentVersion);
+    expect(logged()).toMatch(
+      new RegExp(
+        `refused: consumer ${ctx.cooled} was rotated at \\S+; its rotateCoolDown is 900s, \\d+s left`
+      )
+    );
+  });
+
+  test('a revoke right after a rotation goes through; a second revoke within the revoke cool-down is refused, naming the consumer, the time left and the setting', async () => {
+    const cooledId = ctx.secretId(ctx.cooled);
+    const first = await invoke<{ keyId: string; revokedKeyIds: string[] }>(ctx.functionName, {
+      action: 'revoke',
+      secretId: cooledId,
+    });
+    expect(first.revokedKeyIds).toHaveLength(1);
+    const { arn } = await viewSecret(cooledId);
+
+    await expect(
+      invoke(ctx.functionName, { action: 'revoke', secretId: cooledId })
+    ).rejects.toThrow(
+      new RegExp(
+        `refused: consumer ${ctx.cooled} was revoked at \\S+; its revokeCoolDown is 300s, \\d+s left`
+      )
+    );
+    expect(await enabledKeysOf(arn)).toEqual([first.keyId]);
   });
 }
