@@ -19,6 +19,8 @@ export interface RotateOptions {
 export const DEFAULT_ROTATE_TIMEOUT_SECONDS = 300;
 /** Pause between two looks at the secret's stages. */
 const POLL_MS = 2000;
+/** Looks at the stages without the new version before the rotation counts as refused. */
+const REFUSED_AFTER_LOOKS = 3;
 
 export async function rotateCommand(
   session: Session,
@@ -38,6 +40,7 @@ export async function rotateCommand(
   io.err(`  [${elapsed()}] rotation started: new version ${rotation.VersionId ?? '(unknown)'}`);
 
   let reported = '';
+  let unseen = 0;
   for (;;) {
     const stages =
       (await clients.secretsManager.send(new DescribeSecretCommand({ SecretId: before.secretArn })))
@@ -49,6 +52,12 @@ export async function rotateCommand(
       break;
     }
     const pending = staged('AWSPENDING');
+    // The function refuses a rotation by taking AWSPENDING off its version (admission.ts): gone
+    // after it was seen, or never seen in REFUSED_AFTER_LOOKS looks, it was refused.
+    if (rotation.VersionId !== undefined && (stages[rotation.VersionId] ?? []).length === 0) {
+      if (reported === rotation.VersionId || ++unseen >= REFUSED_AFTER_LOOKS)
+        throw rotationRefused(before.consumer, before.rotationFunction, before.lastRotated);
+    }
     if (pending !== undefined && pending !== current && pending !== reported) {
       io.err(
         `  [${elapsed()}] AWSPENDING staged on version ${pending}: new key being issued and tested`
@@ -92,6 +101,26 @@ export async function rotateCommand(
     ].join('\n')
   );
   return result.keyId === null ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/**
+ * The function removed the new version's AWSPENDING without moving AWSCURRENT: it refused the
+ * rotation (admission.ts), within the consumer's rotate cool-down or beyond the key budget.
+ */
+function rotationRefused(
+  consumer: string,
+  rotationFunction: string | undefined,
+  lastRotated: Date | undefined
+): CliError {
+  return new CliError(
+    `the rotation function refused to rotate ${consumer}: its last rotation completed at ` +
+      `${lastRotated?.toISOString() ?? '(never)'}, within the consumer's rotateCoolDown ` +
+      '(default 15m), or the service holds its whole keyBudget. The function log ' +
+      `(/aws/lambda/${functionName(rotationFunction)}) names the time left and the setting; ` +
+      'try again after it, or have the deployer lower rotateCoolDown. Nothing was changed',
+    ExitCode.FAILURE,
+    'rotation-refused'
+  );
 }
 
 /** The function name of a Lambda ARN, for log group names. */

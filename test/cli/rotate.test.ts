@@ -84,6 +84,25 @@ describe('keyplane rotate', () => {
     expect(secretsManager).toHaveReceivedCommandTimes(DescribeSecretCommand, 6);
   });
 
+  test('exits 1 when the function refused the rotation (AWSPENDING taken off the new version), naming the consumer and the setting', async () => {
+    healthyWorld();
+    secretsManager.on(RotateSecretCommand).resolves({ VersionId: 'acme-v3' });
+    secretsManager
+      .on(DescribeSecretCommand)
+      .resolvesOnce({
+        VersionIdsToStages: { 'acme-v2': ['AWSCURRENT'], 'acme-v3': ['AWSPENDING'] },
+      })
+      .resolves({ VersionIdsToStages: { 'acme-v2': ['AWSCURRENT'], 'acme-v3': [] } });
+
+    const run = await cli('rotate acme');
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /the rotation function refused to rotate acme: .*within the consumer's rotateCoolDown .*keyBudget.*\/aws\/lambda\/keyplane-prod-rotation.* names the time left and the setting/
+    );
+    expect(secretsManager).toHaveReceivedCommandTimes(DescribeSecretCommand, 2);
+  });
+
   test('exits 3 for an unknown consumer, listing the known ones, and rotates nothing', async () => {
     healthyWorld();
     const run = await cli('rotate initech');
