@@ -41,7 +41,7 @@ describe('ManagedApiKey', () => {
     ]);
   });
 
-  test('creates a KMS-encrypted secret whose tags carry the consumer policy', () => {
+  test('creates a KMS-encrypted secret tagged with its consumer, plans and service, no other policy', () => {
     const stack = newStack();
     const gold = planIn(stack, 'Gold');
     const free = planIn(stack, 'Free');
@@ -57,20 +57,15 @@ describe('ManagedApiKey', () => {
       name: 'keyplane/test/acme-corp',
       kms_key_id: '${aws_kms_key.KeyplaneRotation_Key_F94F8A43.arn}',
       recovery_window_in_days: 30,
-      tags: {
-        team: 'payments',
-        'keyplane:consumer': 'acme-corp',
-        'keyplane:usage-plans':
-          '${join(" ", [aws_api_gateway_usage_plan.Gold_83B9B25C.id, aws_api_gateway_usage_plan.Free_762A56CD.id])}',
-        'keyplane:grace-period-seconds': '21600',
-        'keyplane:key-prefix': 'acmecorp',
-        'keyplane:service': 'keyplane-test',
-        'keyplane:health-check-url': 'https://api.example.com/health',
-        'keyplane:carry-quota': 'true',
-        'keyplane:quota-slack-percent': '10',
-        'keyplane:quiet-period-seconds': '21600',
-        'keyplane:max-hold-seconds': '259200',
-      },
+    });
+    // The rest of the policy (grace, prefix, URL, usage settings) is in the policy document only.
+    const [secret] = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret');
+    expect(secret.tags).toStrictEqual({
+      team: 'payments',
+      'keyplane:consumer': 'acme-corp',
+      'keyplane:usage-plans':
+        '${join(" ", [aws_api_gateway_usage_plan.Gold_83B9B25C.id, aws_api_gateway_usage_plan.Free_762A56CD.id])}',
+      'keyplane:service': 'keyplane-test',
     });
   });
 
@@ -101,12 +96,10 @@ describe('ManagedApiKey', () => {
     ]);
   });
 
-  test('defaults to a 30-day rotation, 24 h grace and Secrets Manager default window', () => {
-    const json = synthJson(key());
-    const [rotation] = resourcesOf(json, 'aws_secretsmanager_secret_rotation');
+  // The default grace (24 h) is in the policy document: test/constructs/policy-document.test.ts.
+  test('defaults to a 30-day rotation and Secrets Manager default window', () => {
+    const [rotation] = resourcesOf(synthJson(key()), 'aws_secretsmanager_secret_rotation');
     expect(rotation.rotation_rules).toEqual({ schedule_expression: 'rate(30 days)' });
-    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
-    expect((secret.tags as Record<string, string>)['keyplane:grace-period-seconds']).toBe('86400');
   });
 
   test('creates no API key, no usage plan key and no secret value holding a key', () => {
