@@ -13,6 +13,7 @@ import { startLocalAws } from '../scripts/local-aws';
 import { totalCalls, type CallCounts } from '../scripts/local-aws/aws-proxy';
 import { CONSUMERS_PER_REGION, REGIONS } from './apps/region-config';
 import { buildBench } from './build';
+import { countFeatureCalls, total, type FeatureCase } from './feature-calls';
 import { Figure, figureRow, statusOf, TABLE_HEADER } from './figures';
 import { machineInfo } from './machine';
 import { LATEST, README, RESULTS_DIR } from './paths';
@@ -42,6 +43,11 @@ const SIZE = QUICK
     };
 /** The rotation function's timeout as RotationService deploys it. */
 const FUNCTION_TIMEOUT_SECONDS = 300;
+/** Keys whose added calls are counted: in 1 plan with a quota; in 3 plans, 2 with a quota. */
+const FEATURE_CASES: readonly FeatureCase[] = [
+  { plans: 1, quotas: 1 },
+  { plans: 3, quotas: 2 },
+];
 /** API Gateway calls a rotation may make: 2 + one per usage plan (bench consumers have one). */
 const ROTATION_API_GATEWAY_CALLS = 2 + 1;
 const isListCall = (action: string) =>
@@ -198,6 +204,25 @@ async function main(): Promise<void> {
     }
   );
 
+  log('counting the calls quota carry and traffic watch add');
+  const featureCalls = await countFeatureCalls(FEATURE_CASES);
+  for (const c of featureCalls) {
+    const key = `key in ${c.plans} plan${c.plans > 1 ? 's' : ''} (${c.quotas} with a quota)`;
+    for (const [what, calls] of [
+      ['a rotation', c.rotation],
+      ['a sweep, the outgoing key in its grace period,', c.sweep],
+    ] as const) {
+      const added = total(calls.on) - total(calls.off);
+      figures.push({
+        name: `AWS calls of ${what} ${key}: quota carry and traffic watch on (+${added}) against off`,
+        unit: 'calls',
+        value: total(calls.on),
+        baseline: total(calls.off),
+        baselineName: 'off',
+      });
+    }
+  }
+
   const totalSeconds = (Date.now() - started) / 1000;
   figures.push({
     name: `the whole bench${QUICK ? ' (--quick)' : ''}`,
@@ -211,6 +236,7 @@ async function main(): Promise<void> {
     quick: QUICK,
     figures: figures.map((f) => ({ ...f, status: statusOf(f) })),
     rotationCost: cost,
+    featureCalls,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
   fs.writeFileSync(path.join(RESULTS_DIR, `${machine.date.replace(/[:.]/g, '-')}.json`), json);
