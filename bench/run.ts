@@ -29,14 +29,14 @@ const QUICK = process.argv.includes('--quick');
 const SIZE = QUICK
   ? {
       synth: { consumers: 100, runs: 1 },
-      plan: 100,
+      plan: { consumers: 100, runs: 1 },
       region: 1_000,
       rotation: [4, 2],
       sweep: { own: 200, other: 800 },
     }
   : {
       synth: { consumers: 1_000, runs: 3 },
-      plan: 1_000,
+      plan: { consumers: 1_000, runs: 3 },
       region: CONSUMERS_PER_REGION,
       rotation: [10, 4],
       sweep: { own: MAX_CONSUMERS_PER_SHARD, other: 9_000 },
@@ -97,7 +97,10 @@ async function main(): Promise<void> {
     }
   );
 
-  const plans = SIZE.plan === SIZE.synth.consumers ? apps : synthBenchApps(SIZE.plan, 1, log);
+  const plans =
+    SIZE.plan.consumers === SIZE.synth.consumers
+      ? apps
+      : synthBenchApps(SIZE.plan.consumers, 1, log);
   log('starting a private moto for terraform plan');
   const aws = await startLocalAws({ isolated: true });
   try {
@@ -107,14 +110,14 @@ async function main(): Promise<void> {
         baseline: plans.baseline.stackDir,
         shard: region.stackDir,
       },
-      1,
+      SIZE.plan.runs,
       aws.endpoint,
       log
     );
     const { keyplane, baseline, shard } = planned;
     const resources = `${keyplane.toAdd} against ${baseline.toAdd} resources`;
     const largest = `the largest shard of the ${regionApp} (${shard.toAdd} resources)`;
-    const oneStack = `keyplane, ${SIZE.plan} consumers in one stack`;
+    const oneStack = `keyplane, ${SIZE.plan.consumers} consumers in one stack`;
     // CPU time beside wall time: on a shared machine it moves far less between runs.
     for (const [what, key] of [
       ['', 'wallMs'],
@@ -122,7 +125,7 @@ async function main(): Promise<void> {
     ] as const) {
       figures.push(
         {
-          name: `terraform plan${what}, ${SIZE.plan} consumers (${resources})`,
+          name: `terraform plan${what}, ${SIZE.plan.consumers} consumers (${resources}, median of ${SIZE.plan.runs})`,
           unit: 's',
           value: keyplane[key] / 1000,
           baseline: baseline[key] / 1000,
