@@ -213,11 +213,11 @@ async function main(): Promise<void> {
     const key = `key in ${c.plans} plan${c.plans > 1 ? 's' : ''} (${c.quotas} with a quota)`;
     for (const [what, calls] of [
       ['a rotation', c.rotation],
-      ['a sweep, the outgoing key in its grace period,', c.sweep],
+      ['a sweep (the outgoing key in its grace period)', c.sweep],
     ] as const) {
       const added = total(calls.on) - total(calls.off);
       figures.push({
-        name: `AWS calls of ${what} ${key}: quota carry and traffic watch on (+${added}) against off`,
+        name: `AWS calls of ${what}, ${key}: quota carry and traffic watch on (+${added}) against off`,
         unit: 'calls',
         value: total(calls.on),
         baseline: total(calls.off),
