@@ -68,7 +68,7 @@ export function serializeIssuedKey(value: IssuedKeyValue): string {
     consumer: value.consumer,
     usagePlanIds: [...value.usagePlanIds],
     createdAt: value.createdAt,
-    ...(value.proof === undefined ? {} : { proof: value.proof }),
+    proof: value.proof, // JSON.stringify leaves it out when undefined
   };
   return JSON.stringify(ordered);
 }
