@@ -192,30 +192,33 @@ test('a later rotation of a key in P = 3 plans, Q = 2 with a quota: 2 + P + 2Q A
   ).toEqual([]);
 });
 
-describe.each([1, 3])('a quick rotation (P = %i), while the key before the outgoing one may still be in its grace period', (plans) => {
-  beforeEach(() => seed(plans));
+describe.each([1, 3])(
+  'a quick rotation (P = %i), while the key before the outgoing one may still be in its grace period',
+  (plans) => {
+    beforeEach(() => seed(plans));
 
-  test('retires that key before AWSCURRENT moves: + the version read, its proof, and P + 2 API Gateway calls', async () => {
-    await rotation(TOKEN, coldContainer);
-    await rotation(TOKEN_2, coldContainer);
-    const oldest = fake.keyIdOfVersion(secret, TOKEN);
+    test('retires that key before AWSCURRENT moves: + the version read, its proof, and P + 2 API Gateway calls', async () => {
+      await rotation(TOKEN, coldContainer);
+      await rotation(TOKEN_2, coldContainer);
+      const oldest = fake.keyIdOfVersion(secret, TOKEN);
 
-    const calls = await rotation(TOKEN_3, coldContainer);
+      const calls = await rotation(TOKEN_3, coldContainer);
 
-    expect(calls.finishSecret).toEqual([
-      'secretsmanager.DescribeSecret',
-      'secretsmanager.GetSecretValue', // the outgoing key id
-      'kms.VerifyMac',
-      'apigateway.TagResource', // its retire-after
-      'secretsmanager.GetSecretValue', // the AWSPREVIOUS version: the key before it
-      'kms.VerifyMac', // ... and its record proof
-      ...Array.from({ length: plans }, () => 'apigateway.DeleteUsagePlanKey'),
-      'apigateway.UpdateApiKey', // disabled
-      'apigateway.TagResource', // its delete-after
-      'secretsmanager.UpdateSecretVersionStage',
-    ]);
-    expect(apiGatewayCalls(calls)).toHaveLength(2 + plans + (plans + 2));
-    expect(fake.keys.get(oldest)?.enabled).toBe(false);
-    expect([...fake.keys.values()].filter((key) => key.enabled)).toHaveLength(2);
-  });
-});
+      expect(calls.finishSecret).toEqual([
+        'secretsmanager.DescribeSecret',
+        'secretsmanager.GetSecretValue', // the outgoing key id
+        'kms.VerifyMac',
+        'apigateway.TagResource', // its retire-after
+        'secretsmanager.GetSecretValue', // the AWSPREVIOUS version: the key before it
+        'kms.VerifyMac', // ... and its record proof
+        ...Array.from({ length: plans }, () => 'apigateway.DeleteUsagePlanKey'),
+        'apigateway.UpdateApiKey', // disabled
+        'apigateway.TagResource', // its delete-after
+        'secretsmanager.UpdateSecretVersionStage',
+      ]);
+      expect(apiGatewayCalls(calls)).toHaveLength(2 + plans + (plans + 2));
+      expect(fake.keys.get(oldest)?.enabled).toBe(false);
+      expect([...fake.keys.values()].filter((key) => key.enabled)).toHaveLength(2);
+    });
+  }
+);
