@@ -10,6 +10,7 @@ import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import type { Duration } from './duration';
 import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
+import { replicaRegionsWithKeys } from './key-regions';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
 import { declareConsumerPolicy } from './policy-document';
@@ -42,7 +43,9 @@ export interface ManagedApiKeyProps {
    */
   readonly consumer: string;
   /**
-   * Usage plans the consumer's key belongs to.
+   * Usage plans the consumer's key belongs to. Plans with a `region` make the consumer
+   * multi-region: the key is made with the same value in each of their regions too, and the
+   * secret is replicated there (README, "Multi-region keys").
    * @default - none; then `dedicatedPlan` must be set
    */
   readonly usagePlans?: UsagePlan[];
@@ -94,7 +97,8 @@ export interface ManagedApiKeyProps {
   readonly recoveryWindowInDays?: number;
   /**
    * Regions the secret is replicated to (encrypted there with the region's AWS managed key).
-   * @default - no replicas
+   * The regions of `usagePlans` in other regions are added (README, "Multi-region keys").
+   * @default - no replicas but those regions
    */
   readonly replicaRegions?: string[];
   /**
@@ -251,7 +255,12 @@ export class ManagedApiKey extends Construct {
     const policyTags = consumerPolicyTags({
       consumer: props.consumer,
       // One element: the Terraform expression that joins the plan ids with the separator.
-      usagePlanIds: [planIdsTag(this, this.usagePlans)],
+      usagePlanIds: [
+        planIdsTag(
+          this,
+          this.usagePlans.filter((plan) => plan.region === undefined)
+        ),
+      ],
       gracePeriodSeconds: settings.gracePeriod.toSeconds(),
       keyPrefix: settings.keyPrefix,
       healthCheckUrl: props.healthCheckUrl,
@@ -262,12 +271,18 @@ export class ManagedApiKey extends Construct {
       description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
       kmsKeyId: service.kmsKeyArn,
       recoveryWindowInDays: settings.recoveryWindowInDays,
-      replica: props.replicaRegions?.map((region) => ({ region })),
+      replica: this.replicas(props.replicaRegions ?? []),
       policy: settings.readers.length > 0 ? readersPolicy(settings.readers) : undefined,
       tags: { ...props.tags, ...policyTags, [SecretTag.SERVICE]: service.serviceName },
       // Destroyed before the teardown runs, so the teardown finds this secret gone.
       dependsOn: [wiringOf(service).teardown],
     });
+  }
+
+  /** Replicas of the secret: the declared ones and one in each further key region. */
+  private replicas(declared: readonly string[]): { region: string }[] | undefined {
+    const regions = replicaRegionsWithKeys(declared, this.usagePlans);
+    return regions.length === 0 ? undefined : regions.map((region) => ({ region }));
   }
 
   /** The placeholder version (no key) and the rotation schedule. */

@@ -29,6 +29,7 @@ import {
 } from './lambda-environment-size';
 import { serviceNameCollisions } from './name-collisions';
 import { OwnershipKey } from './ownership-key';
+import { keyRegions } from './key-regions';
 import { renderPolicyDocument, type PolicyValueKind, type RenderedPolicy } from './policy-document';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';
@@ -289,19 +290,26 @@ export class RotationService extends Construct {
     const policy = new IamRolePolicy(this, 'RolePolicy', {
       name: 'rotate-api-keys',
       role: role.id,
-      policy: JSON.stringify(
-        rotationPolicy({
-          partition: env.partition,
-          region: env.region,
-          serviceName: this.serviceName,
-          account: env.account,
-          secretPrefix: this.secretPrefix,
-          kmsKeyArn: env.key.arn,
-          ownershipKeyArn: ownershipKey.keyArn,
-          logGroupArn: env.logGroup.arn,
-          deadLetterQueueArn: env.deadLetterQueue.arn,
-        })
-      ),
+      // Lazy: the keys declared after the service add their further regions.
+      policy: Lazy.stringValue({
+        produce: () =>
+          JSON.stringify(
+            rotationPolicy({
+              partition: env.partition,
+              region: env.region,
+              keyRegions: keyRegions(
+                [...wiringOf(this).consumers.values()].flatMap((c) => c.plans)
+              ),
+              serviceName: this.serviceName,
+              account: env.account,
+              secretPrefix: this.secretPrefix,
+              kmsKeyArn: env.key.arn,
+              ownershipKeyArn: ownershipKey.keyArn,
+              logGroupArn: env.logGroup.arn,
+              deadLetterQueueArn: env.deadLetterQueue.arn,
+            })
+          ),
+      }),
     });
     return { role, policy, ownershipKey };
   }

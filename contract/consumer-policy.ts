@@ -7,6 +7,7 @@
 import { healthCheckUrlProblem } from './health-check-url';
 import { isValidKeyPrefix, KEY_PREFIX_RULE } from './key-format';
 import type { PlanQuotaPolicy } from './plan-quota';
+import type { RegionalPolicy } from './regional-policy';
 import {
   CONSUMER_NAME_PATTERN,
   CONSUMER_NAME_RULE,
@@ -75,6 +76,12 @@ export interface ConsumerPolicy {
    * @default - none: the first rotation makes a new key
    */
   readonly adoptKeyId?: string;
+  /**
+   * The consumer's further regions, each with its plans there (contract/regional-policy.ts):
+   * the key is made with the same value in each. Only the policy document carries them, no tag.
+   * @default - none: the key lives in the function's region only
+   */
+  readonly regions?: readonly RegionalPolicy[];
 }
 
 /** Usage plan ids as API Gateway makes them. */

@@ -17,3 +17,4 @@ export * from './audit';
 export * from './usage-rules';
 export * from './adoptions';
 export * from './plan-quota';
+export * from './regional-policy';

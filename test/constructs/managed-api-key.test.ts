@@ -471,7 +471,7 @@ describe('ManagedApiKey', () => {
       expect(
         () => new ManagedApiKey(stack, 'Acme', { consumer: 'acme', usagePlans: plans })
       ).toThrow(
-        /test\/Acme: usagePlans must hold at most 10 plans \(API Gateway's limit per key\), got "11 plans"/
+        /test\/Acme: usagePlans must hold at most 10 plans per region \(API Gateway's limit per key\), got "11 plans"/
       );
     });
 
