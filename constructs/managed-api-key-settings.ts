@@ -31,9 +31,9 @@ import {
 import { SecretTag } from '../contract/tags';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
+import { validateKeyRegions } from './key-regions';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import type { ManagedApiKeyProps } from './managed-api-key';
-import { validateKeyRegions } from './key-regions';
 import { providerRegion } from './provider-region';
 import type { RotationService } from './rotation-service';
 import { registerConsumer } from './service-wiring';

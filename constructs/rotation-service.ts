@@ -21,6 +21,7 @@ import { capacityProblems } from './capacity';
 import { Duration } from './duration';
 import { conflict } from './errors';
 import { functionCodeWithPolicy } from './function-code';
+import { keyRegions } from './key-regions';
 import { lambdaBundleZip } from './lambda-bundle';
 import {
   environmentSize,
@@ -29,7 +30,6 @@ import {
 } from './lambda-environment-size';
 import { serviceNameCollisions } from './name-collisions';
 import { OwnershipKey } from './ownership-key';
-import { keyRegions } from './key-regions';
 import { renderPolicyDocument, type PolicyValueKind, type RenderedPolicy } from './policy-document';
 import { RotationMonitoring } from './rotation-monitoring';
 import { rotationPolicy } from './rotation-policy';

@@ -7,13 +7,13 @@
 import { healthCheckUrlProblem } from './health-check-url';
 import { isValidKeyPrefix, KEY_PREFIX_RULE } from './key-format';
 import type { PlanQuotaPolicy } from './plan-quota';
-import type { RegionalPolicy } from './regional-policy';
 import {
   CONSUMER_NAME_PATTERN,
   CONSUMER_NAME_RULE,
   DEFAULT_GRACE_PERIOD_SECONDS,
   MAX_GRACE_PERIOD_SECONDS,
 } from './policy-rules';
+import type { RegionalPolicy } from './regional-policy';
 import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
