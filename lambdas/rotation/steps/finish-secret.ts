@@ -10,12 +10,22 @@
  * ownership proof fails (a value edited to name someone else's key), the key is reported and
  * not touched. Between the tag and the move, the outgoing key's remaining quota is carried to
  * the new key (quota-carry.ts); a failure there is logged and the rotation goes on.
+ *
+ * A consumer with further regions (key-regions.ts): before anything moves, the pending version
+ * must name a proven key in every declared region (setSecret put each in its plans), and the
+ * outgoing key of each region is tagged like the primary one (one call per region). A region
+ * that fails stops the step before AWSCURRENT moves: the outgoing key keeps working everywhere
+ * and Secrets Manager retries. The quota carry runs in the primary region; in the others the
+ * sweep shares each plan's quota between the two keys from its first pass.
  */
-import { KeyTag } from '../../../contract';
+import { KeyTag, type IssuedKeyValue } from '../../../contract';
+import { furtherRegions } from '../key-regions';
 import { createLogger } from '../log';
 import { instantTag } from '../managed-key';
 import { carryQuota } from '../quota-carry';
+import { regionFailed } from '../regional-errors';
 import { Stage, versionStagedAs } from '../secret-store';
+import { pendingRegionalKeys, readPendingKey } from './pending-version';
 import { originOf, type StepContext } from './step-context';
 
 const log = createLogger('finishSecret');
@@ -49,10 +59,14 @@ export async function finishSecret(
     return {};
   }
 
+  if (furtherRegions(ctx.policy).length > 0) {
+    await pendingRegionalKeys(ctx, await readPendingKey(ctx, STEP), STEP);
+  }
   let result: FinishSecretResult = {};
   if (current !== undefined) {
     const outgoing = await secrets.read(arn, current);
     if (outgoing.kind === 'issued') {
+      await scheduleRegionalRetirements(ctx, current, outgoing.value, options);
       const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
       const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
       const keyId = outgoing.value.keyId;
@@ -89,4 +103,36 @@ export async function finishSecret(
       : { outgoingKeyId: result.outgoingKeyId, retireAfter: result.retireAfter }),
   });
   return result;
+}
+
+/**
+ * Tags the outgoing version's key in each further region with keyplane:retire-after. A key the
+ * function cannot prove it made there is reported and not touched; a region that fails stops
+ * the step, naming the region.
+ */
+async function scheduleRegionalRetirements(
+  ctx: StepContext,
+  outgoingVersion: string,
+  outgoing: IssuedKeyValue,
+  options: FinishSecretOptions
+): Promise<void> {
+  const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
+  const retireAfter = instantTag(new Date(ctx.runtime.now().getTime() + grace * 1000));
+  for (const { region, keyId, proof } of outgoing.regions ?? []) {
+    const subject = { ...originOf(ctx), versionId: outgoingVersion, keyId, region };
+    try {
+      if (!(await ctx.runtime.ownership.holds(subject, proof, STEP))) continue;
+      const { keys } = ctx.runtime.regions.in(region);
+      if (!(await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: retireAfter }))) {
+        log.warn('the outgoing key no longer exists in a region; nothing to retire', {
+          step: STEP,
+          secretArn: ctx.secret.arn,
+          region,
+          keyId,
+        });
+      }
+    } catch (error) {
+      throw regionFailed(ctx.secret.arn, STEP, region, error);
+    }
+  }
 }
