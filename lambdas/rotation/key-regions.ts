@@ -8,6 +8,7 @@
 import type { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import type { ConsumerPolicy, IssuedKeyValue, RegionalPolicy } from '../../contract';
 import { ApiKeyStore } from './api-key-store';
+import type { RotationEnv } from './env';
 import { UsageCounters } from './usage-counters';
 
 /** API Gateway in one region, as the function uses it. */
@@ -53,6 +54,15 @@ export function policyInRegion(policy: ConsumerPolicy, region: string): Consumer
     usagePlanIds: declared?.usagePlanIds ?? [],
     ...(declared?.planQuotas === undefined ? {} : { planQuotas: declared.planQuotas }),
   };
+}
+
+/** Every further region any consumer of the service declares, by name. */
+export function serviceRegions(env: Pick<RotationEnv, 'consumers'>): string[] {
+  const regions = new Set<string>();
+  for (const policy of env.consumers.values()) {
+    for (const { region } of furtherRegions(policy)) regions.add(region);
+  }
+  return [...regions].sort();
 }
 
 /** True when the consumer declares `region` as a further region. */

@@ -10,8 +10,13 @@
  * already in progress (a version staged AWSPENDING) fails the revoke with a clear message
  * instead of racing Secrets Manager for the same version. Rotation need not be enabled on the
  * secret: a leak is handled regardless of the schedule.
+ *
+ * A key value lives in every region of its consumer (key-regions.ts): revoking a key revokes the
+ * keys of its version in every region the service has keys in, and revoking a consumer revokes
+ * its enabled keys in all of them.
  */
 import type { RevokeResult } from '../../contract/events';
+import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy } from './consumer-policy';
 import {
   keyNotOfConsumer,
@@ -21,6 +26,7 @@ import {
   secretNotFound,
   stepFailed,
 } from './errors';
+import { serviceRegions } from './key-regions';
 import { createLogger } from './log';
 import type { ManagedKey } from './managed-key';
 import { assertManaged } from './managed-secret';
@@ -54,32 +60,40 @@ export async function revoke(
     const inProgress = rotationInProgress(secret);
     if (inProgress !== undefined) throw rotationAlreadyRunning(secretId, inProgress);
     const policy = readConsumerPolicy(runtime, secret, 'revoke');
-    const { keys, ownership, env } = runtime;
-    const tagged = (await keys.listAll()).filter(
-      (key) => key.secretArn === secret.arn && key.service === env.service
-    );
+    const { ownership, env } = runtime;
+    const tagged = await consumerKeys(runtime, secret.arn);
 
-    let targets: ManagedKey[];
-    let unproven: ManagedKey[] = [];
+    let candidates: PlacedKey[];
     let rotation: { versionId: string; keyId: string } | undefined;
     if (options.keyId !== undefined) {
-      const named = tagged.find((key) => key.id === options.keyId);
+      const named = tagged.find(({ key }) => key.id === options.keyId);
       if (named === undefined) throw keyNotOfConsumer(secret.arn, options.keyId);
-      if (!(await ownership.ownsKey(named, 'revoke'))) throw keyNotProven(secret.arn, named.id);
-      if (named.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
+      if (!(await ownership.ownsKey(named.key, 'revoke'))) {
+        throw keyNotProven(secret.arn, named.key.id);
+      }
+      if (named.key.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
         rotation = await rotateNow(runtime, secret, policy, 0);
       }
-      targets = named.enabled ? [named] : [];
+      // The same value in every region: the keys of the named key's version.
+      candidates = tagged.filter(
+        ({ key }) => key.enabled && key.secretVersion === named.key.secretVersion
+      );
     } else {
       rotation = await rotateNow(runtime, secret, policy, 0);
-      const enabled = tagged.filter((key) => key.enabled && key.id !== rotation?.keyId);
-      targets = await ownership.ownedOnly(enabled, 'revoke');
-      unproven = enabled.filter((key) => !targets.includes(key));
+      candidates = tagged.filter(
+        ({ key }) => key.enabled && key.secretVersion !== rotation?.versionId
+      );
+    }
+    const targets: PlacedKey[] = [];
+    const unproven: ManagedKey[] = [];
+    for (const placed of candidates) {
+      if (await ownership.ownsKey(placed.key, 'revoke')) targets.push(placed);
+      else unproven.push(placed.key);
     }
 
     const revokedKeyIds: string[] = [];
     const deleteAfter = new Date(runtime.now().getTime() + env.deleteAfterSeconds * 1000);
-    for (const key of [...targets].sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const { key, keys } of [...targets].sort((a, b) => a.key.id.localeCompare(b.key.id))) {
       const planIds = await keys.plansOf(key.id);
       if (await retireKey(keys, { keyId: key.id, planIds, deleteAfter })) {
         revokedKeyIds.push(key.id);
@@ -96,4 +110,23 @@ export async function revoke(
   } catch (error) {
     throw error instanceof RotationError ? error : stepFailed(secretId, 'revoke', error);
   }
+}
+
+/** A key and the API Gateway of the region it is in. */
+interface PlacedKey {
+  readonly key: ManagedKey;
+  readonly keys: ApiKeyStore;
+}
+
+/** The keys tagged as the secret's, the function's region first, then each further region. */
+async function consumerKeys(runtime: Runtime, secretArn: string): Promise<PlacedKey[]> {
+  const { env } = runtime;
+  const stores = [runtime.keys, ...serviceRegions(env).map((r) => runtime.regions.in(r).keys)];
+  const placed: PlacedKey[] = [];
+  for (const keys of stores) {
+    for (const key of await keys.listAll()) {
+      if (key.secretArn === secretArn && key.service === env.service) placed.push({ key, keys });
+    }
+  }
+  return placed;
 }

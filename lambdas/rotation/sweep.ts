@@ -19,6 +19,13 @@
  * It also counts the consumers whose current key is overdue (older than its rotation schedule
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
+ *
+ * A service whose consumers declare further regions (key-regions.ts) is swept region by region,
+ * the function's own first: in each the same rules apply to the keys there, against each
+ * consumer's plans in that region. A key a rotation could not retire in one region (the region
+ * failed) is still enabled there with its retire-after tag, so the next sweep retires it; a
+ * consumer whose current version names no key in a declared region (the region was added, or
+ * its key deleted out of band) is healed by a rotation, which makes the key in every region.
  */
 import {
   KeyTag,
@@ -27,7 +34,9 @@ import {
   type SweepResult,
 } from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
+import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
+import { declaresRegion, policyInRegion, regionalKeyOf, serviceRegions } from './key-regions';
 import { createLogger } from './log';
 import { instantTag, type ManagedKey } from './managed-key';
 import { whyNotManaged } from './managed-secret';
@@ -37,10 +46,10 @@ import { inProcessRotationCost, rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
 import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './secret-store';
 import type { VersionContent } from './secret-value';
-import { decodeCursor, encodeCursor } from './sweep-cursor';
+import { decodeCursor, decodeCursorRegion, encodeCursor } from './sweep-cursor';
 import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
 import { watchPair, type QuotaChange } from './traffic-watch';
-import type { PlanInfo } from './usage-counters';
+import type { PlanInfo, UsageCounters } from './usage-counters';
 import { WorkBudget } from './work-budget';
 
 const log = createLogger('sweep');
@@ -71,32 +80,71 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
   const clock = (): number => runtime.now().getTime();
   const started = clock();
   const after = decodeCursor(options.cursor);
+  const resumeRegion = decodeCursorRegion(options.cursor);
   const deadline =
     options.remainingTimeMs === undefined
       ? undefined
       : started + options.remainingTimeMs - limits.safetyMarginMs;
   const budget = new WorkBudget(limits.maxMutatingCalls, deadline, clock);
-  const run = new SweepRun(runtime, budget, options.dryRun === true);
-
-  const outcome = await run.execute(after);
+  const places = sweepPlaces(runtime);
+  const first = Math.max(
+    0,
+    places.findIndex((place) => place.region === resumeRegion)
+  );
+  const counts = emptySweepCounts();
+  const planned: SweepPlannedChange[] = [];
+  let overdueConsumers = 0;
+  let stopped: { after: string; region?: string } | undefined;
+  for (const [index, place] of places.slice(first).entries()) {
+    const run = new SweepRun(runtime, place, budget, options.dryRun === true);
+    const outcome = await run.execute(index === 0 ? after : undefined);
+    addCounts(counts, run.counts);
+    planned.push(...run.planned);
+    overdueConsumers += run.overdueConsumers;
+    if (!outcome.complete) {
+      stopped = { after: outcome.stoppedAfter ?? '', region: place.region };
+      break;
+    }
+  }
   const found = {
-    counts: run.counts,
-    overdueConsumers: run.overdueConsumers,
-    ...(options.dryRun === true ? { planned: run.planned } : {}),
+    counts,
+    overdueConsumers,
+    ...(options.dryRun === true ? { planned } : {}),
   };
-  const result: SweepResult = outcome.complete
-    ? { complete: true, ...found }
-    : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), ...found };
+  const result: SweepResult =
+    stopped === undefined
+      ? { complete: true, ...found }
+      : { complete: false, cursor: encodeCursor(stopped.after, stopped.region), ...found };
   log.info('sweep summary', {
     complete: result.complete,
     resumed: after !== undefined,
-    ...(options.dryRun === true ? { dryRun: true, planned: run.planned.length } : {}),
-    ...run.counts,
-    overdueConsumers: run.overdueConsumers,
+    ...(options.dryRun === true ? { dryRun: true, planned: planned.length } : {}),
+    ...counts,
+    overdueConsumers,
+    ...(places.length > 1 ? { regions: places.length } : {}),
     mutatingCalls: budget.mutatingCalls,
     durationMs: clock() - started,
   });
   return result;
+}
+
+/** Where a sweep works: API Gateway in the function's region (no `region`) or a further one. */
+interface SweepPlace {
+  readonly region?: string;
+  readonly keys: ApiKeyStore;
+  readonly usage: UsageCounters;
+}
+
+/** The function's own region, then every further region a consumer declares, by name. */
+function sweepPlaces(runtime: Runtime): SweepPlace[] {
+  return [
+    { keys: runtime.keys, usage: runtime.usage },
+    ...serviceRegions(runtime.env).map((region) => runtime.regions.in(region)),
+  ];
+}
+
+function addCounts(total: SweepCounts, more: SweepCounts): void {
+  for (const name of Object.keys(total) as (keyof SweepCounts)[]) total[name] += more[name];
 }
 
 interface RunOutcome {
@@ -130,7 +178,10 @@ export function emptySweepCounts(): SweepCounts {
 
 interface SecretView {
   readonly state: SecretState;
+  /** The consumer's policy in the sweep's region. */
   readonly policy?: ConsumerPolicy;
+  /** The consumer's policy as declared, every region included. */
+  readonly declared?: ConsumerPolicy;
 }
 
 /** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
@@ -153,12 +204,14 @@ class SweepRun {
 
   constructor(
     private readonly runtime: Runtime,
+    private readonly place: SweepPlace,
     private readonly budget: WorkBudget,
     private readonly dryRun: boolean
   ) {}
 
   async execute(after: string | undefined): Promise<RunOutcome> {
-    const { env, secrets, keys } = this.runtime;
+    const { env, secrets } = this.runtime;
+    const { keys } = this.place;
     // Secrets first, keys second: a rotation finishing in between leaves its old current key
     // listed, so no consumer ever looks keyless to the heal phase.
     for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
@@ -172,7 +225,8 @@ class SweepRun {
     const managed = (await keys.listAll())
       .filter((key) => key.service === env.service)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.overdueConsumers = this.countOverdue(managed);
+    // Counted once, where the secrets' versions name their keys: the function's own region.
+    if (this.place.region === undefined) this.overdueConsumers = this.countOverdue(managed);
     const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
     this.memberships = memberships;
     for (const key of managed) {
@@ -223,7 +277,7 @@ class SweepRun {
   private async readKeylessCurrents(managed: readonly ManagedKey[]): Promise<void> {
     const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
     for (const [arn, known] of this.secrets) {
-      if (known === null) continue;
+      if (known === null || !this.inPlace(known)) continue;
       const current = versionStagedAs(known.state, Stage.CURRENT);
       if (current === undefined || withKey.has(versionKey(arn, current))) continue;
       try {
@@ -246,9 +300,9 @@ class SweepRun {
   /** Plan ids per managed key, from every plan's member list. */
   private async listMemberships(ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
     const memberships = new Map<string, Set<string>>();
-    this.plans = new Map((await this.runtime.usage.plans()).map((plan) => [plan.id, plan]));
+    this.plans = new Map((await this.place.usage.plans()).map((plan) => [plan.id, plan]));
     for (const planId of this.plans.keys()) {
-      for (const keyId of await this.runtime.keys.listPlanMembers(planId)) {
+      for (const keyId of await this.place.keys.listPlanMembers(planId)) {
         if (!ids.has(keyId)) continue;
         const plans = memberships.get(keyId) ?? new Set<string>();
         plans.add(planId);
@@ -338,7 +392,7 @@ class SweepRun {
     if (!watching || key.retireAfter === undefined) return action;
     const current = this.currentKeys.get(keySecret.secret.arn);
     const outcome = await watchPair(
-      this.runtime.usage,
+      this.place.usage,
       this.plans,
       {
         outgoing: key,
@@ -377,7 +431,8 @@ class SweepRun {
   }
 
   private async apply(key: ManagedKey, action: KeyAction): Promise<void> {
-    const { keys, env, now } = this.runtime;
+    const { env, now } = this.runtime;
+    const { keys } = this.place;
     switch (action.kind) {
       case 'keep':
         if (action.reason === 'invalid-policy') {
@@ -435,7 +490,7 @@ class SweepRun {
     key: ManagedKey,
     action: Extract<KeyAction, { kind: 'watch' }>
   ): Promise<void> {
-    const { keys } = this.runtime;
+    const { keys } = this.place;
     if (action.held) {
       this.counts.held++;
       log.warn('an outgoing key is still in use after its grace period; held', {
@@ -459,7 +514,7 @@ class SweepRun {
         const current = this.currentKeys.get(key.secretArn ?? '');
         if (current === undefined || !(await this.owns(current, action))) continue;
       }
-      await this.runtime.usage.setRemaining(change.planId, change.keyId, change.remaining);
+      await this.place.usage.setRemaining(change.planId, change.keyId, change.remaining);
       this.counts.quotaRebalanced++;
     }
   }
@@ -469,7 +524,8 @@ class SweepRun {
     key: ManagedKey,
     action: Extract<KeyAction, { kind: 'reconcile' }>
   ): Promise<void> {
-    const { keys, secrets } = this.runtime;
+    const { secrets } = this.runtime;
+    const { keys } = this.place;
     if (action.enable || action.addTo.length > 0) {
       // Enabling or adding plans undoes a revoke if the snapshot is stale: check first.
       const fresh = await secrets.describe(key.secretArn ?? '');
@@ -494,9 +550,24 @@ class SweepRun {
     this.counts.reconciled++;
   }
 
-  /** A managed secret and the deployer's policy for it. */
+  /** A managed secret and the deployer's policy for it, as it applies in the sweep's region. */
   private view(state: SecretState): SecretView {
-    return { state, policy: readConsumerPolicy(this.runtime, state, 'sweep') };
+    const declared = readConsumerPolicy(this.runtime, state, 'sweep');
+    const { region } = this.place;
+    return {
+      state,
+      policy: region === undefined ? declared : policyInRegion(declared, region),
+      declared,
+    };
+  }
+
+  /** True when the secret's consumer has a key in the sweep's region. */
+  private inPlace(known: SecretView): boolean {
+    const { region } = this.place;
+    return (
+      region === undefined ||
+      (known.declared !== undefined && declaresRegion(known.declared, region))
+    );
   }
 
   /**
@@ -528,7 +599,8 @@ class SweepRun {
   private async healMissingCurrentKeys(managed: readonly ManagedKey[]): Promise<boolean> {
     const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
     for (const [arn, known] of this.secrets) {
-      if (known === null || known.policy === undefined || !known.state.rotationEnabled) continue;
+      if (known === null || known.declared === undefined || !known.state.rotationEnabled) continue;
+      if (!this.inPlace(known)) continue;
       const current = versionStagedAs(known.state, Stage.CURRENT);
       if (current === undefined || withKey.has(versionKey(arn, current))) continue;
       if (rotationInProgress(known.state) !== undefined) continue;
@@ -537,24 +609,31 @@ class SweepRun {
         const content = this.keylessCurrents.get(arn);
         // The bootstrap placeholder (first rotation pending), or reported as unreadable.
         if (content?.kind !== 'issued') continue;
-        if ((await this.runtime.keys.get(content.value.keyId)) !== undefined) continue;
-        if (this.dryRun) {
-          this.planned.push({ action: 'heal', keyId: content.value.keyId, secretArn: arn });
+        const { region } = this.place;
+        // In a further region, a version made before the region was declared names no key there.
+        const missingKeyId =
+          region === undefined ? content.value.keyId : regionalKeyOf(content.value, region)?.keyId;
+        if (missingKeyId !== undefined && (await this.place.keys.get(missingKeyId)) !== undefined) {
           continue;
         }
-        const cost = inProcessRotationCost(known.policy);
+        if (this.dryRun) {
+          this.planned.push({ action: 'heal', keyId: missingKeyId ?? '', secretArn: arn });
+          continue;
+        }
+        const cost = inProcessRotationCost(known.declared);
         if (!this.budget.canAfford(cost)) return false;
         this.budget.spend(cost);
         const rotation = await rotateNow(
           this.runtime,
           known.state,
-          known.policy,
-          known.policy.gracePeriodSeconds
+          known.declared,
+          known.declared.gracePeriodSeconds
         );
         this.counts.healed++;
         log.warn('the current key was missing; issued a new one', {
           secretArn: arn,
-          missingKeyId: content.value.keyId,
+          ...(region === undefined ? {} : { region }),
+          missingKeyId,
           keyId: rotation.keyId,
           versionId: rotation.versionId,
         });
