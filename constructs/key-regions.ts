@@ -5,7 +5,10 @@
  * missing from `replicaRegions` is added, not refused, since a key whose secret cannot be read
  * in its region is never what the deployer meant.
  */
+import { Lazy } from 'cdktf';
+import { LambdaEnv } from '../contract/events';
 import { invalidValue } from './errors';
+import type { ServiceWiring } from './service-wiring';
 import type { UsagePlan } from './usage-plan';
 
 /** The further regions of `plans`, in name order. */
@@ -38,4 +41,23 @@ export function validateKeyRegions(
       `not be set for a consumer with usage plans in further regions (${regions.join(', ')}): an adopted key exists in the stack's region only; adopt it with the stack's plans first, then add the other regions' plans`
     );
   }
+}
+
+const announced = new WeakSet<object>();
+
+/**
+ * Writes the further regions of the service's keys into its function's environment
+ * (LambdaEnv.KEY_REGIONS), where `keyplane status` reads them; once per service, its value
+ * resolved at synth when every consumer is declared.
+ */
+export function announceKeyRegions(wiring: ServiceWiring): void {
+  const fn = wiring.adoption.function;
+  if (announced.has(fn)) return;
+  announced.add(fn);
+  fn.addOverride(
+    `environment.variables.${LambdaEnv.KEY_REGIONS}`,
+    Lazy.stringValue({
+      produce: () => keyRegions([...wiring.consumers.values()].flatMap((c) => c.plans)).join(' '),
+    })
+  );
 }

@@ -10,7 +10,7 @@ import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import type { Duration } from './duration';
 import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
-import { replicaRegionsWithKeys } from './key-regions';
+import { announceKeyRegions, keyRegions, replicaRegionsWithKeys } from './key-regions';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
 import { declareConsumerPolicy } from './policy-document';
@@ -201,6 +201,7 @@ export class ManagedApiKey extends Construct {
     // Plans may cover more stages after this key is made: check again at synth.
     this.node.addValidation({ validate: () => stageConflicts(this.usagePlans) });
     this.secret = this.createSecret(service, props, settings);
+    if (keyRegions(this.usagePlans).length > 0) announceKeyRegions(wiringOf(service));
     const adoption =
       props.adoptKeyId === undefined
         ? undefined

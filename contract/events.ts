@@ -127,6 +127,12 @@ export const LambdaEnv = {
    */
   POLICY_FILE: 'KEYPLANE_POLICY_FILE',
   /**
+   * The further regions the service's keys live in, separated by spaces, for `keyplane status`
+   * to read; set only when a consumer has one. The function takes its regions from the policy
+   * document, never from here.
+   */
+  KEY_REGIONS: 'KEYPLANE_KEY_REGIONS',
+  /**
    * Existing API keys to adopt, as JSON from secret name to key id (contract/adoptions.ts);
    * set only when a consumer adopts a key.
    */

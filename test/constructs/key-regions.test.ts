@@ -177,4 +177,17 @@ describe('multi-region keys', () => {
       /usagePlans must hold at most 10 plans per region .*got "11 plans in eu-west-1"/
     );
   });
+
+  test("the function's environment names the further regions for keyplane status, only when there are some", () => {
+    const { stack } = twoRegions();
+    const [fn] = resourcesOf(synthJson(stack), 'aws_lambda_function');
+    expect(fn.environment).toMatchObject({ variables: { KEYPLANE_KEY_REGIONS: 'eu-west-1' } });
+
+    const single = newStack();
+    new ManagedApiKey(single, 'Acme', { consumer: 'acme', usagePlans: [plan(single, 'Gold')] });
+    const [plain] = resourcesOf(synthJson(single), 'aws_lambda_function');
+    expect(Object.keys((plain.environment as { variables: object }).variables)).not.toContain(
+      'KEYPLANE_KEY_REGIONS'
+    );
+  });
 });
