@@ -97,7 +97,19 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
   let stopped: { after: string; region?: string } | undefined;
   for (const [index, place] of places.slice(first).entries()) {
     const run = new SweepRun(runtime, place, budget, options.dryRun === true);
-    const outcome = await run.execute(index === 0 ? after : undefined);
+    let outcome: RunOutcome;
+    try {
+      outcome = await run.execute(index === 0 ? after : undefined);
+    } catch (error) {
+      // A further region that cannot be read is left for the next sweep; the others go on.
+      if (place.region === undefined) throw error;
+      counts.failures++;
+      log.error('could not sweep a region; the next sweep tries it again', {
+        region: place.region,
+        error,
+      });
+      continue;
+    }
     addCounts(counts, run.counts);
     planned.push(...run.planned);
     overdueConsumers += run.overdueConsumers;

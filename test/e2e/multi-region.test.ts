@@ -1,7 +1,7 @@
 /**
  * A consumer in two regions (README, "Multi-region keys"), deployed to the local AWS with
  * `cdktf deploy` (moto serves every region on one endpoint) and driven through its life: the
- * first rotation, a later one, the sweep past grace, a revoke and destroy. At every point the
+ * first rotation, a later one, `keyplane status`, the sweep past grace, a revoke and destroy. At every point the
  * key AWSCURRENT names works in both regions with the same value (enabled, made for that
  * version, in the region's plan), and the outgoing key works in both until it is retired in
  * both. Its own service name on the e2e tier's shared emulator.
@@ -36,6 +36,7 @@ import {
   viewKey,
   type ViewClients,
 } from './support/aws';
+import { runKeyplane } from './support/cli';
 import { cdktf, cdktfOutputs, leaks } from './support/deploy';
 
 jest.setTimeout(600_000);
@@ -154,6 +155,26 @@ describe('a consumer in two regions on the local AWS', () => {
     expect((await viewKey(oldFurther, further))?.tags[KeyTag.RETIRE_AFTER]).toEqual(
       expect.any(String)
     );
+  });
+
+  test('keyplane status shows the current key and the outgoing key of the further region', async () => {
+    const { issued } = await current();
+    const outgoing = (await serviceKeys(further.apiGateway)).filter(
+      (id) => id !== issued.regions![0].keyId
+    );
+
+    const run = runKeyplane(SERVICE, 'status --json', work);
+
+    expect(run.code).toBe(0);
+    const [acme] = JSON.parse(run.stdout).consumers;
+    expect(acme.regions).toEqual([
+      {
+        region: FURTHER_REGION,
+        currentKeyId: issued.regions![0].keyId,
+        retiring: [{ keyId: outgoing[0], retireAfter: expect.any(String) }],
+      },
+    ]);
+    cdktfOutputs.push(run.stdout, run.stderr);
   });
 
   test('a sweep past grace retires the outgoing key in both regions, never the current one', async () => {

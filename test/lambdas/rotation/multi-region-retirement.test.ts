@@ -93,6 +93,19 @@ describe('retiring the keys of a consumer in two regions', () => {
     expect(us.keys.get(regionalOld)!.enabled).toBe(false);
   });
 
+  test('a further region that cannot be read is counted and left for the next sweep; the others go on', async () => {
+    const old = await rotation(TOKEN);
+    await rotation(TOKEN_2);
+    clock.now = new Date(NOW.getTime() + 2 * HOUR);
+    us.failNext('GetApiKeys', new Error('connect ECONNREFUSED'));
+
+    const result = await sweep(runtime());
+
+    expect(result).toMatchObject({ complete: true, counts: { retired: 1, failures: 1 } });
+    expect(serves(fake, old.keyId)).toBe(false);
+    expect(serves(us, old.regions![0].keyId)).toBe(true);
+  });
+
   test("the sweep puts the current key back in the region's declared plans", async () => {
     const current = await rotation(TOKEN);
     const regional = current.regions![0].keyId;
