@@ -6,11 +6,11 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { SECONDS_PER } from '../contract/durations';
-import { METRICS_DIMENSION, METRICS_NAMESPACE } from '../contract/metrics';
 import { sweepIntervalSeconds } from '../contract/sweep-schedule';
-import { dashboardBody, DashboardMetric, DashboardWidget } from './dashboard-body';
+import { dashboardBody } from './dashboard-body';
 import { conflict } from './errors';
 import { FAILURE_PERIOD_SECONDS, rotationAlarms } from './rotation-alarms';
+import { rotationDashboardWidgets } from './rotation-dashboard';
 import type { UsagePlan } from './usage-plan';
 import { requirePattern } from './validation';
 
@@ -108,7 +108,7 @@ export class RotationMonitoring extends Construct {
         produce: () =>
           dashboardBody(
             props.region,
-            serviceWidgets(props, sweepPeriodSeconds(props.sweepSchedule), [
+            rotationDashboardWidgets(props, sweepPeriodSeconds(props.sweepSchedule), [
               ...new Set(props.usagePlans()),
             ])
           ),
@@ -203,131 +203,4 @@ function validateEmails(path: string, emails: readonly string[]): void {
 export function sweepPeriodSeconds(schedule: string): number {
   const seconds = sweepIntervalSeconds(schedule);
   return Math.min(Math.max(seconds, FAILURE_PERIOD_SECONDS), MAX_SWEEP_PERIOD_SECONDS);
-}
-
-/** The dashboard: what the service did, what failed, and the traffic of the plans' stages. */
-function serviceWidgets(
-  props: RotationMonitoringProps,
-  sweepPeriod: number,
-  plans: readonly UsagePlan[]
-): DashboardWidget[] {
-  const keyplane = (metricName: string, label: string): DashboardMetric => ({
-    namespace: METRICS_NAMESPACE,
-    metricName,
-    dimensions: { [METRICS_DIMENSION]: props.serviceName },
-    label,
-  });
-  const lambda = (metricName: string, stat: string, label: string): DashboardMetric => ({
-    namespace: 'AWS/Lambda',
-    metricName,
-    dimensions: { FunctionName: props.functionName },
-    stat,
-    label,
-  });
-  const stages = plans.flatMap((plan) =>
-    plan.apiStages.map((stage) => ({ plan: plan.planName, ...stage }))
-  );
-  const named = stages.filter((stage) => stage.apiName !== undefined);
-  const byId = stages.filter((stage) => stage.apiName === undefined);
-  return [
-    {
-      kind: 'text',
-      markdown: [
-        `## keyplane ${props.serviceName}`,
-        `Rotation Lambda \`${props.functionName}\`, logs \`${props.logGroupName}\`. ` +
-          'The alarms and what to do about each are in the keyplane README (On-call).',
-      ].join('\n'),
-      height: 2,
-    },
-    {
-      kind: 'graph',
-      title: 'Keys: rotations, retirements, deletions',
-      stat: 'Sum',
-      period: 3_600,
-      metrics: [
-        keyplane('Rotations', 'rotations'),
-        keyplane('Retirements', 'retirements'),
-        keyplane('Deletions', 'deletions'),
-      ],
-    },
-    {
-      kind: 'graph',
-      title: 'Failures',
-      stat: 'Sum',
-      period: FAILURE_PERIOD_SECONDS,
-      metrics: [
-        keyplane('RotationFailures', 'rotation failures'),
-        keyplane('SweepFailures', 'sweep failures'),
-        lambda('Errors', 'Sum', 'Lambda errors (incl. timeouts)'),
-      ],
-    },
-    {
-      kind: 'graph',
-      title: 'Overdue consumers and held keys (reported by each sweep)',
-      stat: 'Maximum',
-      period: sweepPeriod,
-      metrics: [
-        keyplane('OverdueConsumers', 'overdue consumers'),
-        keyplane('HeldKeys', 'keys held past their grace period'),
-      ],
-    },
-    {
-      kind: 'graph',
-      title: 'Dead-letter queue depth',
-      stat: 'Maximum',
-      period: FAILURE_PERIOD_SECONDS,
-      metrics: [
-        {
-          namespace: 'AWS/SQS',
-          metricName: 'ApproximateNumberOfMessagesVisible',
-          dimensions: { QueueName: props.deadLetterQueueName },
-          label: 'messages',
-        },
-      ],
-    },
-    {
-      kind: 'graph',
-      title: 'Rotation Lambda: invocations and duration (ms)',
-      stat: 'Sum',
-      period: FAILURE_PERIOD_SECONDS,
-      metrics: [
-        lambda('Invocations', 'Sum', 'invocations'),
-        lambda('Throttles', 'Sum', 'throttles'),
-        lambda('Duration', 'Average', 'duration avg'),
-        lambda('Duration', 'Maximum', 'duration max'),
-      ],
-    },
-    ...(named.length === 0
-      ? []
-      : [
-          {
-            kind: 'graph' as const,
-            title: "API requests on each usage plan's stages",
-            stat: 'Sum',
-            period: 3_600,
-            width: 24,
-            metrics: named.map((stage) => ({
-              namespace: 'AWS/ApiGateway',
-              metricName: 'Count',
-              dimensions: { ApiName: stage.apiName!, Stage: stage.stageName },
-              label: `${stage.plan}: ${stage.apiName} ${stage.stageName}`,
-            })),
-          },
-        ]),
-    {
-      kind: 'text',
-      markdown: [
-        'API Gateway publishes no metric per usage plan or key, only per API stage: a stage ' +
-          'graph counts every request to it, whichever key (or plan) made it. Per-key usage: `npx keyplane usage <consumer>`.',
-        ...(byId.length > 0
-          ? [
-              `Not graphed (given by API id; AWS/ApiGateway names APIs): ${byId
-                .map((stage) => `${stage.plan} ${stage.apiId}/${stage.stageName}`)
-                .join(', ')}.`,
-            ]
-          : []),
-      ].join('\n\n'),
-      height: 2,
-    },
-  ];
 }

@@ -69,6 +69,26 @@ const MODULES: readonly MutationModule[] = [
     mutate: ['lambdas/rotation/events.ts', 'lambdas/rotation/secret-value.ts'],
     tests: [unit('events'), unit('malformed-events'), unit('secret-value')],
   },
+  {
+    name: 'traffic-decision',
+    mutate: ['lambdas/rotation/traffic-decision.ts'],
+    tests: [unit('traffic-decision')],
+  },
+  {
+    name: 'quota-split',
+    mutate: ['lambdas/rotation/quota-split.ts'],
+    tests: [unit('quota-split')],
+  },
+  {
+    name: 'overdue',
+    mutate: ['lambdas/rotation/overdue.ts'],
+    tests: [unit('overdue')],
+  },
+  {
+    name: 'work-budget',
+    mutate: ['lambdas/rotation/work-budget.ts'],
+    tests: [unit('work-budget')],
+  },
 ];
 
 /** The mutants of a Stryker JSON report (mutation-testing-report-schema), with their file. */

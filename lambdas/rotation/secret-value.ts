@@ -78,17 +78,13 @@ export function serializeIssuedKey(value: IssuedKeyValue): string {
     consumer: value.consumer,
     usagePlanIds: [...value.usagePlanIds],
     createdAt: value.createdAt,
-    ...(value.proof === undefined ? {} : { proof: value.proof }),
-    ...(value.regions === undefined
-      ? {}
-      : {
-          regions: value.regions.map(({ region, keyId, usagePlanIds, proof }) => ({
-            region,
-            keyId,
-            usagePlanIds: [...usagePlanIds],
-            proof,
-          })),
-        }),
+    proof: value.proof, // JSON.stringify leaves it out when undefined
+    regions: value.regions?.map(({ region, keyId, usagePlanIds, proof }) => ({
+      region,
+      keyId,
+      usagePlanIds: [...usagePlanIds],
+      proof,
+    })),
   };
   return JSON.stringify(ordered);
 }

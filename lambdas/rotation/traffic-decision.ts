@@ -65,6 +65,7 @@ export interface TrafficDelta {
 
 /** The day the next reading must start at, so it covers the mark's day. */
 export function sampleFrom(mark: UsageMark | undefined, today: string): string {
+  // Stryker disable next-line EqualityOperator: `<` differs only when mark.day equals today, where both branches give the same day
   return mark !== undefined && mark.day <= today ? mark.day : today;
 }
 
@@ -77,6 +78,7 @@ export function diffTraffic(
     day: sample.today,
     outgoing: sample.outgoingToday,
     current: sample.currentToday,
+    // Stryker disable next-line EqualityOperator: `<` differs only when mark.since equals now, where both branches give the same instant
     since: mark !== undefined && mark.since <= now ? mark.since : now,
   };
   if (mark === undefined || mark.day > sample.today) {

@@ -5,6 +5,7 @@ import { seededRandom } from '../../faults/support/seeded-random';
 describe('periodStart (quota period boundaries, UTC)', () => {
   test.each([
     ['2026-11-30', 'DAY', '2026-11-30'],
+    ['2026-12-03', 'DAY', '2026-12-03'], // a Thursday: a day is its own period, not its week
     ['2026-11-30', 'WEEK', '2026-11-30'], // a Monday
     ['2026-12-06', 'WEEK', '2026-11-30'], // the Sunday after it
     ['2027-01-01', 'WEEK', '2026-12-28'], // a week across the new year

@@ -21,6 +21,13 @@ describe('usage mark', () => {
       expect(parseMark(bad)).toBeUndefined();
   });
 
+  test('counts of many digits read back; text around the mark makes it unreadable', () => {
+    const mark = { day: '2026-11-30', outgoing: 120, current: 345, since: at(-2 * HOUR) };
+    expect(parseMark(formatMark(mark))).toEqual(mark);
+    expect(parseMark(`x${formatMark(mark)}`)).toBeUndefined();
+    expect(parseMark(`${formatMark(mark)} x`)).toBeUndefined();
+  });
+
   test('the next reading starts at the mark day, or today without a usable mark', () => {
     const mark = { day: '2026-11-28', outgoing: 0, current: 0, since: NOW };
     expect(sampleFrom(mark, '2026-11-30')).toBe('2026-11-28');
@@ -61,6 +68,13 @@ describe('diffTraffic', () => {
       current: 40,
       mark: { day: '2026-11-30', outgoing: 2, current: 40 },
     });
+  });
+
+  test('a mark from a later day or a later time (not ours) does not count as a reading', () => {
+    const laterDay = { day: '2026-12-01', outgoing: 0, current: 0, since: at(-HOUR) };
+    expect(diffTraffic(laterDay, sample, NOW).outgoing).toBeUndefined();
+    const laterTime = { day: '2026-11-30', outgoing: 0, current: 0, since: at(HOUR) };
+    expect(diffTraffic(laterTime, sample, NOW).mark.since).toEqual(NOW);
   });
 
   test('a mark above the counters (not ours) makes the outgoing traffic unknown, never quiet', () => {
@@ -130,6 +144,20 @@ describe('decideRetirement', () => {
     );
     expect(decideRetirement(ended)).toEqual(expired);
     expect(decideRetirement({ ...ended, movedNow: true, maxHoldSeconds: 0 })).toEqual(expired);
+  });
+
+  test('boundaries: quiet for exactly the quiet period; grace ends at retireAfter itself', () => {
+    expect(decideRetirement({ ...base, movedNow: false, readSince: at(-6 * HOUR) })).toEqual({
+      kind: 'retire',
+      reason: 'quiet',
+    });
+    const endsNow = { ...base, retireAfter: NOW };
+    expect(decideRetirement(endsNow)).toEqual({ kind: 'retire', reason: 'expired' });
+    // Last traffic exactly a quiet period ago is not recent: no hold.
+    expect(decideRetirement({ ...endsNow, movedNow: false, lastTraffic: at(-6 * HOUR) })).toEqual({
+      kind: 'retire',
+      reason: 'expired',
+    });
   });
 
   test('a hold ends at grace + the maximum hold: retired though still used', () => {
