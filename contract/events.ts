@@ -29,6 +29,8 @@ export interface SweepPlannedChange {
   readonly keyId?: string;
   /** The secret (consumer) the key belongs to. */
   readonly secretArn?: string;
+  /** The further region the key is in (README, "Multi-region keys"); absent: the function's. */
+  readonly region?: string;
   /**
    * Why, e.g. `expired`, `quiet` or `orphaned` for a retirement, the plan changes for a
    * reconcile, a hold and the quota shares for a watch.

@@ -111,7 +111,7 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
       continue;
     }
     addCounts(counts, run.counts);
-    planned.push(...run.planned);
+    planned.push(...run.planned.map((c) => (place.region ? { ...c, region: place.region } : c)));
     overdueConsumers += run.overdueConsumers;
     if (!outcome.complete) {
       stopped = { after: outcome.stoppedAfter ?? '', region: place.region };
@@ -629,7 +629,11 @@ class SweepRun {
           continue;
         }
         if (this.dryRun) {
-          this.planned.push({ action: 'heal', keyId: missingKeyId ?? '', secretArn: arn });
+          this.planned.push({
+            action: 'heal',
+            ...(missingKeyId === undefined ? {} : { keyId: missingKeyId }),
+            secretArn: arn,
+          });
           continue;
         }
         const cost = inProcessRotationCost(known.declared);

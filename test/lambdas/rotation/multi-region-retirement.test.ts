@@ -133,6 +133,26 @@ describe('retiring the keys of a consumer in two regions', () => {
     expect(serves(us, healed.regions![0].keyId)).toBe(true);
   });
 
+  test('a dry run lists the retirement in each region, naming the further one, and changes nothing', async () => {
+    const old = await rotation(TOKEN);
+    await rotation(TOKEN_2);
+    clock.now = new Date(NOW.getTime() + 2 * HOUR);
+
+    const result = await sweep(runtime(), { dryRun: true });
+
+    expect(result.planned).toEqual([
+      { action: 'retire', keyId: old.keyId, secretArn: secret.arn, detail: 'expired' },
+      {
+        action: 'retire',
+        keyId: old.regions![0].keyId,
+        secretArn: secret.arn,
+        detail: 'expired',
+        region: US,
+      },
+    ]);
+    expect(serves(us, old.regions![0].keyId)).toBe(true);
+  });
+
   test('a resumed sweep goes on in the region its cursor names', async () => {
     const old = await rotation(TOKEN);
     await rotation(TOKEN_2);
