@@ -13,6 +13,7 @@ import { startLocalAws } from '../scripts/local-aws';
 import { totalCalls, type CallCounts } from '../scripts/local-aws/aws-proxy';
 import { CONSUMERS_PER_REGION, REGIONS } from './apps/region-config';
 import { buildBench } from './build';
+import { countFeatureCalls, total, type FeatureCase } from './feature-calls';
 import { Figure, figureRow, statusOf, TABLE_HEADER } from './figures';
 import { machineInfo } from './machine';
 import { LATEST, README, RESULTS_DIR } from './paths';
@@ -28,20 +29,25 @@ const QUICK = process.argv.includes('--quick');
 const SIZE = QUICK
   ? {
       synth: { consumers: 100, runs: 1 },
-      plan: 100,
+      plan: { consumers: 100, runs: 1 },
       region: 1_000,
       rotation: [4, 2],
       sweep: { own: 200, other: 800 },
     }
   : {
       synth: { consumers: 1_000, runs: 3 },
-      plan: 1_000,
+      plan: { consumers: 1_000, runs: 3 },
       region: CONSUMERS_PER_REGION,
       rotation: [10, 4],
       sweep: { own: MAX_CONSUMERS_PER_SHARD, other: 9_000 },
     };
 /** The rotation function's timeout as RotationService deploys it. */
 const FUNCTION_TIMEOUT_SECONDS = 300;
+/** Keys whose added calls are counted: in 1 plan with a quota; in 3 plans, 2 with a quota. */
+const FEATURE_CASES: readonly FeatureCase[] = [
+  { plans: 1, quotas: 1 },
+  { plans: 3, quotas: 2 },
+];
 /** API Gateway calls a rotation may make: 2 + one per usage plan (bench consumers have one). */
 const ROTATION_API_GATEWAY_CALLS = 2 + 1;
 const isListCall = (action: string) =>
@@ -91,7 +97,10 @@ async function main(): Promise<void> {
     }
   );
 
-  const plans = SIZE.plan === SIZE.synth.consumers ? apps : synthBenchApps(SIZE.plan, 1, log);
+  const plans =
+    SIZE.plan.consumers === SIZE.synth.consumers
+      ? apps
+      : synthBenchApps(SIZE.plan.consumers, 1, log);
   log('starting a private moto for terraform plan');
   const aws = await startLocalAws({ isolated: true });
   try {
@@ -101,14 +110,14 @@ async function main(): Promise<void> {
         baseline: plans.baseline.stackDir,
         shard: region.stackDir,
       },
-      1,
+      SIZE.plan.runs,
       aws.endpoint,
       log
     );
     const { keyplane, baseline, shard } = planned;
     const resources = `${keyplane.toAdd} against ${baseline.toAdd} resources`;
     const largest = `the largest shard of the ${regionApp} (${shard.toAdd} resources)`;
-    const oneStack = `keyplane, ${SIZE.plan} consumers in one stack`;
+    const oneStack = `keyplane, ${SIZE.plan.consumers} consumers in one stack`;
     // CPU time beside wall time: on a shared machine it moves far less between runs.
     for (const [what, key] of [
       ['', 'wallMs'],
@@ -116,7 +125,7 @@ async function main(): Promise<void> {
     ] as const) {
       figures.push(
         {
-          name: `terraform plan${what}, ${SIZE.plan} consumers (${resources})`,
+          name: `terraform plan${what}, ${SIZE.plan.consumers} consumers (${resources}, median of ${SIZE.plan.runs})`,
           unit: 's',
           value: keyplane[key] / 1000,
           baseline: baseline[key] / 1000,
@@ -198,6 +207,25 @@ async function main(): Promise<void> {
     }
   );
 
+  log('counting the calls quota carry and traffic watch add');
+  const featureCalls = await countFeatureCalls(FEATURE_CASES);
+  for (const c of featureCalls) {
+    const key = `key in ${c.plans} plan${c.plans > 1 ? 's' : ''} (${c.quotas} with a quota)`;
+    for (const [what, calls] of [
+      ['a rotation', c.rotation],
+      ['a sweep (the outgoing key in its grace period)', c.sweep],
+    ] as const) {
+      const added = total(calls.on) - total(calls.off);
+      figures.push({
+        name: `AWS calls of ${what}, ${key}: quota carry and traffic watch on (+${added}) against off`,
+        unit: 'calls',
+        value: total(calls.on),
+        baseline: total(calls.off),
+        baselineName: 'off',
+      });
+    }
+  }
+
   const totalSeconds = (Date.now() - started) / 1000;
   figures.push({
     name: `the whole bench${QUICK ? ' (--quick)' : ''}`,
@@ -211,6 +239,7 @@ async function main(): Promise<void> {
     quick: QUICK,
     figures: figures.map((f) => ({ ...f, status: statusOf(f) })),
     rotationCost: cost,
+    featureCalls,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
   fs.writeFileSync(path.join(RESULTS_DIR, `${machine.date.replace(/[:.]/g, '-')}.json`), json);

@@ -41,7 +41,7 @@ export async function policyFindings(
         kind: 'policy-tag-mismatch',
         service,
         secretArn: m.secretArn,
-        message: `${m.secretArn}: tag ${m.tag} is "${m.tagValue}" but the deployer's policy says ${m.policyValue === undefined ? 'nothing' : `"${m.policyValue}"`}; the function obeys the policy, not the tag: restore the tag (or redeploy) and find out who changed it`,
+        message: `${m.secretArn}: tag ${m.tag} is "${m.tagValue}" but the deployer's policy says "${m.policyValue}"; the function obeys the policy, not the tag: restore the tag (or redeploy) and find out who changed it`,
       });
     }
   }

@@ -4,9 +4,9 @@ import { SecretsmanagerSecretRotation } from '@cdktf/provider-aws/lib/secretsman
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { consumerPolicyTags } from '../contract/consumer-policy';
+import { secretTags } from '../contract/secret-tags';
 import { BOOTSTRAP_STAGE, bootstrapValue } from '../contract/secret-value';
-import { PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
+import { PLAN_ID_SEPARATOR } from '../contract/tags';
 import type { Duration } from './duration';
 import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
@@ -237,7 +237,8 @@ export class ManagedApiKey extends Construct {
 
   /**
    * The consumer's policy, declared in the service's policy document (the only policy the
-   * function obeys), and the secret, tagged with the same policy for people to read.
+   * function obeys), and the secret, tagged with its consumer, plans and service for people to
+   * read (contract/secret-tags.ts).
    */
   private createSecret(
     service: RotationService,
@@ -253,20 +254,6 @@ export class ManagedApiKey extends Construct {
       ...(props.healthCheckUrl === undefined ? {} : { healthCheckUrl: props.healthCheckUrl }),
       usage: settings.usage,
     });
-    const policyTags = consumerPolicyTags({
-      consumer: props.consumer,
-      // One element: the Terraform expression that joins the plan ids with the separator.
-      usagePlanIds: [
-        planIdsTag(
-          this,
-          this.usagePlans.filter((plan) => plan.region === undefined)
-        ),
-      ],
-      gracePeriodSeconds: settings.gracePeriod.toSeconds(),
-      keyPrefix: settings.keyPrefix,
-      healthCheckUrl: props.healthCheckUrl,
-      ...settings.usage,
-    });
     return new SecretsmanagerSecret(this, 'Secret', {
       name: this.secretName,
       description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
@@ -274,7 +261,21 @@ export class ManagedApiKey extends Construct {
       recoveryWindowInDays: settings.recoveryWindowInDays,
       replica: this.replicas(props.replicaRegions ?? []),
       policy: settings.readers.length > 0 ? readersPolicy(settings.readers) : undefined,
-      tags: { ...props.tags, ...policyTags, [SecretTag.SERVICE]: service.serviceName },
+      tags: {
+        ...props.tags,
+        ...secretTags({
+          consumer: props.consumer,
+          // One element: the Terraform expression that joins the plan ids with the separator.
+          // The plans of the stack's region: those of further regions are in the policy document.
+          usagePlanIds: [
+            planIdsTag(
+              this,
+              this.usagePlans.filter((plan) => plan.region === undefined)
+            ),
+          ],
+          service: service.serviceName,
+        }),
+      },
       // Destroyed before the teardown runs, so the teardown finds this secret gone.
       dependsOn: [wiringOf(service).teardown],
     });
@@ -292,27 +293,23 @@ export class ManagedApiKey extends Construct {
     settings: KeySettings,
     adoptionPolicy: IamRolePolicy | undefined
   ): void {
-    // Each read of a resource attribute makes a new token (with a stack trace): read once.
-    const secretId = this.secret.id;
     const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
-      secretId,
+      secretId: this.secret.id,
       secretString: JSON.stringify(bootstrapValue(this.consumer)),
       versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
       lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
     });
     new SecretsmanagerSecretRotation(this, 'Rotation', {
-      secretId,
+      // Through the placeholder: the rotation comes after it, and (the secret depending on the
+      // teardown, which depends on it) after the permission to invoke the function.
+      secretId: placeholder.secretId,
       rotationLambdaArn: service.functionArn,
       rotationRules: {
         scheduleExpression: settings.schedule.expressionString,
         duration: settings.rotationWindow && `${settings.rotationWindow.toHoursCeil()}h`,
       },
       // An adopting first rotation tags the adopted key: it waits for that grant.
-      dependsOn: [
-        placeholder,
-        wiringOf(service).invokePermission,
-        ...(adoptionPolicy ? [adoptionPolicy] : []),
-      ],
+      ...(adoptionPolicy && { dependsOn: [adoptionPolicy] }),
     });
   }
 }

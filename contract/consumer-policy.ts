@@ -19,9 +19,12 @@ import {
   DEFAULT_MAX_HOLD_SECONDS,
   DEFAULT_QUIET_PERIOD_SECONDS,
   DEFAULT_QUOTA_SLACK_PERCENT,
-  MAX_HOLD_SECONDS,
-  MAX_QUIET_PERIOD_SECONDS,
+  MAX_HOLD_RULE,
+  maxHoldProblem,
+  QUIET_PERIOD_RULE,
+  quietPeriodProblem,
   QUOTA_SLACK_PERCENT_RULE,
+  quotaSlackPercentProblem,
 } from './usage-rules';
 
 /** What the deployer decided about one consumer. */
@@ -155,10 +158,6 @@ export function readConsumerPolicyTags(
   };
 }
 
-/** What the usage-aware policies may be, worded for messages. */
-export const QUIET_PERIOD_RULE = `be a whole number of seconds from 0 to ${MAX_QUIET_PERIOD_SECONDS}`;
-export const MAX_HOLD_RULE = `be a whole number of seconds from 0 to ${MAX_HOLD_SECONDS}`;
-
 type UsagePolicy = Pick<
   ConsumerPolicy,
   'carryQuota' | 'quotaSlackPercent' | 'quietPeriodSeconds' | 'maxHoldSeconds'
@@ -171,14 +170,18 @@ function readUsagePolicyTags(
   if (carry !== 'true' && carry !== 'false') {
     return { tag: SecretTag.CARRY_QUOTA, rule: 'must be "true" or "false"' };
   }
-  const slack = parseWhole(tags[SecretTag.QUOTA_SLACK_PERCENT], DEFAULT_QUOTA_SLACK_PERCENT, 100);
+  const slack = parseWhole(
+    tags[SecretTag.QUOTA_SLACK_PERCENT],
+    DEFAULT_QUOTA_SLACK_PERCENT,
+    quotaSlackPercentProblem
+  );
   if (slack === undefined) {
     return { tag: SecretTag.QUOTA_SLACK_PERCENT, rule: `must ${QUOTA_SLACK_PERCENT_RULE}` };
   }
   const quiet = parseWhole(
     tags[SecretTag.QUIET_PERIOD_SECONDS],
     DEFAULT_QUIET_PERIOD_SECONDS,
-    MAX_QUIET_PERIOD_SECONDS
+    quietPeriodProblem
   );
   if (quiet === undefined) {
     return { tag: SecretTag.QUIET_PERIOD_SECONDS, rule: `must ${QUIET_PERIOD_RULE}` };
@@ -186,7 +189,7 @@ function readUsagePolicyTags(
   const hold = parseWhole(
     tags[SecretTag.MAX_HOLD_SECONDS],
     DEFAULT_MAX_HOLD_SECONDS,
-    MAX_HOLD_SECONDS
+    maxHoldProblem
   );
   if (hold === undefined) return { tag: SecretTag.MAX_HOLD_SECONDS, rule: `must ${MAX_HOLD_RULE}` };
   return {
@@ -197,10 +200,14 @@ function readUsagePolicyTags(
   };
 }
 
-/** A whole number from 0 to `max`, the default when absent, undefined when it breaks the rule. */
-function parseWhole(raw: string | undefined, fallback: number, max: number): number | undefined {
+/** A whole number that keeps its rule, the default when absent, undefined when it breaks it. */
+function parseWhole(
+  raw: string | undefined,
+  fallback: number,
+  problem: (value: number) => string | undefined
+): number | undefined {
   if (raw === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) > max) return undefined;
+  if (!/^\d{1,9}$/.test(raw) || problem(Number(raw)) !== undefined) return undefined;
   return Number(raw);
 }
 

@@ -12,6 +12,7 @@ export * from './aws-limits';
 export * from './sweep-schedule';
 export * from './health-check-url';
 export * from './deployer-policy';
+export * from './secret-tags';
 export * from './policy-tag-mismatch';
 export * from './audit';
 export * from './usage-rules';

@@ -1,9 +1,10 @@
 /**
- * Tags on a secret that disagree with the deployer's policy. The tags are kept for people
- * (`keyplane status`, the console) and carry no policy: anyone with secretsmanager:TagResource
- * can edit them. A difference is reported, never obeyed.
+ * Tags on a secret that disagree with the deployer's policy. keyplane writes a few tags on each
+ * secret for people (contract/secret-tags.ts) and they carry no policy: anyone with
+ * secretsmanager:TagResource can edit them. A difference is reported, never obeyed.
  */
-import { consumerPolicyTags, type ConsumerPolicy } from './consumer-policy';
+import type { ConsumerPolicy } from './consumer-policy';
+import { secretTags } from './secret-tags';
 import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
 
 /** One tag that says something else than the policy. */
@@ -11,37 +12,27 @@ export interface PolicyTagMismatch {
   readonly tag: string;
   /** The tag's value. */
   readonly tagValue: string;
-  /** What the deployer's policy says; undefined when it sets nothing for this tag. */
-  readonly policyValue?: string;
+  /** What the deployer's policy says. */
+  readonly policyValue: string;
 }
 
 /**
- * The policy tags whose values differ from the policy (usage plans compared as sets). A policy
- * tag that is absent is no mismatch: the tags are informative.
+ * The tags keyplane writes whose values differ from the policy (usage plans compared as sets).
+ * An absent tag is no mismatch, and neither is a tag keyplane does not write.
  */
 export function policyTagMismatches(
   policy: ConsumerPolicy,
   service: string,
   tags: Readonly<Record<string, string>>
 ): PolicyTagMismatch[] {
-  const expected: Record<string, string> = {
-    ...consumerPolicyTags(policy),
-    [SecretTag.SERVICE]: service,
-  };
+  const expected = secretTags({ ...policy, service });
   const mismatches: PolicyTagMismatch[] = [];
-  for (const tag of Object.values(SecretTag)) {
+  for (const [tag, policyValue] of Object.entries(expected)) {
     const tagValue = tags[tag];
     if (tagValue === undefined) continue;
-    const policyValue = expected[tag];
     const same =
-      tag === SecretTag.USAGE_PLANS
-        ? samePlans(tagValue, policyValue ?? '')
-        : tagValue === policyValue;
-    if (!same) {
-      mismatches.push(
-        policyValue === undefined ? { tag, tagValue } : { tag, tagValue, policyValue }
-      );
-    }
+      tag === SecretTag.USAGE_PLANS ? samePlans(tagValue, policyValue) : tagValue === policyValue;
+    if (!same) mismatches.push({ tag, tagValue, policyValue });
   }
   return mismatches;
 }

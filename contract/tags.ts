@@ -1,9 +1,14 @@
 /**
- * Tag keys that carry a consumer's policy from Terraform to the rotation Lambda, and that
- * trace every API key the Lambda creates back to the secret version that made it.
+ * Tag keys: on a consumer's secret, what it serves (contract/secret-tags.ts); on every API key
+ * the Lambda creates, the secret version that made it and the key's lifecycle.
  *
- * This is the one place these names are defined: the constructs write them, the Lambda reads
- * them. Renaming one is a breaking change for every deployed stack.
+ * This is the one place these names are defined. Renaming one is a breaking change for every
+ * deployed stack.
+ */
+/**
+ * Keys of a consumer's policy in its tag form. Secrets carry only CONSUMER, USAGE_PLANS and
+ * SERVICE (contract/secret-tags.ts); the policy document's entries are checked in the full tag
+ * form by the contract's rules (contract/consumer-policy.ts).
  */
 export const SecretTag = {
   /** Consumer name, unique within a rotation service. */

@@ -4,7 +4,7 @@
  * traffic-aware retirement"). The constructs check against them at synth time and the rotation
  * Lambda at run time.
  */
-import { SECONDS_PER } from './durations';
+import { formatSeconds, SECONDS_PER } from './durations';
 
 /**
  * Share of a plan's quota the key that is not carrying the consumer's traffic (the follower)
@@ -31,3 +31,31 @@ export const DEFAULT_MAX_HOLD_SECONDS = 3 * SECONDS_PER.day;
 export const MAX_HOLD_SECONDS = 30 * SECONDS_PER.day;
 /** The longest quiet period the function accepts: 30 days. */
 export const MAX_QUIET_PERIOD_SECONDS = 30 * SECONDS_PER.day;
+
+/** What a quiet period and a hold may be, worded for messages. */
+export const QUIET_PERIOD_RULE = wholeSecondsRule(MAX_QUIET_PERIOD_SECONDS);
+export const MAX_HOLD_RULE = wholeSecondsRule(MAX_HOLD_SECONDS);
+
+/*
+ * The checks, one each: the constructs run them at synth and the rotation Lambda on the
+ * deployer's document. Each gives the rule the value breaks, or undefined when it keeps it.
+ */
+export function quotaSlackPercentProblem(percent: number): string | undefined {
+  return isWholeUpTo(percent, 100) ? undefined : QUOTA_SLACK_PERCENT_RULE;
+}
+
+export function quietPeriodProblem(seconds: number): string | undefined {
+  return isWholeUpTo(seconds, MAX_QUIET_PERIOD_SECONDS) ? undefined : QUIET_PERIOD_RULE;
+}
+
+export function maxHoldProblem(seconds: number): string | undefined {
+  return isWholeUpTo(seconds, MAX_HOLD_SECONDS) ? undefined : MAX_HOLD_RULE;
+}
+
+function isWholeUpTo(value: number, max: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= max;
+}
+
+function wholeSecondsRule(max: number): string {
+  return `be a whole number of seconds from 0 to ${max} (${formatSeconds(max)})`;
+}

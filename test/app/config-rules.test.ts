@@ -134,6 +134,21 @@ describe('keyplane config values the constructs refuse', () => {
       /consumers\.acme\.gracePeriod: must be at most 365d \(the rotation function's limit\), got "400d"/,
     ],
     [
+      'a quota slack is not a whole percentage',
+      (env) => (acme(env).quotaSlackPercent = 12.5),
+      /consumers\.acme\.quotaSlackPercent: must be a whole number from 0 to 100, got 12\.5/,
+    ],
+    [
+      'a quiet period is beyond what the function takes',
+      (env) => (acme(env).quietPeriod = '31d'),
+      /consumers\.acme\.quietPeriod: must be a whole number of seconds from 0 to 2592000 \(30d\), got "31d"/,
+    ],
+    [
+      'a hold is beyond what the function takes',
+      (env) => (acme(env).maxHold = '744h'),
+      /consumers\.acme\.maxHold: must be a whole number of seconds from 0 to 2592000 \(30d\), got "744h"/,
+    ],
+    [
       'a rotation window is in minutes',
       (env) => (acme(env).rotationWindow = '90m'),
       /consumers\.acme\.rotationWindow: must .*whole hours.*, got "90m"/,

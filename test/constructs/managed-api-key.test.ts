@@ -41,7 +41,7 @@ describe('ManagedApiKey', () => {
     ]);
   });
 
-  test('creates a KMS-encrypted secret whose tags carry the consumer policy', () => {
+  test('creates a KMS-encrypted secret tagged with its consumer, plans and service, no other policy', () => {
     const stack = newStack();
     const gold = planIn(stack, 'Gold');
     const free = planIn(stack, 'Free');
@@ -57,20 +57,15 @@ describe('ManagedApiKey', () => {
       name: 'keyplane/test/acme-corp',
       kms_key_id: '${aws_kms_key.KeyplaneRotation_Key_F94F8A43.arn}',
       recovery_window_in_days: 30,
-      tags: {
-        team: 'payments',
-        'keyplane:consumer': 'acme-corp',
-        'keyplane:usage-plans':
-          '${join(" ", [aws_api_gateway_usage_plan.Gold_83B9B25C.id, aws_api_gateway_usage_plan.Free_762A56CD.id])}',
-        'keyplane:grace-period-seconds': '21600',
-        'keyplane:key-prefix': 'acmecorp',
-        'keyplane:service': 'keyplane-test',
-        'keyplane:health-check-url': 'https://api.example.com/health',
-        'keyplane:carry-quota': 'true',
-        'keyplane:quota-slack-percent': '10',
-        'keyplane:quiet-period-seconds': '21600',
-        'keyplane:max-hold-seconds': '259200',
-      },
+    });
+    // The rest of the policy (grace, prefix, URL, usage settings) is in the policy document only.
+    const [secret] = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret');
+    expect(secret.tags).toStrictEqual({
+      team: 'payments',
+      'keyplane:consumer': 'acme-corp',
+      'keyplane:usage-plans':
+        '${join(" ", [aws_api_gateway_usage_plan.Gold_83B9B25C.id, aws_api_gateway_usage_plan.Free_762A56CD.id])}',
+      'keyplane:service': 'keyplane-test',
     });
   });
 
@@ -94,19 +89,26 @@ describe('ManagedApiKey', () => {
       rotation_lambda_arn: '${aws_lambda_function.KeyplaneRotation_Function_61631F42.arn}',
       rotation_rules: { schedule_expression: 'cron(0 4 ? * MON *)', duration: '3h' },
     });
-    const [rotation] = resourcesOf(synthJson(stack), 'aws_secretsmanager_secret_rotation');
-    expect(rotation.depends_on).toEqual([
-      'aws_secretsmanager_secret_version.Acme_Placeholder_C795AC15',
-      'aws_lambda_permission.KeyplaneRotation_SecretsManagerInvoke_08B541E6',
-    ]);
+    // Ordered by references, no depends_on: rotation -> placeholder -> secret -> teardown ->
+    // the permission Secrets Manager needs to invoke the function.
+    const json = synthJson(stack);
+    const [rotation] = resourcesOf(json, 'aws_secretsmanager_secret_rotation');
+    expect(rotation.secret_id).toBe(
+      '${aws_secretsmanager_secret_version.Acme_Placeholder_C795AC15.secret_id}'
+    );
+    expect(rotation.depends_on).toBeUndefined();
+    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
+    expect(secret.depends_on).toEqual(['aws_lambda_invocation.KeyplaneRotation_Teardown_B90549C7']);
+    const [teardown] = resourcesOf(json, 'aws_lambda_invocation');
+    expect(teardown.depends_on).toContain(
+      'aws_lambda_permission.KeyplaneRotation_SecretsManagerInvoke_08B541E6'
+    );
   });
 
-  test('defaults to a 30-day rotation, 24 h grace and Secrets Manager default window', () => {
-    const json = synthJson(key());
-    const [rotation] = resourcesOf(json, 'aws_secretsmanager_secret_rotation');
+  // The default grace (24 h) is in the policy document: test/constructs/policy-document.test.ts.
+  test('defaults to a 30-day rotation and Secrets Manager default window', () => {
+    const [rotation] = resourcesOf(synthJson(key()), 'aws_secretsmanager_secret_rotation');
     expect(rotation.rotation_rules).toEqual({ schedule_expression: 'rate(30 days)' });
-    const [secret] = resourcesOf(json, 'aws_secretsmanager_secret');
-    expect((secret.tags as Record<string, string>)['keyplane:grace-period-seconds']).toBe('86400');
   });
 
   test('creates no API key, no usage plan key and no secret value holding a key', () => {

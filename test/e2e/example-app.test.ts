@@ -37,6 +37,8 @@ import {
   ListTopicsCommand,
   SNSClient,
 } from '@aws-sdk/client-sns';
+import { parseDurationSeconds } from '../../contract/durations';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../../contract/policy-rules';
 import { KeyTag } from '../../contract/tags';
 import { LAMBDA_LOG_DIR, LAUNCHER_LOG } from '../../scripts/local-aws';
 import { filesUnder } from '../support/files';
@@ -287,7 +289,11 @@ describe('the example app on the local AWS', () => {
         for (const planId of before.planIds)
           expect(await planMembers(planId)).toContain(before.currentKeyId);
         const retireAfter = Date.parse(previous!.tags[KeyTag.RETIRE_AFTER]);
-        const grace = Number(before.tags['keyplane:grace-period-seconds']) * 1000;
+        const declared = example.consumers[consumer].gracePeriod;
+        const grace =
+          (declared === undefined
+            ? DEFAULT_GRACE_PERIOD_SECONDS
+            : parseDurationSeconds(declared)!) * 1000;
         expect(Math.abs(retireAfter - (Date.now() + grace))).toBeLessThan(120_000);
         outgoing[consumer].push(before.currentKeyId!);
       }

@@ -1,6 +1,7 @@
 /**
- * The function obeys the deployer's policy, never a secret's tags: forged policy tags are
- * reported (log line, PolicyTagMismatches) and ignored.
+ * The function obeys the deployer's policy, never a secret's tags: forged tags are ignored, and
+ * those keyplane writes (consumer, usage plans, service) reported when they differ (log line,
+ * PolicyTagMismatches).
  */
 import { SecretTag } from '../../../contract';
 import { readConsumerPolicy } from '../../../lambdas/rotation/consumer-policy';
@@ -20,15 +21,13 @@ describe("readConsumerPolicy (the deployer's policy)", () => {
       [SecretTag.SERVICE]: SERVICE,
       [SecretTag.CONSUMER]: 'checkout',
       [SecretTag.USAGE_PLANS]: 'planbulk plangold',
-      [SecretTag.GRACE_PERIOD_SECONDS]: '3600',
-      [SecretTag.KEY_PREFIX]: 'ordK',
     };
     expect(readConsumerPolicy(runtime, secret(tags), 'createSecret')).toEqual(CHECKOUT_POLICY);
     expect(readConsumerPolicy(runtime, secret({}), 'createSecret')).toEqual(CHECKOUT_POLICY);
     expect(runtime.policyAudit.endInvocation().policyTagMismatches).toBe(0);
   });
 
-  test("forged tags (another team's plan, a foreign http URL, no grace) are reported, not obeyed", () => {
+  test("forged tags (another team's plan, a foreign http URL, no grace) are not obeyed; keyplane's are reported", () => {
     const runtime = testRuntime();
     const stdout = captureStdout();
     let policy;
@@ -48,14 +47,12 @@ describe("readConsumerPolicy (the deployer's policy)", () => {
     }
     expect(policy).toEqual(CHECKOUT_POLICY);
     expect(runtime.policyAudit.endInvocation()).toEqual({
-      policyTagMismatches: 4,
+      policyTagMismatches: 2,
       unmanagedSecrets: 0,
     });
     const warned = logLines(stdout).filter((line) => line.level === 'warn');
     expect(warned.map((line) => [line.tag, line.tagValue, line.policyValue])).toEqual([
       [SecretTag.USAGE_PLANS, 'plangold otherteamplan', 'plangold planbulk'],
-      [SecretTag.GRACE_PERIOD_SECONDS, '0', '3600'],
-      [SecretTag.HEALTH_CHECK_URL, 'http://collector.example.net/steal', undefined],
       [SecretTag.SERVICE, 'payments', SERVICE],
     ]);
     expect(warned[0].message).toBe(

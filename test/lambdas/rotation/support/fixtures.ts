@@ -88,7 +88,10 @@ export function envFromPolicyTags(
   return envWithPolicy({ checkout: { ...policy, ...untagged } }, more);
 }
 
-/** The tags Terraform writes for consumer `checkout`: two plans, one hour of grace, prefix. */
+/**
+ * Consumer `checkout` in the policy's tag form (two plans, one hour of grace, prefix): the
+ * tests' deployer document is read from it, and fake secrets carry it as tags.
+ */
 export function consumerTags(
   overrides: Record<string, string | undefined> = {}
 ): Record<string, string> {
