@@ -293,23 +293,27 @@ export class ManagedApiKey extends Construct {
     settings: KeySettings,
     adoptionPolicy: IamRolePolicy | undefined
   ): void {
+    // Each read of a resource attribute makes a new token (with a stack trace): read once.
+    const secretId = this.secret.id;
     const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
-      secretId: this.secret.id,
+      secretId,
       secretString: JSON.stringify(bootstrapValue(this.consumer)),
       versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
       lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
     });
     new SecretsmanagerSecretRotation(this, 'Rotation', {
-      // Through the placeholder: the rotation comes after it, and (the secret depending on the
-      // teardown, which depends on it) after the permission to invoke the function.
-      secretId: placeholder.secretId,
+      secretId,
       rotationLambdaArn: service.functionArn,
       rotationRules: {
         scheduleExpression: settings.schedule.expressionString,
         duration: settings.rotationWindow && `${settings.rotationWindow.toHoursCeil()}h`,
       },
       // An adopting first rotation tags the adopted key: it waits for that grant.
-      ...(adoptionPolicy && { dependsOn: [adoptionPolicy] }),
+      dependsOn: [
+        placeholder,
+        wiringOf(service).invokePermission,
+        ...(adoptionPolicy ? [adoptionPolicy] : []),
+      ],
     });
   }
 }

@@ -448,10 +448,7 @@ export class RotationService extends Construct {
       }),
       lifecycleScope: 'CRUD',
       terraformKey: TEARDOWN_TERRAFORM_KEY,
-      // Every secret depends on the teardown, so each consumer's rotation (secret -> placeholder
-      // -> rotation) comes after the permission it needs to invoke the function, with no
-      // depends_on of its own: 1,000 of those cost terraform plan about 3 s (bench/README.md).
-      dependsOn: [env.policy, invokePermission],
+      dependsOn: [env.policy],
     });
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {
       name: `${this.serviceName}-sweep`,
@@ -477,6 +474,7 @@ export class RotationService extends Construct {
       consumers: new Map(),
       secretNames: new Map(),
       readers: new Map(),
+      invokePermission,
       teardown,
       adoption: {
         scope: this,
