@@ -91,12 +91,15 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
     0,
     places.findIndex((place) => place.region === resumeRegion)
   );
+  // Listed once for every region, before any key is listed (see SweepRun.execute), and
+  // audited once: a secret is not reported again for each region.
+  const listed = await listManagedSecrets(runtime);
   const counts = emptySweepCounts();
   const planned: SweepPlannedChange[] = [];
   let overdueConsumers = 0;
   let stopped: { after: string; region?: string } | undefined;
   for (const [index, place] of places.slice(first).entries()) {
-    const run = new SweepRun(runtime, place, budget, options.dryRun === true);
+    const run = new SweepRun(runtime, place, listed, budget, options.dryRun === true);
     let outcome: RunOutcome;
     try {
       outcome = await run.execute(index === 0 ? after : undefined);
@@ -153,6 +156,27 @@ function sweepPlaces(runtime: Runtime): SweepPlace[] {
     { keys: runtime.keys, usage: runtime.usage },
     ...serviceRegions(runtime.env).map((region) => runtime.regions.in(region)),
   ];
+}
+
+/** The function's secrets: each with the deployer's policy, or null when being deleted. */
+type ListedSecrets = ReadonlyMap<string, { state: SecretState; declared: ConsumerPolicy } | null>;
+
+/** The secrets under the prefix the deployer declares; any other one is reported, not swept. */
+async function listManagedSecrets(runtime: Runtime): Promise<ListedSecrets> {
+  const { env, secrets } = runtime;
+  const listed = new Map<string, { state: SecretState; declared: ConsumerPolicy } | null>();
+  for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
+    const reason = whyNotManaged(state, env);
+    if (reason === undefined) {
+      listed.set(
+        state.arn,
+        state.deleted ? null : { state, declared: readConsumerPolicy(runtime, state, 'sweep') }
+      );
+    } else if (!state.deleted) {
+      runtime.policyAudit.unmanagedSecret(state.arn, reason);
+    }
+  }
+  return listed;
 }
 
 function addCounts(total: SweepCounts, more: SweepCounts): void {
@@ -217,22 +241,18 @@ class SweepRun {
   constructor(
     private readonly runtime: Runtime,
     private readonly place: SweepPlace,
+    private readonly listed: ListedSecrets,
     private readonly budget: WorkBudget,
     private readonly dryRun: boolean
   ) {}
 
   async execute(after: string | undefined): Promise<RunOutcome> {
-    const { env, secrets } = this.runtime;
+    const { env } = this.runtime;
     const { keys } = this.place;
-    // Secrets first, keys second: a rotation finishing in between leaves its old current key
-    // listed, so no consumer ever looks keyless to the heal phase.
-    for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
-      const reason = whyNotManaged(state, env);
-      if (reason === undefined) {
-        this.secrets.set(state.arn, state.deleted ? null : this.view(state));
-      } else if (!state.deleted) {
-        this.runtime.policyAudit.unmanagedSecret(state.arn, reason);
-      }
+    // Secrets first (listed by sweep()), keys second: a rotation finishing in between leaves its
+    // old current key listed, so no consumer ever looks keyless to the heal phase.
+    for (const [arn, listed] of this.listed) {
+      this.secrets.set(arn, listed === null ? null : this.inRegion(listed.state, listed.declared));
     }
     const managed = (await keys.listAll())
       .filter((key) => key.service === env.service)
@@ -564,7 +584,10 @@ class SweepRun {
 
   /** A managed secret and the deployer's policy for it, as it applies in the sweep's region. */
   private view(state: SecretState): SecretView {
-    const declared = readConsumerPolicy(this.runtime, state, 'sweep');
+    return this.inRegion(state, readConsumerPolicy(this.runtime, state, 'sweep'));
+  }
+
+  private inRegion(state: SecretState, declared: ConsumerPolicy): SecretView {
     const { region } = this.place;
     return {
       state,

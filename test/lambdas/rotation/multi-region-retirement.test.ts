@@ -72,6 +72,20 @@ describe('retiring the keys of a consumer in two regions', () => {
     expect(serves(us, current.regions![0].keyId)).toBe(true);
   });
 
+  test('secrets are listed and a rogue one reported once, whatever the number of regions', async () => {
+    await rotation(TOKEN);
+    const rogue = fake.addSecret({ name: `${secret.name}-rogue`, tags: secret.tags });
+    rogue.versions.set('vcur', { value: '{}', stages: ['AWSCURRENT'] });
+    const rt = runtime();
+    rt.policyAudit.endInvocation();
+    const before = fake.callCounts().ListSecrets ?? 0;
+
+    await sweep(rt);
+
+    expect((fake.callCounts().ListSecrets ?? 0) - before).toBe(1);
+    expect(rt.policyAudit.endInvocation().unmanagedSecrets).toBe(1);
+  });
+
   test('a region that fails while a key is retired is retried by the next sweep', async () => {
     const old = await rotation(TOKEN);
     await rotation(TOKEN_2);
