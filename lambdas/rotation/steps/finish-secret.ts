@@ -66,9 +66,9 @@ export async function finishSecret(
   if (current !== undefined) {
     const outgoing = await secrets.read(arn, current);
     if (outgoing.kind === 'issued') {
-      await scheduleRegionalRetirements(ctx, current, outgoing.value, options);
       const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
       const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
+      await scheduleRegionalRetirements(ctx, current, outgoing.value, retireAfter);
       const keyId = outgoing.value.keyId;
       const subject = { ...originOf(ctx), versionId: current, keyId };
       // A key the function cannot prove it made is reported (by holds) and not touched.
@@ -114,16 +114,14 @@ async function scheduleRegionalRetirements(
   ctx: StepContext,
   outgoingVersion: string,
   outgoing: IssuedKeyValue,
-  options: FinishSecretOptions
+  retireAfter: Date
 ): Promise<void> {
-  const grace = options.gracePeriodSeconds ?? ctx.policy.gracePeriodSeconds;
-  const retireAfter = instantTag(new Date(ctx.runtime.now().getTime() + grace * 1000));
   for (const { region, keyId, proof } of outgoing.regions ?? []) {
     const subject = { ...originOf(ctx), versionId: outgoingVersion, keyId, region };
     try {
       if (!(await ctx.runtime.ownership.holds(subject, proof, STEP))) continue;
       const { keys } = ctx.runtime.regions.in(region);
-      if (!(await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: retireAfter }))) {
+      if (!(await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) }))) {
         log.warn('the outgoing key no longer exists in a region; nothing to retire', {
           step: STEP,
           secretArn: ctx.secret.arn,
