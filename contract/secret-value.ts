@@ -32,6 +32,7 @@ export interface IssuedKeyValue {
 
 /** The key a version hands out in one further region. */
 export interface RegionalKeyRecord {
+  /** The further region, for example `eu-west-1`. */
   readonly region: string;
   /** API Gateway API key id in that region. */
   readonly keyId: string;
