@@ -126,6 +126,7 @@ export const usagePlanFields = rowsOf<UsagePlanProps>()<'name' | 'apiStages'>('U
   throttle,
   tags: textMap,
   importId: text,
+  region: text,
 });
 
 /** {@link DedicatedPlanOptions}, but the stages (config's own). */

@@ -31,6 +31,22 @@ export function declareFixtureConsumer(
   const policy = readConsumerPolicyTags(tags);
   if (isPolicyTagProblem(policy)) throw new Error(`${secretName}: ${policy.tag} ${policy.rule}`);
   declared.set(secretName, policy);
+  writeDocument(service);
+}
+
+/** Gives a declared consumer further regions (README, "Multi-region keys"). */
+export function declareFixtureRegions(
+  service: string,
+  secretName: string,
+  regions: ConsumerPolicy['regions']
+): void {
+  const policy = declared.get(secretName);
+  if (policy === undefined) throw new Error(`${secretName} is not declared`);
+  declared.set(secretName, { ...policy, regions });
+  writeDocument(service);
+}
+
+function writeDocument(service: string): void {
   const partial = `${FIXTURE_POLICY_FILE}.partial`;
   fs.writeFileSync(partial, JSON.stringify(literalPolicyDocument(service, declared)));
   fs.renameSync(partial, FIXTURE_POLICY_FILE);

@@ -11,6 +11,8 @@ export interface AwsClients {
   readonly secretsManager: SecretsManagerClient;
   readonly apiGateway: APIGatewayClient;
   readonly lambda: LambdaClient;
+  /** API Gateway in a further region of the keys (README, "Multi-region keys"). */
+  readonly apiGatewayIn: (region: string) => APIGatewayClient;
 }
 
 /** Attempts per call (the SDK's default is 3): on-call runs should ride out a throttle. */
@@ -35,5 +37,6 @@ export function createClients(target: AwsTarget, env: NodeJS.ProcessEnv): AwsCli
     secretsManager: new SecretsManagerClient(config),
     apiGateway: new APIGatewayClient(config),
     lambda: new LambdaClient(config),
+    apiGatewayIn: (region) => new APIGatewayClient({ ...config, region }),
   };
 }

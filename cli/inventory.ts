@@ -91,7 +91,8 @@ async function listSecrets(
   return secrets.sort((a, b) => (a.Name ?? '').localeCompare(b.Name ?? ''));
 }
 
-async function listKeys(
+/** The API keys tagged with a keyplane service (with `serviceName`, when given). */
+export async function listKeys(
   client: APIGatewayClient,
   serviceName: string | undefined
 ): Promise<ApiKey[]> {

@@ -34,7 +34,7 @@ export async function readOverdueMargins(
 }
 
 /** The function's configuration; undefined when it cannot be read (the default applies). */
-async function readConfiguration(lambda: LambdaClient, arn: string) {
+export async function readConfiguration(lambda: LambdaClient, arn: string) {
   try {
     return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: arn }));
   } catch {

@@ -3,7 +3,7 @@
  * reading a secret value: the keys are found through their keyplane tags, the current one by
  * the secret version it was made for, and the health from the secret's stages and dates.
  */
-import type { ApiKey } from '@aws-sdk/client-api-gateway';
+import type { APIGatewayClient, ApiKey } from '@aws-sdk/client-api-gateway';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ListSecretVersionIdsCommand,
@@ -13,7 +13,8 @@ import {
 import { BOOTSTRAP_STAGE } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
 import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
-import { Inventory, InventoryClients, readInventory, secretTags } from './inventory';
+import { Inventory, InventoryClients, listKeys, readInventory, secretTags } from './inventory';
+import { readKeyRegions } from './key-regions';
 import { formatAge, formatTable, iso } from './output';
 import { overdueMarginMs, readOverdueMargins, type OverdueMargins } from './overdue-margin';
 
@@ -60,6 +61,17 @@ export interface ConsumerStatus {
   readonly rotationInProgress: boolean;
   /** Whether the last rotation succeeded, see health.ts. */
   readonly health: Health;
+  /** The consumer's keys in each further region it has keys in, by region name. */
+  readonly regions: RegionStatus[];
+}
+
+/** A consumer's keys in one further region. */
+export interface RegionStatus {
+  readonly region: string;
+  /** The key of the AWSCURRENT version there; undefined when it is missing. */
+  readonly current?: KeyStatus;
+  /** Other keys still enabled there: outgoing, or left by a region that failed to retire them. */
+  readonly retiring: KeyStatus[];
 }
 
 /** The outgoing key the sweep holds because the consumer still uses it, if any. */
@@ -67,8 +79,14 @@ export function heldKey(status: Pick<ConsumerStatus, 'retiring'>): KeyStatus | u
   return status.retiring.find((k) => k.heldSince !== undefined);
 }
 
-/** The AWS clients status reads with; without Lambda, every margin is the default. */
-export type StatusClients = InventoryClients & { readonly lambda?: LambdaClient };
+/**
+ * The AWS clients status reads with; without Lambda, every margin is the default and no further
+ * region is read.
+ */
+export type StatusClients = InventoryClients & {
+  readonly lambda?: LambdaClient;
+  readonly apiGatewayIn?: (region: string) => APIGatewayClient;
+};
 
 /** Options of {@link readStatus}. */
 export interface StatusOptions {
@@ -81,6 +99,11 @@ export interface StatusOptions {
    * @default - none read: the contract's default margin for every consumer
    */
   readonly overdueMargins?: OverdueMargins;
+  /**
+   * The service's keys in each further region, by region (readRegionalKeys).
+   * @default - none read: no region but the client's
+   */
+  readonly regionalKeys?: ReadonlyMap<string, ApiKey[]>;
 }
 
 /** Every consumer of the service (of every keyplane service when none is named), by name. */
@@ -96,7 +119,33 @@ export async function readStatus(
       clients.lambda,
       inventory.secrets.map((secret) => secret.RotationLambdaARN)
     ));
-  return statusesOf(clients.secretsManager, inventory, { ...options, overdueMargins });
+  const regionalKeys =
+    options.regionalKeys ??
+    (await readRegionalKeys(
+      clients,
+      inventory.secrets.map((secret) => secret.RotationLambdaARN),
+      serviceName
+    ));
+  return statusesOf(clients.secretsManager, inventory, {
+    ...options,
+    overdueMargins,
+    regionalKeys,
+  });
+}
+
+/** The service's keys in each further region its functions name (key-regions.ts). */
+export async function readRegionalKeys(
+  clients: StatusClients,
+  functionArns: Iterable<string | undefined>,
+  serviceName?: string
+): Promise<Map<string, ApiKey[]>> {
+  const keys = new Map<string, ApiKey[]>();
+  const { apiGatewayIn } = clients;
+  if (apiGatewayIn === undefined) return keys;
+  for (const region of await readKeyRegions(clients.lambda, functionArns)) {
+    keys.set(region, await listKeys(apiGatewayIn(region), serviceName));
+  }
+  return keys;
 }
 
 /** The consumers of an inventory already read; asks only for the dates of pending versions. */
@@ -107,11 +156,10 @@ export async function statusesOf(
 ): Promise<ConsumerStatus[]> {
   const now = options.now ?? new Date();
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
-  const keysBySecret = new Map<string, ApiKey[]>();
-  for (const key of inventory.keys) {
-    const arn = key.tags?.[KeyTag.SECRET_ARN] ?? '';
-    keysBySecret.set(arn, [...(keysBySecret.get(arn) ?? []), key]);
-  }
+  const keysBySecret = bySecret(inventory.keys);
+  const regional = [...(options.regionalKeys ?? new Map<string, ApiKey[]>())].map(
+    ([region, keys]) => ({ region, bySecret: bySecret(keys) })
+  );
   const statuses = await Promise.all(
     inventory.secrets.map(async (secret) => {
       const tags = secretTags(secret);
@@ -154,12 +202,34 @@ export async function statusesOf(
           secret.RotationLambdaARN
         ),
       };
-      return { ...base, health: assessHealth(base, now, stuckAfterMs) };
+      const regions = regional.flatMap(({ region, bySecret: keys }): RegionStatus[] => {
+        const there = keys.get(secret.ARN ?? '') ?? [];
+        if (there.length === 0) return [];
+        const currentThere = there.find((k) => k.tags?.[KeyTag.SECRET_VERSION] === currentVersion);
+        return [
+          {
+            region,
+            ...(currentThere === undefined ? {} : { current: keyStatus(currentThere) }),
+            retiring: there.filter((k) => k !== currentThere && k.enabled).map(keyStatus),
+          },
+        ];
+      });
+      return { ...base, health: assessHealth(base, now, stuckAfterMs), regions };
     })
   );
   return statuses.sort(
     (a, b) => a.service.localeCompare(b.service) || a.consumer.localeCompare(b.consumer)
   );
+}
+
+/** Keys by the secret ARN they are tagged with. */
+function bySecret(keys: readonly ApiKey[]): Map<string, ApiKey[]> {
+  const grouped = new Map<string, ApiKey[]>();
+  for (const key of keys) {
+    const arn = key.tags?.[KeyTag.SECRET_ARN] ?? '';
+    grouped.set(arn, [...(grouped.get(arn) ?? []), key]);
+  }
+  return grouped;
 }
 
 /** When a version was created: one ListSecretVersionIds, only for secrets with a pending one. */
@@ -198,6 +268,7 @@ export function formatStatusTable(
   now: Date = new Date()
 ): string {
   const multiService = new Set(statuses.map((s) => s.service)).size > 1;
+  const multiRegion = statuses.some((s) => s.regions.length > 0);
   const header = [
     ...(multiService ? ['SERVICE'] : []),
     'CONSUMER',
@@ -208,6 +279,7 @@ export function formatStatusTable(
     'RETIRING (retire after)',
     'STILL ON OLD KEY',
     'HEALTH',
+    ...(multiRegion ? ['OTHER REGIONS (current; retiring)'] : []),
   ];
   const rows = statuses.map((s) => [
     ...(multiService ? [s.service] : []),
@@ -220,8 +292,18 @@ export function formatStatusTable(
     s.retiring.map((k) => `${k.keyId} (${k.retireAfter ?? 'not scheduled'})`).join(', ') || '-',
     stillOnOldKey(s),
     s.health.state === 'ok' ? 'ok' : `${s.health.state}: ${s.health.reason}`,
+    ...(multiRegion ? [regionsColumn(s)] : []),
   ]);
   return formatTable(header, rows);
+}
+
+/** Per further region: its current key, and the keys still enabled there with their time. */
+function regionsColumn(status: ConsumerStatus): string {
+  const parts = status.regions.map((r) => {
+    const retiring = r.retiring.map((k) => ` ${k.keyId} (${k.retireAfter ?? 'not scheduled'})`);
+    return `${r.region}: ${r.current?.keyId ?? '(missing)'};${retiring.join(',') || ' -'}`;
+  });
+  return parts.join(' | ') || '-';
 }
 
 /** The column naming a consumer the sweep holds an old key for: the key and since when. */
@@ -259,6 +341,11 @@ export function statusJson(statuses: readonly ConsumerStatus[], now: Date = new 
       stillOnOldKey: heldKey(s) !== undefined,
       pendingVersion: s.pending?.versionId ?? null,
       health: { state: s.health.state, reason: s.health.reason },
+      regions: s.regions.map((r) => ({
+        region: r.region,
+        currentKeyId: r.current?.keyId ?? null,
+        retiring: r.retiring.map((k) => ({ keyId: k.keyId, retireAfter: k.retireAfter ?? null })),
+      })),
     })),
   };
 }

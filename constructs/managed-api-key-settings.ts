@@ -33,6 +33,7 @@ import { SecretTag } from '../contract/tags';
 import { resolveBlastRadius } from './blast-radius-settings';
 import { Duration } from './duration';
 import { conflict, invalidValue } from './errors';
+import { validateKeyRegions } from './key-regions';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import type { ManagedApiKeyProps } from './managed-api-key';
 import { providerRegion } from './provider-region';
@@ -82,6 +83,7 @@ export function resolveKeySettings(
   validateReplicaRegions(path, props.replicaRegions ?? [], providerRegion(service));
   validateTags(path, props.tags ?? {}, Object.keys(SecretTag).length, 'keyplane:');
   validatePlans(path, plans);
+  validateKeyRegions(path, plans, props.adoptKeyId);
   const readers = props.readers ?? [];
   readers.forEach((arn, i) => validateReader(path, i, arn));
   const usage = resolveUsageSettings(path, props);
@@ -228,13 +230,17 @@ function validatePlans(path: string, plans: readonly UsagePlan[]): void {
       'name at least one usage plan (or set dedicatedPlan)'
     );
   }
-  if (plans.length > USAGE_PLANS_PER_KEY) {
-    throw invalidValue(
-      path,
-      'usagePlans',
-      `${plans.length} plans`,
-      `hold at most ${USAGE_PLANS_PER_KEY} plans (API Gateway's limit per key)`
-    );
+  // A key per region: API Gateway's limit counts the plans of each region.
+  for (const region of new Set(plans.map((plan) => plan.region))) {
+    const count = plans.filter((plan) => plan.region === region).length;
+    if (count > USAGE_PLANS_PER_KEY) {
+      throw invalidValue(
+        path,
+        'usagePlans',
+        `${count} plans${region === undefined ? '' : ` in ${region}`}`,
+        `hold at most ${USAGE_PLANS_PER_KEY} plans per region (API Gateway's limit per key)`
+      );
+    }
   }
   const seen = new Set<UsagePlan>();
   for (const plan of plans) {

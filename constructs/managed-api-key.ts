@@ -10,6 +10,7 @@ import { PLAN_ID_SEPARATOR } from '../contract/tags';
 import type { Duration } from './duration';
 import { invalidValue } from './errors';
 import { declareAdoption } from './key-adoption';
+import { announceKeyRegions, keyRegions, replicaRegionsWithKeys } from './key-regions';
 import { KeyRotationSchedule } from './key-rotation-schedule';
 import { resolveKeySettings, type KeySettings } from './managed-api-key-settings';
 import { declareConsumerPolicy } from './policy-document';
@@ -42,7 +43,9 @@ export interface ManagedApiKeyProps {
    */
   readonly consumer: string;
   /**
-   * Usage plans the consumer's key belongs to.
+   * Usage plans the consumer's key belongs to. Plans with a `region` make the consumer
+   * multi-region: the key is made with the same value in each of their regions too, and the
+   * secret is replicated there (README, "Multi-region keys").
    * @default - none; then `dedicatedPlan` must be set
    */
   readonly usagePlans?: UsagePlan[];
@@ -94,7 +97,8 @@ export interface ManagedApiKeyProps {
   readonly recoveryWindowInDays?: number;
   /**
    * Regions the secret is replicated to (encrypted there with the region's AWS managed key).
-   * @default - no replicas
+   * The regions of `usagePlans` in other regions are added (README, "Multi-region keys").
+   * @default - no replicas but those regions
    */
   readonly replicaRegions?: string[];
   /**
@@ -224,6 +228,7 @@ export class ManagedApiKey extends Construct {
     // Plans may cover more stages after this key is made: check again at synth.
     this.node.addValidation({ validate: () => stageConflicts(this.usagePlans) });
     this.secret = this.createSecret(service, props, settings);
+    if (keyRegions(this.usagePlans).length > 0) announceKeyRegions(wiringOf(service));
     const adoption =
       props.adoptKeyId === undefined
         ? undefined
@@ -282,14 +287,20 @@ export class ManagedApiKey extends Construct {
       description: `keyplane: API key of consumer ${props.consumer}, rotated by ${service.serviceName}`,
       kmsKeyId: service.kmsKeyArn,
       recoveryWindowInDays: settings.recoveryWindowInDays,
-      replica: props.replicaRegions?.map((region) => ({ region })),
+      replica: this.replicas(props.replicaRegions ?? []),
       policy: settings.readers.length > 0 ? readersPolicy(settings.readers) : undefined,
       tags: {
         ...props.tags,
         ...secretTags({
           consumer: props.consumer,
           // One element: the Terraform expression that joins the plan ids with the separator.
-          usagePlanIds: [planIdsTag(this, this.usagePlans)],
+          // The plans of the stack's region: those of further regions are in the policy document.
+          usagePlanIds: [
+            planIdsTag(
+              this,
+              this.usagePlans.filter((plan) => plan.region === undefined)
+            ),
+          ],
           service: service.serviceName,
         }),
       },
@@ -298,29 +309,39 @@ export class ManagedApiKey extends Construct {
     });
   }
 
+  /** Replicas of the secret: the declared ones and one in each further key region. */
+  private replicas(declared: readonly string[]): { region: string }[] | undefined {
+    const regions = replicaRegionsWithKeys(declared, this.usagePlans);
+    return regions.length === 0 ? undefined : regions.map((region) => ({ region }));
+  }
+
   /** The placeholder version (no key) and the rotation schedule. */
   private createRotation(
     service: RotationService,
     settings: KeySettings,
     adoptionPolicy: IamRolePolicy | undefined
   ): void {
+    // Each read of a resource attribute makes a new token (with a stack trace): read once.
+    const secretId = this.secret.id;
     const placeholder = new SecretsmanagerSecretVersion(this, 'Placeholder', {
-      secretId: this.secret.id,
+      secretId,
       secretString: JSON.stringify(bootstrapValue(this.consumer)),
       versionStages: ['AWSCURRENT', BOOTSTRAP_STAGE],
       lifecycle: { ignoreChanges: ['secret_string', 'version_stages'] },
     });
     new SecretsmanagerSecretRotation(this, 'Rotation', {
-      // Through the placeholder: the rotation comes after it, and (the secret depending on the
-      // teardown, which depends on it) after the permission to invoke the function.
-      secretId: placeholder.secretId,
+      secretId,
       rotationLambdaArn: service.functionArn,
       rotationRules: {
         scheduleExpression: settings.schedule.expressionString,
         duration: settings.rotationWindow && `${settings.rotationWindow.toHoursCeil()}h`,
       },
       // An adopting first rotation tags the adopted key: it waits for that grant.
-      ...(adoptionPolicy && { dependsOn: [adoptionPolicy] }),
+      dependsOn: [
+        placeholder,
+        wiringOf(service).invokePermission,
+        ...(adoptionPolicy ? [adoptionPolicy] : []),
+      ],
     });
   }
 }

@@ -8,9 +8,10 @@ import { Token } from 'cdktf';
 import type { BlastRadiusPolicy } from '../contract/blast-radius';
 import type { ConsumerPolicy } from '../contract/consumer-policy';
 import {
-  POLICY_DOCUMENT_FORMAT,
+  policyDocumentFormat,
   type PolicyDocument,
   type PolicyDocumentConsumer,
+  type PolicyDocumentRegion,
   type PolicyText,
 } from '../contract/deployer-policy';
 import type { UsagePlan } from './usage-plan';
@@ -19,6 +20,7 @@ import type { UsagePlan } from './usage-plan';
 export interface DeclaredConsumerPolicy {
   readonly consumer: string;
   readonly secretName: string;
+  /** Every plan of the consumer; those with a region make its further regions. */
   readonly plans: readonly UsagePlan[];
   readonly gracePeriodSeconds: number;
   readonly keyPrefix: string;
@@ -69,7 +71,7 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
     .map((c): PolicyDocumentConsumer => ({
       secretName: text(c.secretName, 'secretName'),
       consumer: c.consumer,
-      usagePlanIds: c.plans.map((plan) => text(plan.usagePlanId, 'usagePlanId')),
+      usagePlanIds: primaryPlans(c.plans).map((plan) => text(plan.usagePlanId, 'usagePlanId')),
       gracePeriodSeconds: c.gracePeriodSeconds,
       keyPrefix: text(c.keyPrefix, 'keyPrefix'),
       ...(c.healthCheckUrl === undefined
@@ -77,14 +79,40 @@ export function renderPolicyDocument(service: object, serviceName: string): Rend
         : { healthCheckUrl: text(c.healthCheckUrl, 'healthCheckUrl') }),
       ...c.usage,
       blastRadius: c.blastRadius,
-      ...planQuotas(c.plans, (id) => text(id, 'usagePlanId')),
+      ...planQuotas(primaryPlans(c.plans), (id) => text(id, 'usagePlanId')),
+      ...regions(c.plans, (id) => text(id, 'usagePlanId')),
     }));
   const document: PolicyDocument = {
-    format: POLICY_DOCUMENT_FORMAT,
+    format: policyDocumentFormat(consumers),
     service: serviceName,
     consumers,
   };
   return { document: JSON.stringify(document), values };
+}
+
+/** The plans in the function's own region. */
+function primaryPlans(plans: readonly UsagePlan[]): UsagePlan[] {
+  return plans.filter((plan) => plan.region === undefined);
+}
+
+/** The further regions of a consumer's plans, in name order, each with its plans and quotas. */
+function regions(
+  plans: readonly UsagePlan[],
+  text: (id: string) => PolicyText
+): Pick<PolicyDocumentConsumer, 'regions'> {
+  const byRegion = new Map<string, UsagePlan[]>();
+  for (const plan of plans) {
+    if (plan.region !== undefined)
+      byRegion.set(plan.region, [...(byRegion.get(plan.region) ?? []), plan]);
+  }
+  const declared = [...byRegion]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([region, inRegion]): PolicyDocumentRegion => ({
+      region,
+      usagePlanIds: inRegion.map((plan) => text(plan.usagePlanId)),
+      ...planQuotas(inRegion, text),
+    }));
+  return declared.length === 0 ? {} : { regions: declared };
 }
 
 /**

@@ -17,6 +17,12 @@ import { KeyTag, PlanTag, PROOF_MAC_ALGORITHM } from '../contract/tags';
 export interface RotationPolicyScope {
   readonly partition: string;
   readonly region: string;
+  /**
+   * Further regions the service's keys live in (README, "Multi-region keys"): its API Gateway
+   * grants cover them with the same tag conditions.
+   * @default - none
+   */
+  readonly keyRegions?: readonly string[];
   /** The service's name: the value of the keyplane:service tag on its keys and usage plans. */
   readonly serviceName: string;
   readonly account: string;
@@ -46,7 +52,11 @@ export interface PolicyDocument {
 
 /** The rotation Lambda's policy document for the given scope. */
 export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
-  const apigw = (path: string) => `arn:${scope.partition}:apigateway:${scope.region}::${path}`;
+  const regions = [scope.region, ...(scope.keyRegions ?? [])];
+  const apigw = (...paths: string[]) =>
+    regions.flatMap((region) =>
+      paths.map((path) => `arn:${scope.partition}:apigateway:${region}::${path}`)
+    );
   return {
     Version: '2012-10-17',
     Statement: [
@@ -89,25 +99,20 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         Sid: 'ReadApiKeysPlansAndMembership',
         Effect: 'Allow',
         Action: ['apigateway:GET'],
-        Resource: [
-          apigw('/apikeys'),
-          apigw('/apikeys/*'),
-          apigw('/usageplans'),
-          apigw('/usageplans/*/keys'),
-        ],
+        Resource: apigw('/apikeys', '/apikeys/*', '/usageplans', '/usageplans/*/keys'),
       },
       {
         Sid: 'CreateApiKeysTaggedForThisService',
         Effect: 'Allow',
         Action: ['apigateway:POST'],
-        Resource: [apigw('/apikeys')],
+        Resource: apigw('/apikeys'),
         Condition: { StringEquals: { [`aws:RequestTag/${KeyTag.SERVICE}`]: scope.serviceName } },
       },
       {
         Sid: 'UpdateAndDeleteThisServicesApiKeys',
         Effect: 'Allow',
         Action: ['apigateway:PATCH', 'apigateway:DELETE'],
-        Resource: [apigw('/apikeys/*')],
+        Resource: apigw('/apikeys/*'),
         Condition: { StringEquals: { [`aws:ResourceTag/${KeyTag.SERVICE}`]: scope.serviceName } },
       },
       {
@@ -115,14 +120,14 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         Sid: 'JoinThisServicesUsagePlans',
         Effect: 'Allow',
         Action: ['apigateway:POST'],
-        Resource: [apigw('/usageplans/*/keys')],
+        Resource: apigw('/usageplans/*/keys'),
         Condition: { StringEquals: { [`aws:ResourceTag/${PlanTag.SERVICE}`]: scope.serviceName } },
       },
       {
         Sid: 'LeaveThisServicesUsagePlans',
         Effect: 'Allow',
         Action: ['apigateway:DELETE'],
-        Resource: [apigw('/usageplans/*/keys/*')],
+        Resource: apigw('/usageplans/*/keys/*'),
         Condition: { StringEquals: { [`aws:ResourceTag/${PlanTag.SERVICE}`]: scope.serviceName } },
       },
       {
@@ -131,7 +136,7 @@ export function rotationPolicy(scope: RotationPolicyScope): PolicyDocument {
         Sid: 'TagApiKeysWithLifecycleTags',
         Effect: 'Allow',
         Action: ['apigateway:PUT'],
-        Resource: [apigw('/tags/*')],
+        Resource: apigw('/tags/*'),
         Condition: {
           'ForAllValues:StringEquals': {
             'aws:TagKeys': [KeyTag.PROOF, KeyTag.RETIRE_AFTER, KeyTag.DELETE_AFTER],

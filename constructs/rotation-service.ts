@@ -21,6 +21,7 @@ import { capacityProblems } from './capacity';
 import { Duration } from './duration';
 import { conflict } from './errors';
 import { functionCodeWithPolicy } from './function-code';
+import { keyRegions } from './key-regions';
 import { lambdaBundleZip } from './lambda-bundle';
 import {
   environmentSize,
@@ -297,19 +298,26 @@ export class RotationService extends Construct {
     const policy = new IamRolePolicy(this, 'RolePolicy', {
       name: 'rotate-api-keys',
       role: role.id,
-      policy: JSON.stringify(
-        rotationPolicy({
-          partition: env.partition,
-          region: env.region,
-          serviceName: this.serviceName,
-          account: env.account,
-          secretPrefix: this.secretPrefix,
-          kmsKeyArn: env.key.arn,
-          ownershipKeyArn: ownershipKey.keyArn,
-          logGroupArn: env.logGroup.arn,
-          deadLetterQueueArn: env.deadLetterQueue.arn,
-        })
-      ),
+      // Lazy: the keys declared after the service add their further regions.
+      policy: Lazy.stringValue({
+        produce: () =>
+          JSON.stringify(
+            rotationPolicy({
+              partition: env.partition,
+              region: env.region,
+              keyRegions: keyRegions(
+                [...wiringOf(this).consumers.values()].flatMap((c) => c.plans)
+              ),
+              serviceName: this.serviceName,
+              account: env.account,
+              secretPrefix: this.secretPrefix,
+              kmsKeyArn: env.key.arn,
+              ownershipKeyArn: ownershipKey.keyArn,
+              logGroupArn: env.logGroup.arn,
+              deadLetterQueueArn: env.deadLetterQueue.arn,
+            })
+          ),
+      }),
     });
     return { role, policy, ownershipKey };
   }
@@ -451,10 +459,7 @@ export class RotationService extends Construct {
       }),
       lifecycleScope: 'CRUD',
       terraformKey: TEARDOWN_TERRAFORM_KEY,
-      // Every secret depends on the teardown, so each consumer's rotation (secret -> placeholder
-      // -> rotation) comes after the permission it needs to invoke the function, with no
-      // depends_on of its own: 1,000 of those cost terraform plan about 3 s (bench/README.md).
-      dependsOn: [env.policy, invokePermission],
+      dependsOn: [env.policy],
     });
     const sweep = new CloudwatchEventRule(this, 'SweepSchedule', {
       name: `${this.serviceName}-sweep`,
@@ -481,6 +486,7 @@ export class RotationService extends Construct {
       consumers: new Map(),
       secretNames: new Map(),
       readers: new Map(),
+      invokePermission,
       teardown,
       adoption: {
         scope: this,

@@ -4,6 +4,7 @@
  * key's rotation must wait for. Internal to the constructs: not exported from the package.
  */
 import type { LambdaInvocation } from '@cdktf/provider-aws/lib/lambda-invocation';
+import type { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { IConstruct } from 'constructs';
 import type { BlastRadiusPolicy } from '../contract/blast-radius';
 import { conflict } from './errors';
@@ -45,11 +46,9 @@ export interface ServiceWiring {
   readonly secretNames: Map<string, string>;
   /** Reader principals by the full name of the secret they may read. */
   readonly readers: Map<string, readonly string[]>;
-  /**
-   * Runs the teardown on destroy; every secret depends on it so it is destroyed first. It
-   * depends on the permission Secrets Manager needs before a rotation can be turned on, so
-   * every rotation comes after that permission.
-   */
+  /** The permission Secrets Manager needs before a rotation can be turned on. */
+  readonly invokePermission: LambdaPermission;
+  /** Runs the teardown on destroy; every secret depends on it so it is destroyed first. */
   readonly teardown: LambdaInvocation;
   /** Where the service's keys declare the existing API keys they adopt. */
   readonly adoption: AdoptionTarget;

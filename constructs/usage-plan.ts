@@ -8,8 +8,10 @@ import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { PLAN_ID_PATTERN } from '../contract/consumer-policy';
 import { MAX_QUOTA_OFFSET } from '../contract/plan-quota';
+import { isKnownRegion, REGION_RULE } from '../contract/regional-policy';
 import { PlanTag } from '../contract/tags';
 import { conflict, invalidValue } from './errors';
+import { providerRegion, regionalProvider } from './provider-region';
 import { recordStage, stageKey } from './stage-conflicts';
 import {
   requireNonNegativeInteger,
@@ -103,6 +105,13 @@ export interface UsagePlanProps {
    * @default - a new plan is created
    */
   readonly importId?: string;
+  /**
+   * AWS region of the plan, when not the stack's: the plan is made through the stack's AWS
+   * provider for that region (regionalProvider), and a consumer with plans in further regions
+   * gets a key with the same value in each of them (README, "Multi-region keys").
+   * @default - the stack's region
+   */
+  readonly region?: string;
 }
 
 /** An API stage as the plan holds it, with ids that may be tokens. */
@@ -148,6 +157,11 @@ export class UsagePlan extends Construct {
    * @default - no quota
    */
   readonly quota?: QuotaSettings;
+  /**
+   * The plan's region as declared.
+   * @default - the stack's region
+   */
+  readonly region?: string;
 
   private readonly resource: ApiGatewayUsagePlan;
   private readonly tags: Record<string, string>;
@@ -165,9 +179,23 @@ export class UsagePlan extends Construct {
     if (props.throttle) validateThrottle(path, 'throttle', props.throttle);
     validateTags(path, props.tags ?? {}, 0);
 
+    if (props.region !== undefined && !isKnownRegion(props.region)) {
+      throw invalidValue(path, 'region', props.region, REGION_RULE);
+    }
+    if (props.region !== undefined && props.region === providerRegion(this)) {
+      throw invalidValue(
+        path,
+        'region',
+        props.region,
+        "not be the stack's own region (leave region out for a plan there)"
+      );
+    }
+
     this.planName = props.name;
     this.quota = props.quota;
+    this.region = props.region;
     this.resource = new ApiGatewayUsagePlan(this, 'Resource', {
+      ...(props.region === undefined ? {} : { provider: regionalProvider(this, props.region) }),
       name: props.name,
       description: props.description,
       quotaSettings: props.quota && {

@@ -14,6 +14,7 @@ import {
   DEFAULT_GRACE_PERIOD_SECONDS,
   MAX_GRACE_PERIOD_SECONDS,
 } from './policy-rules';
+import type { RegionalPolicy } from './regional-policy';
 import { PLAN_ID_SEPARATOR, SecretTag } from './tags';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
@@ -85,6 +86,12 @@ export interface ConsumerPolicy {
    * @default DEFAULT_BLAST_RADIUS
    */
   readonly blastRadius?: BlastRadiusPolicy;
+  /**
+   * The consumer's further regions, each with its plans there (contract/regional-policy.ts):
+   * the key is made with the same value in each. Only the policy document carries them, no tag.
+   * @default - none: the key lives in the function's region only
+   */
+  readonly regions?: readonly RegionalPolicy[];
 }
 
 /** Usage plan ids as API Gateway makes them. */

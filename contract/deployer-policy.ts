@@ -10,9 +10,15 @@
  * carry no policy (docs/trust.md).
  */
 import { blastRadiusProblem, type BlastRadiusPolicy } from './blast-radius';
-import { consumerPolicyTags, isPolicyTagProblem, readConsumerPolicyTags } from './consumer-policy';
+import {
+  consumerPolicyTags,
+  isPolicyTagProblem,
+  PLAN_ID_PATTERN,
+  readConsumerPolicyTags,
+} from './consumer-policy';
 import type { ConsumerPolicy } from './consumer-policy';
 import { planQuotaProblem, type PlanQuotaPolicy } from './plan-quota';
+import { regionalPolicyProblem, type RegionalPolicy } from './regional-policy';
 import {
   DEFAULT_MAX_HOLD_SECONDS,
   DEFAULT_QUIET_PERIOD_SECONDS,
@@ -22,8 +28,18 @@ import {
 /** File name of the document in the deployment package, beside index.js. */
 export const POLICY_DOCUMENT_FILE = 'keyplane-policy.json';
 
-/** The `format` of the document this version writes and reads. */
+/** The `format` of a document in which no consumer has further regions. */
 export const POLICY_DOCUMENT_FORMAT = 'keyplane-policy/v1';
+
+/**
+ * The `format` of a document in which some consumer has further regions (`regions`): a function
+ * that reads only v1 refuses it rather than make the key in its own region alone.
+ */
+export const POLICY_DOCUMENT_FORMAT_REGIONS = 'keyplane-policy/v2';
+
+/** The formats this version reads. */
+export type PolicyDocumentFormat =
+  typeof POLICY_DOCUMENT_FORMAT | typeof POLICY_DOCUMENT_FORMAT_REGIONS;
 
 /** A string in the document: written as is, or the index of a value in KEYPLANE_POLICY_VALUES. */
 export type PolicyText = string | { readonly value: number };
@@ -50,6 +66,16 @@ export interface PolicyDocumentConsumer {
   readonly planQuotas?: readonly PolicyDocumentPlanQuota[];
   /** Live- and retained-key caps and cool-downs. @default DEFAULT_BLAST_RADIUS */
   readonly blastRadius?: BlastRadiusPolicy;
+  /** Further regions, each with its plans there; only in format v2. @default - none */
+  readonly regions?: readonly PolicyDocumentRegion[];
+}
+
+/** A consumer's further region in the document, its plan ids written like `usagePlanIds`. */
+export interface PolicyDocumentRegion {
+  readonly region: string;
+  readonly usagePlanIds: readonly PolicyText[];
+  /** @default - none */
+  readonly planQuotas?: readonly PolicyDocumentPlanQuota[];
 }
 
 /** A plan's quota in the document; the plan id is written like those of `usagePlanIds`. */
@@ -59,7 +85,7 @@ export interface PolicyDocumentPlanQuota extends Omit<PlanQuotaPolicy, 'planId'>
 
 /** The document as the constructs write it. */
 export interface PolicyDocument {
-  readonly format: typeof POLICY_DOCUMENT_FORMAT;
+  readonly format: PolicyDocumentFormat;
   /** The rotation service whose consumers these are. */
   readonly service: string;
   readonly consumers: readonly PolicyDocumentConsumer[];
@@ -82,23 +108,38 @@ export function isPolicyDocumentProblem(
   return 'rule' in value;
 }
 
+/** The format a document with these consumers is written in: v2 only when one has regions. */
+export function policyDocumentFormat(
+  consumers: readonly Pick<PolicyDocumentConsumer, 'regions'>[]
+): PolicyDocumentFormat {
+  return consumers.some((c) => (c.regions ?? []).length > 0)
+    ? POLICY_DOCUMENT_FORMAT_REGIONS
+    : POLICY_DOCUMENT_FORMAT;
+}
+
 /**
  * Reads the document and the values, checking every consumer against the same rules as at
  * synth (contract/consumer-policy.ts). `service` is the function's own: a document written for
- * another service is refused.
+ * another service is refused. `region`, when given, is the function's own, which no consumer
+ * may declare as a further region.
  */
 export function readDeployerPolicies(
   documentText: string,
   valuesText: string,
-  service: string
+  service: string,
+  region?: string
 ): DeployerPolicies | PolicyDocumentProblem {
   const values = parseJson(valuesText);
   if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
     return { field: 'values', rule: 'must be a JSON array of strings' };
   }
   const doc = parseJson(documentText) as Partial<PolicyDocument> | undefined;
-  if (doc === undefined || doc === null || doc.format !== POLICY_DOCUMENT_FORMAT) {
-    return { field: 'document', rule: `must be JSON with format ${POLICY_DOCUMENT_FORMAT}` };
+  const formats: readonly unknown[] = [POLICY_DOCUMENT_FORMAT, POLICY_DOCUMENT_FORMAT_REGIONS];
+  if (doc === undefined || doc === null || !formats.includes(doc.format)) {
+    return {
+      field: 'document',
+      rule: `must be JSON with format ${POLICY_DOCUMENT_FORMAT} or ${POLICY_DOCUMENT_FORMAT_REGIONS}`,
+    };
   }
   if (doc.service !== service) {
     return { field: 'document.service', rule: `must be ${service}, the function's service` };
@@ -109,7 +150,15 @@ export function readDeployerPolicies(
     const at = `consumers[${i}]`;
     const resolved = resolveEntry(entry as PolicyDocumentConsumer, values as string[], at);
     if ('rule' in resolved) return resolved;
-    const { secretName, tags, planQuotas, blastRadius } = resolved;
+    const { secretName, tags, planQuotas, blastRadius, regions } = resolved;
+    if (regions.length > 0 && doc.format !== POLICY_DOCUMENT_FORMAT_REGIONS) {
+      return { field: `${at}.regions`, rule: `needs format ${POLICY_DOCUMENT_FORMAT_REGIONS}` };
+    }
+    const regional = regionalPolicyProblem(regions, region);
+    if (regional !== undefined) {
+      const { index, problem } = regional;
+      return { field: `${at}.regions[${index}].${problem.field}`, rule: problem.rule };
+    }
     const policy = readConsumerPolicyTags(tags);
     if (isPolicyTagProblem(policy)) return { field: `${at} (${policy.tag})`, rule: policy.rule };
     if (policies.has(secretName)) {
@@ -119,6 +168,7 @@ export function readDeployerPolicies(
       ...policy,
       ...(planQuotas.length === 0 ? {} : { planQuotas }),
       ...(blastRadius === undefined ? {} : { blastRadius }),
+      ...(regions.length === 0 ? {} : { regions }),
     });
   }
   return policies;
@@ -135,6 +185,7 @@ function resolveEntry(
       tags: Record<string, string>;
       planQuotas: PlanQuotaPolicy[];
       blastRadius?: BlastRadiusPolicy;
+      regions: RegionalPolicy[];
     }
   | PolicyDocumentProblem {
   if (typeof entry !== 'object' || entry === null) return { field: at, rule: 'must be an object' };
@@ -173,23 +224,10 @@ function resolveEntry(
   if (typeof entry.consumer !== 'string') {
     return { field: `${at}.consumer`, rule: 'must be a string' };
   }
-  const planQuotas = entry.planQuotas ?? [];
-  if (!Array.isArray(planQuotas)) return { field: `${at}.planQuotas`, rule: 'must be an array' };
-  const quotas: PlanQuotaPolicy[] = [];
-  for (const [j, raw] of planQuotas.entries()) {
-    const where = `${at}.planQuotas[${j}]`;
-    if (typeof raw !== 'object' || raw === null) return { field: where, rule: 'must be an object' };
-    const planId = text(`planQuotas[${j}].planId`, raw.planId);
-    if (typeof planId !== 'string') return planId;
-    const quota = { ...raw, planId } as PlanQuotaPolicy;
-    const problem = planQuotaProblem(quota, planIds);
-    if (problem !== undefined) return { field: `${where}.${problem.field}`, rule: problem.rule };
-    if (quotas.some((q) => q.planId === planId)) {
-      return { field: `${where}.planId`, rule: `must not repeat ${planId}` };
-    }
-    const { limit, period, offset } = quota;
-    quotas.push({ planId, limit, period, offset });
-  }
+  const quotas = resolvePlanQuotas(entry.planQuotas, planIds, text, at);
+  if (!Array.isArray(quotas)) return quotas;
+  const regions = resolveRegions(entry.regions, text, at);
+  if (!Array.isArray(regions)) return regions;
   let blastRadius: BlastRadiusPolicy | undefined;
   if (entry.blastRadius !== undefined) {
     const problem = blastRadiusProblem(entry.blastRadius);
@@ -201,6 +239,7 @@ function resolveEntry(
   }
   return {
     planQuotas: quotas,
+    regions,
     ...(blastRadius === undefined ? {} : { blastRadius }),
     secretName,
     tags: consumerPolicyTags({
@@ -216,6 +255,82 @@ function resolveEntry(
       maxHoldSeconds: entry.maxHoldSeconds ?? DEFAULT_MAX_HOLD_SECONDS,
     }),
   };
+}
+
+type ReadText = (field: string, raw: unknown) => string | PolicyDocumentProblem;
+
+/** The quotas of `planIds` as the entry at `at` (or its region) writes them, checked. */
+function resolvePlanQuotas(
+  raw: unknown,
+  planIds: readonly string[],
+  text: ReadText,
+  at: string,
+  within = ''
+): PlanQuotaPolicy[] | PolicyDocumentProblem {
+  const planQuotas = raw ?? [];
+  if (!Array.isArray(planQuotas)) {
+    return { field: `${at}.${within}planQuotas`, rule: 'must be an array' };
+  }
+  const quotas: PlanQuotaPolicy[] = [];
+  for (const [j, item] of (planQuotas as unknown[]).entries()) {
+    const where = `${at}.${within}planQuotas[${j}]`;
+    if (typeof item !== 'object' || item === null)
+      return { field: where, rule: 'must be an object' };
+    const entry = item as Partial<PolicyDocumentPlanQuota>;
+    const planId = text(`${within}planQuotas[${j}].planId`, entry.planId);
+    if (typeof planId !== 'string') return planId;
+    const quota = { ...entry, planId } as PlanQuotaPolicy;
+    const problem = planQuotaProblem(quota, planIds);
+    if (problem !== undefined) return { field: `${where}.${problem.field}`, rule: problem.rule };
+    if (quotas.some((q) => q.planId === planId)) {
+      return { field: `${where}.planId`, rule: `must not repeat ${planId}` };
+    }
+    const { limit, period, offset } = quota;
+    quotas.push({ planId, limit, period, offset });
+  }
+  return quotas;
+}
+
+/** The entry's further regions, their texts looked up; their rules are checked by the caller. */
+function resolveRegions(
+  raw: unknown,
+  text: ReadText,
+  at: string
+): RegionalPolicy[] | PolicyDocumentProblem {
+  const entries = raw ?? [];
+  if (!Array.isArray(entries)) return { field: `${at}.regions`, rule: 'must be an array' };
+  const regions: RegionalPolicy[] = [];
+  for (const [i, item] of (entries as unknown[]).entries()) {
+    const where = `${at}.regions[${i}]`;
+    const entry = item as Partial<PolicyDocumentRegion> | null;
+    if (typeof entry !== 'object' || entry === null)
+      return { field: where, rule: 'must be an object' };
+    if (typeof entry.region !== 'string')
+      return { field: `${where}.region`, rule: 'must be a string' };
+    if (!Array.isArray(entry.usagePlanIds)) {
+      return { field: `${where}.usagePlanIds`, rule: 'must be an array' };
+    }
+    const usagePlanIds: string[] = [];
+    for (const [j, rawId] of entry.usagePlanIds.entries()) {
+      const id = text(`regions[${i}].usagePlanIds[${j}]`, rawId);
+      if (typeof id !== 'string') return id;
+      if (!PLAN_ID_PATTERN.test(id)) {
+        return {
+          field: `${where}.usagePlanIds[${j}]`,
+          rule: 'must be a usage plan id (letters and digits)',
+        };
+      }
+      if (!usagePlanIds.includes(id)) usagePlanIds.push(id);
+    }
+    const quotas = resolvePlanQuotas(entry.planQuotas, usagePlanIds, text, at, `regions[${i}].`);
+    if (!Array.isArray(quotas)) return quotas;
+    regions.push({
+      region: entry.region,
+      usagePlanIds,
+      ...(quotas.length === 0 ? {} : { planQuotas: quotas }),
+    });
+  }
+  return regions;
 }
 
 function parseJson(text: string): unknown {
@@ -234,9 +349,6 @@ export function literalPolicyDocument(
   service: string,
   policies: Iterable<readonly [string, ConsumerPolicy]>
 ): PolicyDocument {
-  return {
-    format: POLICY_DOCUMENT_FORMAT,
-    service,
-    consumers: [...policies].map(([secretName, policy]) => ({ secretName, ...policy })),
-  };
+  const consumers = [...policies].map(([secretName, policy]) => ({ secretName, ...policy }));
+  return { format: policyDocumentFormat(consumers), service, consumers };
 }

@@ -29,6 +29,8 @@ export interface SweepPlannedChange {
   readonly keyId?: string;
   /** The secret (consumer) the key belongs to. */
   readonly secretArn?: string;
+  /** The further region the key is in (README, "Multi-region keys"); absent: the function's. */
+  readonly region?: string;
   /**
    * Why, e.g. `expired`, `quiet` or `orphaned` for a retirement, the plan changes for a
    * reconcile, a hold and the quota shares for a watch.
@@ -126,6 +128,12 @@ export const LambdaEnv = {
    * benchmarks). Unset in a deployed function, which reads the document beside its code.
    */
   POLICY_FILE: 'KEYPLANE_POLICY_FILE',
+  /**
+   * The further regions the service's keys live in, separated by spaces, for `keyplane status`
+   * to read; set only when a consumer has one. The function takes its regions from the policy
+   * document, never from here.
+   */
+  KEY_REGIONS: 'KEYPLANE_KEY_REGIONS',
   /**
    * Existing API keys to adopt, as JSON from secret name to key id (contract/adoptions.ts);
    * set only when a consumer adopts a key.

@@ -19,3 +19,4 @@ export * from './usage-rules';
 export * from './adoptions';
 export * from './plan-quota';
 export * from './blast-radius';
+export * from './regional-policy';

@@ -23,6 +23,23 @@ export interface IssuedKeyValue {
    * reported, not touched.
    */
   readonly proof?: string;
+  /**
+   * The same key value's key in each further region of the consumer (contract/regional-policy.ts),
+   * each with its own record proof. Absent for a consumer of one region.
+   */
+  readonly regions?: readonly RegionalKeyRecord[];
+}
+
+/** The key a version hands out in one further region. */
+export interface RegionalKeyRecord {
+  /** The further region, for example `eu-west-1`. */
+  readonly region: string;
+  /** API Gateway API key id in that region. */
+  readonly keyId: string;
+  /** Ids of the usage plans in that region the key was added to. */
+  readonly usagePlanIds: readonly string[];
+  /** The record proof, binding the key id to this secret, version and region (docs/trust.md). */
+  readonly proof: string;
 }
 
 /** The first version of every secret, written by Terraform: it holds no key. */

@@ -84,6 +84,11 @@ export function formatCounts(service: string, counts: Readonly<Record<string, nu
 
 function formatPlan(service: string, planned: readonly SweepPlannedChange[]): string {
   if (planned.length === 0) return `${service}: the sweep would change nothing`;
-  const rows = planned.map((c) => [c.action, c.keyId ?? '-', c.secretArn ?? '-', c.detail ?? '']);
+  const rows = planned.map((c) => [
+    c.action,
+    `${c.keyId ?? '-'}${c.region === undefined ? '' : ` (${c.region})`}`,
+    c.secretArn ?? '-',
+    c.detail ?? '',
+  ]);
   return `${service}: the sweep would make ${planned.length} change(s); nothing was changed\n${formatTable(['ACTION', 'KEY', 'SECRET', 'DETAIL'], rows)}`;
 }

@@ -26,6 +26,11 @@ export interface AwsClients {
   readonly apiGateway: APIGatewayClient;
   /** For the ownership proof (GenerateMac, VerifyMac). */
   readonly kms: KMSClient;
+  /**
+   * API Gateway in a further region of the service's keys (README, "Multi-region keys"), made
+   * on first use, each with a pacer of its own (API Gateway's rates are per region).
+   */
+  readonly apiGatewayIn: (region: string) => APIGatewayClient;
 }
 
 /** Settings tests may override: where calls go, with which credentials, how many attempts. */
@@ -50,7 +55,17 @@ export function createClients(
     },
     ...overrides,
   };
-  const apiGateway = new APIGatewayClient(common);
+  return {
+    secretsManager: new SecretsManagerClient(common),
+    apiGateway: pacedApiGateway(common, pacer),
+    kms: new KMSClient(common),
+    apiGatewayIn: (region) => pacedApiGateway({ ...common, region }, new ApiGatewayPacer()),
+  };
+}
+
+/** An API Gateway client whose calls pass through `pacer` first. */
+function pacedApiGateway(config: APIGatewayClientConfig, pacer: ApiGatewayPacer): APIGatewayClient {
+  const apiGateway = new APIGatewayClient(config);
   apiGateway.middlewareStack.add(
     (next, context) => async (args) => {
       await pacer.acquire(operationName(context.commandName));
@@ -58,9 +73,5 @@ export function createClients(
     },
     { step: 'initialize', name: 'keyplanePacing' }
   );
-  return {
-    secretsManager: new SecretsManagerClient(common),
-    apiGateway,
-    kms: new KMSClient(common),
-  };
+  return apiGateway;
 }

@@ -17,10 +17,14 @@ import { invalidPolicyDocument, invalidVariable, policyDocumentUnreadable } from
 
 export type { DeployerPolicies } from '../../contract';
 
-/** Reads and checks the document and its values for `service`. */
+/**
+ * Reads and checks the document and its values for `service`, whose function runs in `region`
+ * (no consumer may declare it as a further region).
+ */
 export function loadDeployerPolicies(
   source: Readonly<Record<string, string | undefined>>,
-  service: string
+  service: string,
+  region?: string
 ): DeployerPolicies {
   const file = source[LambdaEnv.POLICY_FILE] || path.join(__dirname, POLICY_DOCUMENT_FILE);
   let text: string;
@@ -29,7 +33,12 @@ export function loadDeployerPolicies(
   } catch (error) {
     throw policyDocumentUnreadable(file, (error as NodeJS.ErrnoException).code ?? 'error');
   }
-  const policies = readDeployerPolicies(text, source[LambdaEnv.POLICY_VALUES] ?? '[]', service);
+  const policies = readDeployerPolicies(
+    text,
+    source[LambdaEnv.POLICY_VALUES] ?? '[]',
+    service,
+    region
+  );
   if (!isPolicyDocumentProblem(policies)) return policies;
   if (policies.field === 'values')
     throw invalidVariable(LambdaEnv.POLICY_VALUES, 'a JSON array of strings');

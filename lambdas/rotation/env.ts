@@ -105,7 +105,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ),
     region,
     ownershipKeyId,
-    consumers: loadDeployerPolicies(source, service),
+    consumers: loadDeployerPolicies(source, service, region),
     ...(adoptions.size > 0 ? { adoptions } : {}),
     ...readKeyBudget(source),
   };

@@ -17,6 +17,7 @@
  * beyond the retained cap are deleted, oldest first ({@link keysBeyondCaps}).
  */
 import { BOOTSTRAP_STAGE, DEFAULT_BLAST_RADIUS, type BlastRadiusPolicy } from '../../contract';
+import type { ApiKeyStore } from './api-key-store';
 import type { ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
 import type { ManagedKey } from './managed-key';
@@ -53,56 +54,88 @@ export interface OutgoingVersion {
   readonly createdAt: Date;
 }
 
+/** A key in the API Gateway of its region, with the plans its version recorded. */
+export interface PlacedKey {
+  readonly keys: ApiKeyStore;
+  readonly keyId: string;
+  readonly planIds: readonly string[];
+}
+
 /**
- * Retires the key of the AWSPREVIOUS version when the cap leaves no room for it and it may
- * still be enabled. Returns the retired key id, if any. Called by finishSecret before the move.
+ * Retires the keys of the AWSPREVIOUS version, one per region of the consumer, when the cap
+ * leaves no room for them and they may still be enabled. Returns the retired key ids. Called
+ * by finishSecret before the move. Each key is retired only when its record proof holds.
  */
 export async function retireBeyondCap(
   ctx: StepContext,
   outgoing: OutgoingVersion
-): Promise<string | undefined> {
+): Promise<string[]> {
   const { runtime, secret, policy } = ctx;
   const previous = versionStagedAs(secret, PREVIOUS_STAGE);
   if (previous === undefined || previous === ctx.token || previous === outgoing.versionId) {
-    return undefined;
+    return [];
   }
   // Terraform's placeholder holds no key.
-  if (secret.versions.get(previous)?.includes(BOOTSTRAP_STAGE) === true) return undefined;
+  if (secret.versions.get(previous)?.includes(BOOTSTRAP_STAGE) === true) return [];
   // When the outgoing version became current: its key's creation, or a later completed rotation.
   const since = Math.max(outgoing.createdAt.getTime(), secret.lastRotatedDate?.getTime() ?? 0);
   const stillInGrace =
     runtime.now().getTime() < since + (graceUnderCap(policy) + SWEEP_SLACK_SECONDS) * 1000;
-  if (!stillInGrace) return undefined;
+  if (!stillInGrace) return [];
   const content = await runtime.secrets.read(secret.arn, previous);
-  if (content.kind !== 'issued') return undefined;
-  const { keyId, proof, usagePlanIds } = content.value;
-  const subject = { ...originOf(ctx), versionId: previous, keyId };
-  if (!(await runtime.ownership.holds(subject, proof, 'retire beyond the live-key cap'))) {
-    return undefined;
+  if (content.kind !== 'issued') return [];
+  const { value } = content;
+  const records = [
+    { keyId: value.keyId, proof: value.proof, planIds: value.usagePlanIds },
+    ...(value.regions ?? []).map((r) => ({ ...r, planIds: r.usagePlanIds })),
+  ];
+  const proven: PlacedKey[] = [];
+  for (const record of records) {
+    const region = 'region' in record ? record.region : undefined;
+    const subject = {
+      ...originOf(ctx),
+      versionId: previous,
+      keyId: record.keyId,
+      ...(region === undefined ? {} : { region }),
+    };
+    if (await runtime.ownership.holds(subject, record.proof, 'retire beyond the live-key cap')) {
+      const keys = region === undefined ? runtime.keys : runtime.regions.in(region).keys;
+      proven.push({ keys, keyId: record.keyId, planIds: record.planIds });
+    }
   }
-  const deleteAfter = new Date(runtime.now().getTime() + runtime.env.deleteAfterSeconds * 1000);
-  if (!(await retireKey(runtime.keys, { keyId, planIds: usagePlanIds, deleteAfter }))) {
-    return undefined;
+  const retired = await retireAll(ctx, proven);
+  if (retired.length > 0) {
+    log.info('retired a key beyond the live-key cap', {
+      secretArn: secret.arn,
+      versionId: ctx.token,
+      keyIds: retired,
+      maxLiveKeys: blastRadiusOf(policy).maxLiveKeys,
+    });
   }
-  log.info('retired a key beyond the live-key cap', {
-    secretArn: secret.arn,
-    versionId: ctx.token,
-    keyId,
-    maxLiveKeys: blastRadiusOf(policy).maxLiveKeys,
-  });
-  return keyId;
+  return retired;
 }
 
-/** With the cap at 1, retires the outgoing key once its successor is current. */
+/**
+ * With the cap at 1, retires the outgoing version's keys (proven by finishSecret, one per
+ * region) once their successor is current. Returns the retired key ids.
+ */
 export async function retireOutgoingUnderCap(
   ctx: StepContext,
-  keyId: string,
-  planIds: readonly string[]
-): Promise<boolean> {
-  if (blastRadiusOf(ctx.policy).maxLiveKeys !== 1) return false;
+  outgoing: readonly PlacedKey[]
+): Promise<string[]> {
+  if (blastRadiusOf(ctx.policy).maxLiveKeys !== 1) return [];
+  return retireAll(ctx, outgoing);
+}
+
+/** Retires each key, in the order given; returns the ids of those that still existed. */
+async function retireAll(ctx: StepContext, placed: readonly PlacedKey[]): Promise<string[]> {
   const { runtime } = ctx;
   const deleteAfter = new Date(runtime.now().getTime() + runtime.env.deleteAfterSeconds * 1000);
-  return retireKey(runtime.keys, { keyId, planIds, deleteAfter });
+  const retired: string[] = [];
+  for (const { keys, keyId, planIds } of placed) {
+    if (await retireKey(keys, { keyId, planIds, deleteAfter })) retired.push(keyId);
+  }
+  return retired;
 }
 
 /** What the sweep does about the caps for one consumer's keys. */

@@ -32,6 +32,8 @@ const log = createLogger('ownership');
 
 /** First line of the record proof's message: its layout's version. */
 const RECORD_MESSAGE = 'keyplane-key-ownership/v1';
+/** First line of the record proof's message for a key in a further region. */
+const REGIONAL_RECORD_MESSAGE = 'keyplane-key-ownership/v1-regional';
 /** First line of the creation proof's message. */
 const CREATION_MESSAGE = 'keyplane-key-ownership/v2';
 /** How a creation proof starts, so a check knows which message to verify. */
@@ -42,10 +44,26 @@ export const MEMO_LIMIT = 20_000;
 /** What a record proof binds: the key id and where it was made. */
 export interface ProofSubject extends KeyOrigin {
   readonly keyId: string;
+  /**
+   * The further region the key is in (contract/regional-policy.ts): bound too, so a proof never
+   * vouches for a key id in another region.
+   * @default - the function's own region
+   */
+  readonly region?: string;
 }
 
 /** The bytes the record proof covers: fixed fields, newline-separated (none holds a newline). */
 export function proofMessage(subject: ProofSubject): Uint8Array {
+  if (subject.region !== undefined) {
+    return lines(
+      REGIONAL_RECORD_MESSAGE,
+      subject.service,
+      subject.secretArn,
+      subject.versionId,
+      subject.region,
+      subject.keyId
+    );
+  }
   return lines(
     RECORD_MESSAGE,
     subject.service,

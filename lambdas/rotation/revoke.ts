@@ -10,8 +10,13 @@
  * already in progress (a version staged AWSPENDING) fails the revoke with a clear message
  * instead of racing Secrets Manager for the same version. Rotation need not be enabled on the
  * secret: a leak is handled regardless of the schedule.
+ *
+ * A key value lives in every region of its consumer (key-regions.ts): revoking a key revokes the
+ * keys of its version in every region the service has keys in, and revoking a consumer revokes
+ * its enabled keys in all of them.
  */
 import type { RevokeResult } from '../../contract/events';
+import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { revokeCoolDownLeft, revokeVersionId } from './cool-down';
 import {
@@ -24,6 +29,7 @@ import {
   stepFailed,
 } from './errors';
 import { refuseBeyondKeyBudget } from './key-budget';
+import { serviceRegions } from './key-regions';
 import { createLogger } from './log';
 import type { ManagedKey } from './managed-key';
 import { assertManaged } from './managed-secret';
@@ -57,38 +63,47 @@ export async function revoke(
     const inProgress = rotationInProgress(secret);
     if (inProgress !== undefined) throw rotationAlreadyRunning(secretId, inProgress);
     const policy = readConsumerPolicy(runtime, secret, 'revoke');
-    const { keys, ownership, env } = runtime;
-    const listed = await keys.listAll();
-    const tagged = listed.filter(
-      (key) => key.secretArn === secret.arn && key.service === env.service
-    );
+    const { ownership, env } = runtime;
+    const listed = await runtime.keys.listAll();
+    const tagged = await consumerKeys(runtime, secret.arn, listed);
     /** Issues the consumer a new key, within its revoke cool-down and the key budget. */
     const issue = async () => {
-      await admitRevoke(runtime, secret, policy, tagged, listed);
+      const primaryKeys = tagged.filter(({ keys }) => keys === runtime.keys).map(({ key }) => key);
+      await admitRevoke(runtime, secret, policy, primaryKeys, listed);
       return rotateNow(runtime, secret, policy, 0, revokeVersionId());
     };
 
-    let targets: ManagedKey[];
-    let unproven: ManagedKey[] = [];
+    let candidates: PlacedKey[];
     let rotation: { versionId: string; keyId: string } | undefined;
     if (options.keyId !== undefined) {
-      const named = tagged.find((key) => key.id === options.keyId);
+      const named = tagged.find(({ key }) => key.id === options.keyId);
       if (named === undefined) throw keyNotOfConsumer(secret.arn, options.keyId);
-      if (!(await ownership.ownsKey(named, 'revoke'))) throw keyNotProven(secret.arn, named.id);
-      if (named.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
+      if (!(await ownership.ownsKey(named.key, 'revoke'))) {
+        throw keyNotProven(secret.arn, named.key.id);
+      }
+      if (named.key.secretVersion === versionStagedAs(secret, Stage.CURRENT)) {
         rotation = await issue();
       }
-      targets = named.enabled ? [named] : [];
+      // The same value in every region: the keys of the named key's version.
+      candidates = tagged.filter(
+        ({ key }) => key.enabled && key.secretVersion === named.key.secretVersion
+      );
     } else {
       rotation = await issue();
-      const enabled = tagged.filter((key) => key.enabled && key.id !== rotation?.keyId);
-      targets = await ownership.ownedOnly(enabled, 'revoke');
-      unproven = enabled.filter((key) => !targets.includes(key));
+      candidates = tagged.filter(
+        ({ key }) => key.enabled && key.secretVersion !== rotation?.versionId
+      );
+    }
+    const targets: PlacedKey[] = [];
+    const unproven: ManagedKey[] = [];
+    for (const placed of candidates) {
+      if (await ownership.ownsKey(placed.key, 'revoke')) targets.push(placed);
+      else unproven.push(placed.key);
     }
 
     const revokedKeyIds: string[] = [];
     const deleteAfter = new Date(runtime.now().getTime() + env.deleteAfterSeconds * 1000);
-    for (const key of [...targets].sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const { key, keys } of [...targets].sort((a, b) => a.key.id.localeCompare(b.key.id))) {
       const planIds = await keys.plansOf(key.id);
       if (await retireKey(keys, { keyId: key.id, planIds, deleteAfter })) {
         revokedKeyIds.push(key.id);
@@ -118,4 +133,36 @@ async function admitRevoke(
   const left = await revokeCoolDownLeft(runtime, policy, consumerKeys);
   if (left !== undefined) throw coolingDown(secret.arn, 'revoke', left);
   await refuseBeyondKeyBudget(runtime, secret.arn, 'revoke', listed);
+}
+
+/** A key and the API Gateway of the region it is in. */
+interface PlacedKey {
+  readonly key: ManagedKey;
+  readonly keys: ApiKeyStore;
+}
+
+/**
+ * The keys tagged as the secret's: the function's region first (from `primaryListed`, the
+ * listing the key budget counts too), then each further region.
+ */
+async function consumerKeys(
+  runtime: Runtime,
+  secretArn: string,
+  primaryListed: readonly ManagedKey[]
+): Promise<PlacedKey[]> {
+  const { env } = runtime;
+  const listings: { keys: ApiKeyStore; listed: readonly ManagedKey[] }[] = [
+    { keys: runtime.keys, listed: primaryListed },
+  ];
+  for (const region of serviceRegions(env)) {
+    const keys = runtime.regions.in(region).keys;
+    listings.push({ keys, listed: await keys.listAll() });
+  }
+  const placed: PlacedKey[] = [];
+  for (const { keys, listed } of listings) {
+    for (const key of listed) {
+      if (key.secretArn === secretArn && key.service === env.service) placed.push({ key, keys });
+    }
+  }
+  return placed;
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import type { ConsumerPolicy } from './consumer-policy';
+import { furtherRegions } from './key-regions';
 import type { Runtime } from './runtime';
 import type { SecretState } from './secret-store';
 import { createSecret } from './steps/create-secret';
@@ -20,9 +21,16 @@ export interface InProcessRotation {
   readonly outgoingKeyId?: string;
 }
 
-/** Mutating calls of an in-process rotation, for budgeting: key, value, plans, tag, stage. */
+/**
+ * Mutating calls of an in-process rotation, for budgeting: key, value, plans, tag, stage; and in
+ * each further region its key, plans and tag.
+ */
 export function inProcessRotationCost(policy: ConsumerPolicy): number {
-  return policy.usagePlanIds.length + 4;
+  return (
+    policy.usagePlanIds.length +
+    4 +
+    furtherRegions(policy).reduce((calls, region) => calls + region.usagePlanIds.length + 2, 0)
+  );
 }
 
 export async function rotateNow(

@@ -5,6 +5,7 @@
 import { ApiKeyStore } from './api-key-store';
 import type { AwsClients } from './clients';
 import type { RotationEnv } from './env';
+import { KeyRegions } from './key-regions';
 import { KeyOwnership } from './ownership';
 import { PolicyAudit } from './policy-audit';
 import { SecretStore } from './secret-store';
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly env: RotationEnv;
   readonly secrets: SecretStore;
   readonly keys: ApiKeyStore;
+  /** API Gateway in the further regions of the consumers' keys (key-regions.ts). */
+  readonly regions: KeyRegions;
   /** API Gateway's usage counters: the quota carry and the sweep's traffic watch. */
   readonly usage: UsageCounters;
   /** Proves and checks that the function made a key; nothing changes a key without it. */
@@ -39,6 +42,7 @@ export function createRuntime(
     env,
     secrets: new SecretStore(clients.secretsManager),
     keys: new ApiKeyStore(clients.apiGateway, env.region),
+    regions: new KeyRegions(clients.apiGatewayIn),
     usage: new UsageCounters(clients.apiGateway),
     ownership: new KeyOwnership(clients.kms, env.ownershipKeyId, env.service),
     policyAudit: new PolicyAudit(),

@@ -24,6 +24,16 @@ const issuedSchema = object({
   usagePlanIds: array(string()),
   createdAt: string(),
   proof: optional(string().check(maxLength(256))),
+  regions: optional(
+    array(
+      object({
+        region: string().check(minLength(1), maxLength(32)),
+        keyId: string().check(minLength(1), maxLength(128)),
+        usagePlanIds: array(string()),
+        proof: string().check(maxLength(256)),
+      })
+    )
+  ),
 }) satisfies ZodMiniType<IssuedKeyValue>;
 
 const bootstrapSchema = object({
@@ -69,6 +79,12 @@ export function serializeIssuedKey(value: IssuedKeyValue): string {
     usagePlanIds: [...value.usagePlanIds],
     createdAt: value.createdAt,
     proof: value.proof, // JSON.stringify leaves it out when undefined
+    regions: value.regions?.map(({ region, keyId, usagePlanIds, proof }) => ({
+      region,
+      keyId,
+      usagePlanIds: [...usagePlanIds],
+      proof,
+    })),
   };
   return JSON.stringify(ordered);
 }

@@ -19,6 +19,13 @@
  * It also counts the consumers whose current key is overdue (older than its rotation schedule
  * plus KEYPLANE_OVERDUE_MARGIN_SECONDS), from the same listings. It logs a single summary line
  * of counts.
+ *
+ * A service whose consumers declare further regions (key-regions.ts) is swept region by region,
+ * the function's own first: in each the same rules apply to the keys there, against each
+ * consumer's plans in that region. A key a rotation could not retire in one region (the region
+ * failed) is still enabled there with its retire-after tag, so the next sweep retires it; a
+ * consumer whose current version names no key in a declared region (the region was added, or
+ * its key deleted out of band) is healed by a rotation, which makes the key in every region.
  */
 import {
   KeyTag,
@@ -27,8 +34,10 @@ import {
   type SweepResult,
 } from '../../contract';
 import { UsagePlanNotFound } from './api-key-store';
+import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
+import { declaresRegion, policyInRegion, regionalKeyOf, serviceRegions } from './key-regions';
 import { blastRadiusOf, keysBeyondCaps, withCaps } from './live-key-cap';
 import { createLogger } from './log';
 import { instantTag, type ManagedKey } from './managed-key';
@@ -39,10 +48,10 @@ import { inProcessRotationCost, rotateNow } from './rotate-now';
 import type { Runtime } from './runtime';
 import { rotationInProgress, Stage, versionStagedAs, type SecretState } from './secret-store';
 import type { VersionContent } from './secret-value';
-import { decodeCursor, encodeCursor } from './sweep-cursor';
+import { decodeCursor, decodeCursorRegion, encodeCursor } from './sweep-cursor';
 import { actionCost, decideKeyAction, type KeyAction, type KeySecret } from './sweep-decision';
 import { watchPair, type QuotaChange } from './traffic-watch';
-import type { PlanInfo } from './usage-counters';
+import type { PlanInfo, UsageCounters } from './usage-counters';
 import { WorkBudget } from './work-budget';
 
 const log = createLogger('sweep');
@@ -73,34 +82,112 @@ export async function sweep(runtime: Runtime, options: SweepOptions = {}): Promi
   const clock = (): number => runtime.now().getTime();
   const started = clock();
   const after = decodeCursor(options.cursor);
+  const resumeRegion = decodeCursorRegion(options.cursor);
   const deadline =
     options.remainingTimeMs === undefined
       ? undefined
       : started + options.remainingTimeMs - limits.safetyMarginMs;
   const budget = new WorkBudget(limits.maxMutatingCalls, deadline, clock);
-  const run = new SweepRun(runtime, budget, options.dryRun === true);
-
-  const outcome = await run.execute(after);
+  const places = sweepPlaces(runtime);
+  const first = Math.max(
+    0,
+    places.findIndex((place) => place.region === resumeRegion)
+  );
+  // Listed once for every region, before any key is listed (see SweepRun.execute), and
+  // audited once: a secret is not reported again for each region.
+  const listed = await listManagedSecrets(runtime);
+  const counts = emptySweepCounts();
+  const planned: SweepPlannedChange[] = [];
+  let overdueConsumers = 0;
+  /** The most keys the service holds in any one region: the budget holds in each. */
+  let keysHeld = 0;
+  let stopped: { after: string; region?: string } | undefined;
+  for (const [index, place] of places.slice(first).entries()) {
+    const run = new SweepRun(runtime, place, listed, budget, options.dryRun === true);
+    let outcome: RunOutcome;
+    try {
+      outcome = await run.execute(index === 0 ? after : undefined);
+    } catch (error) {
+      // A further region that cannot be read is left for the next sweep; the others go on.
+      if (place.region === undefined) throw error;
+      counts.failures++;
+      log.error('could not sweep a region; the next sweep tries it again', {
+        region: place.region,
+        error,
+      });
+      continue;
+    }
+    addCounts(counts, run.counts);
+    planned.push(...run.planned.map((c) => (place.region ? { ...c, region: place.region } : c)));
+    overdueConsumers += run.overdueConsumers;
+    keysHeld = Math.max(keysHeld, run.keysHeld);
+    if (!outcome.complete) {
+      stopped = { after: outcome.stoppedAfter ?? '', region: place.region };
+      break;
+    }
+  }
   const found = {
-    counts: run.counts,
-    overdueConsumers: run.overdueConsumers,
-    keysHeld: run.keysHeld,
+    counts,
+    overdueConsumers,
+    keysHeld,
     keyBudget: keyBudgetOf(runtime.env),
-    ...(options.dryRun === true ? { planned: run.planned } : {}),
+    ...(options.dryRun === true ? { planned } : {}),
   };
-  const result: SweepResult = outcome.complete
-    ? { complete: true, ...found }
-    : { complete: false, cursor: encodeCursor(outcome.stoppedAfter ?? ''), ...found };
+  const result: SweepResult =
+    stopped === undefined
+      ? { complete: true, ...found }
+      : { complete: false, cursor: encodeCursor(stopped.after, stopped.region), ...found };
   log.info('sweep summary', {
     complete: result.complete,
     resumed: after !== undefined,
-    ...(options.dryRun === true ? { dryRun: true, planned: run.planned.length } : {}),
-    ...run.counts,
-    overdueConsumers: run.overdueConsumers,
+    ...(options.dryRun === true ? { dryRun: true, planned: planned.length } : {}),
+    ...counts,
+    overdueConsumers,
+    ...(places.length > 1 ? { regions: places.length } : {}),
     mutatingCalls: budget.mutatingCalls,
     durationMs: clock() - started,
   });
   return result;
+}
+
+/** Where a sweep works: API Gateway in the function's region (no `region`) or a further one. */
+interface SweepPlace {
+  readonly region?: string;
+  readonly keys: ApiKeyStore;
+  readonly usage: UsageCounters;
+}
+
+/** The function's own region, then every further region a consumer declares, by name. */
+function sweepPlaces(runtime: Runtime): SweepPlace[] {
+  return [
+    { keys: runtime.keys, usage: runtime.usage },
+    ...serviceRegions(runtime.env).map((region) => runtime.regions.in(region)),
+  ];
+}
+
+/** The function's secrets: each with the deployer's policy, or null when being deleted. */
+type ListedSecrets = ReadonlyMap<string, { state: SecretState; declared: ConsumerPolicy } | null>;
+
+/** The secrets under the prefix the deployer declares; any other one is reported, not swept. */
+async function listManagedSecrets(runtime: Runtime): Promise<ListedSecrets> {
+  const { env, secrets } = runtime;
+  const listed = new Map<string, { state: SecretState; declared: ConsumerPolicy } | null>();
+  for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
+    const reason = whyNotManaged(state, env);
+    if (reason === undefined) {
+      listed.set(
+        state.arn,
+        state.deleted ? null : { state, declared: readConsumerPolicy(runtime, state, 'sweep') }
+      );
+    } else if (!state.deleted) {
+      runtime.policyAudit.unmanagedSecret(state.arn, reason);
+    }
+  }
+  return listed;
+}
+
+function addCounts(total: SweepCounts, more: SweepCounts): void {
+  for (const name of Object.keys(total) as (keyof SweepCounts)[]) total[name] += more[name];
 }
 
 interface RunOutcome {
@@ -136,7 +223,10 @@ export function emptySweepCounts(): SweepCounts {
 
 interface SecretView {
   readonly state: SecretState;
+  /** The consumer's policy in the sweep's region. */
   readonly policy?: ConsumerPolicy;
+  /** The consumer's policy as declared, every region included. */
+  readonly declared?: ConsumerPolicy;
 }
 
 /** One invocation's sweep: its snapshot of secrets, keys and plans, and its counts. */
@@ -158,7 +248,7 @@ class SweepRun {
   private readonly currentKeys = new Map<string, ManagedKey>();
   /** Keys beyond their consumer's live- or retained-key cap (live-key-cap.ts). */
   private beyondCaps = new Map<string, 'retire' | 'delete'>();
-  /** The service's keys listed, less those this run deleted. */
+  /** The service's keys listed in the sweep's region, less those this run deleted. */
   private listedKeys = 0;
 
   get keysHeld(): number {
@@ -167,26 +257,25 @@ class SweepRun {
 
   constructor(
     private readonly runtime: Runtime,
+    private readonly place: SweepPlace,
+    private readonly listed: ListedSecrets,
     private readonly budget: WorkBudget,
     private readonly dryRun: boolean
   ) {}
 
   async execute(after: string | undefined): Promise<RunOutcome> {
-    const { env, secrets, keys } = this.runtime;
-    // Secrets first, keys second: a rotation finishing in between leaves its old current key
-    // listed, so no consumer ever looks keyless to the heal phase.
-    for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
-      const reason = whyNotManaged(state, env);
-      if (reason === undefined) {
-        this.secrets.set(state.arn, state.deleted ? null : this.view(state));
-      } else if (!state.deleted) {
-        this.runtime.policyAudit.unmanagedSecret(state.arn, reason);
-      }
+    const { env } = this.runtime;
+    const { keys } = this.place;
+    // Secrets first (listed by sweep()), keys second: a rotation finishing in between leaves its
+    // old current key listed, so no consumer ever looks keyless to the heal phase.
+    for (const [arn, listed] of this.listed) {
+      this.secrets.set(arn, listed === null ? null : this.inRegion(listed.state, listed.declared));
     }
     const managed = (await keys.listAll())
       .filter((key) => key.service === env.service)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.overdueConsumers = this.countOverdue(managed);
+    // Counted once, where the secrets' versions name their keys: the function's own region.
+    if (this.place.region === undefined) this.overdueConsumers = this.countOverdue(managed);
     const memberships = await this.listMemberships(new Set(managed.map((key) => key.id)));
     this.memberships = memberships;
     for (const key of managed) {
@@ -239,7 +328,7 @@ class SweepRun {
   private async readKeylessCurrents(managed: readonly ManagedKey[]): Promise<void> {
     const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
     for (const [arn, known] of this.secrets) {
-      if (known === null) continue;
+      if (known === null || !this.inPlace(known)) continue;
       const current = versionStagedAs(known.state, Stage.CURRENT);
       if (current === undefined || withKey.has(versionKey(arn, current))) continue;
       try {
@@ -262,9 +351,9 @@ class SweepRun {
   /** Plan ids per managed key, from every plan's member list. */
   private async listMemberships(ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
     const memberships = new Map<string, Set<string>>();
-    this.plans = new Map((await this.runtime.usage.plans()).map((plan) => [plan.id, plan]));
+    this.plans = new Map((await this.place.usage.plans()).map((plan) => [plan.id, plan]));
     for (const planId of this.plans.keys()) {
-      for (const keyId of await this.runtime.keys.listPlanMembers(planId)) {
+      for (const keyId of await this.place.keys.listPlanMembers(planId)) {
         if (!ids.has(keyId)) continue;
         const plans = memberships.get(keyId) ?? new Set<string>();
         plans.add(planId);
@@ -355,7 +444,7 @@ class SweepRun {
     if (!watching || key.retireAfter === undefined) return action;
     const current = this.currentKeys.get(keySecret.secret.arn);
     const outcome = await watchPair(
-      this.runtime.usage,
+      this.place.usage,
       this.plans,
       {
         outgoing: key,
@@ -394,7 +483,8 @@ class SweepRun {
   }
 
   private async apply(key: ManagedKey, action: KeyAction): Promise<void> {
-    const { keys, env, now } = this.runtime;
+    const { env, now } = this.runtime;
+    const { keys } = this.place;
     switch (action.kind) {
       case 'keep':
         if (action.reason === 'invalid-policy') {
@@ -456,7 +546,7 @@ class SweepRun {
     key: ManagedKey,
     action: Extract<KeyAction, { kind: 'watch' }>
   ): Promise<void> {
-    const { keys } = this.runtime;
+    const { keys } = this.place;
     if (action.held) {
       this.counts.held++;
       log.warn('an outgoing key is still in use after its grace period; held', {
@@ -480,7 +570,7 @@ class SweepRun {
         const current = this.currentKeys.get(key.secretArn ?? '');
         if (current === undefined || !(await this.owns(current, action))) continue;
       }
-      await this.runtime.usage.setRemaining(change.planId, change.keyId, change.remaining);
+      await this.place.usage.setRemaining(change.planId, change.keyId, change.remaining);
       this.counts.quotaRebalanced++;
     }
   }
@@ -490,7 +580,8 @@ class SweepRun {
     key: ManagedKey,
     action: Extract<KeyAction, { kind: 'reconcile' }>
   ): Promise<void> {
-    const { keys, secrets } = this.runtime;
+    const { secrets } = this.runtime;
+    const { keys } = this.place;
     if (action.enable || action.addTo.length > 0) {
       // Enabling or adding plans undoes a revoke if the snapshot is stale: check first.
       const fresh = await secrets.describe(key.secretArn ?? '');
@@ -516,9 +607,10 @@ class SweepRun {
   }
 
   /**
-   * Per live consumer, its keys beyond the live- and retained-key caps. Only keys whose proof
-   * holds count, so a key planted with a consumer's tags cannot push that consumer's own keys
-   * out; proofs are checked only for a consumer that has more keys than its caps allow.
+   * Per live consumer, its keys in the sweep's region beyond the live- and retained-key caps.
+   * Only keys whose proof holds count, so a key planted with a consumer's tags cannot push that
+   * consumer's own keys out; proofs are checked only for a consumer that has more keys than its
+   * caps allow.
    */
   private async keysBeyondCaps(
     managed: readonly ManagedKey[]
@@ -557,9 +649,27 @@ class SweepRun {
     return beyond;
   }
 
-  /** A managed secret and the deployer's policy for it. */
+  /** A managed secret and the deployer's policy for it, as it applies in the sweep's region. */
   private view(state: SecretState): SecretView {
-    return { state, policy: readConsumerPolicy(this.runtime, state, 'sweep') };
+    return this.inRegion(state, readConsumerPolicy(this.runtime, state, 'sweep'));
+  }
+
+  private inRegion(state: SecretState, declared: ConsumerPolicy): SecretView {
+    const { region } = this.place;
+    return {
+      state,
+      policy: region === undefined ? declared : policyInRegion(declared, region),
+      declared,
+    };
+  }
+
+  /** True when the secret's consumer has a key in the sweep's region. */
+  private inPlace(known: SecretView): boolean {
+    const { region } = this.place;
+    return (
+      region === undefined ||
+      (known.declared !== undefined && declaresRegion(known.declared, region))
+    );
   }
 
   /**
@@ -591,7 +701,8 @@ class SweepRun {
   private async healMissingCurrentKeys(managed: readonly ManagedKey[]): Promise<boolean> {
     const withKey = new Set(managed.map((key) => versionKey(key.secretArn, key.secretVersion)));
     for (const [arn, known] of this.secrets) {
-      if (known === null || known.policy === undefined || !known.state.rotationEnabled) continue;
+      if (known === null || known.declared === undefined || !known.state.rotationEnabled) continue;
+      if (!this.inPlace(known)) continue;
       const current = versionStagedAs(known.state, Stage.CURRENT);
       if (current === undefined || withKey.has(versionKey(arn, current))) continue;
       if (rotationInProgress(known.state) !== undefined) continue;
@@ -600,25 +711,36 @@ class SweepRun {
         const content = this.keylessCurrents.get(arn);
         // The bootstrap placeholder (first rotation pending), or reported as unreadable.
         if (content?.kind !== 'issued') continue;
-        if ((await this.runtime.keys.get(content.value.keyId)) !== undefined) continue;
-        if (this.dryRun) {
-          this.planned.push({ action: 'heal', keyId: content.value.keyId, secretArn: arn });
+        const { region } = this.place;
+        // In a further region, a version made before the region was declared names no key there.
+        const missingKeyId =
+          region === undefined ? content.value.keyId : regionalKeyOf(content.value, region)?.keyId;
+        if (missingKeyId !== undefined && (await this.place.keys.get(missingKeyId)) !== undefined) {
           continue;
         }
-        const cost = inProcessRotationCost(known.policy);
+        if (this.dryRun) {
+          this.planned.push({
+            action: 'heal',
+            ...(missingKeyId === undefined ? {} : { keyId: missingKeyId }),
+            secretArn: arn,
+          });
+          continue;
+        }
+        const cost = inProcessRotationCost(known.declared);
         if (!this.budget.canAfford(cost)) return false;
         await refuseBeyondKeyBudget(this.runtime, arn, 'sweep', managed);
         this.budget.spend(cost);
         const rotation = await rotateNow(
           this.runtime,
           known.state,
-          known.policy,
-          known.policy.gracePeriodSeconds
+          known.declared,
+          known.declared.gracePeriodSeconds
         );
         this.counts.healed++;
         log.warn('the current key was missing; issued a new one', {
           secretArn: arn,
-          missingKeyId: content.value.keyId,
+          ...(region === undefined ? {} : { region }),
+          missingKeyId,
           keyId: rotation.keyId,
           versionId: rotation.versionId,
         });

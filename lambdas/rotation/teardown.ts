@@ -7,11 +7,15 @@
  * secret is gone or scheduled for deletion are deleted at once, because no sweep will run
  * after the stack is gone. Keys of secrets that still exist are never touched, nor keys that
  * fail the ownership proof (ownership.ts). An invocation
- * without Terraform's action (an operator's) does the delete work.
+ * without Terraform's action (an operator's) does the delete work, in the function's region and
+ * in every further region a consumer declares (key-regions.ts).
  */
+import type { ApiKeyStore } from './api-key-store';
 import { teardownIncomplete } from './errors';
 import type { TerraformAction } from './events';
+import { serviceRegions } from './key-regions';
 import { createLogger } from './log';
+import type { ManagedKey } from './managed-key';
 import { whyNotManaged } from './managed-secret';
 import { refuseSecretsPendingDeletion } from './recreate-check';
 import type { Runtime } from './runtime';
@@ -43,7 +47,7 @@ export async function teardown(
     });
     return { terraformAction: action, deleted: 0 };
   }
-  const { env, secrets, keys, now } = runtime;
+  const { env, secrets, keys, regions, now } = runtime;
   const deadline =
     remainingTimeMs === undefined
       ? undefined
@@ -55,12 +59,19 @@ export async function teardown(
     if (whyNotManaged(secret, env) !== undefined) continue;
     (secret.deleted ? gone : live).add(secret.arn);
   }
-  const candidates = (await keys.listAll()).filter(
-    (key) => key.service === env.service && key.secretArn !== undefined && !live.has(key.secretArn)
-  );
+  const stores: ApiKeyStore[] = [keys, ...serviceRegions(env).map((r) => regions.in(r).keys)];
+  const candidates: { key: ManagedKey; store: ApiKeyStore }[] = [];
+  for (const store of stores) {
+    for (const key of await store.listAll()) {
+      if (key.service !== env.service || key.secretArn === undefined || live.has(key.secretArn)) {
+        continue;
+      }
+      candidates.push({ key, store });
+    }
+  }
 
   let deleted = 0;
-  for (const [index, key] of candidates.entries()) {
+  for (const [index, { key, store }] of candidates.entries()) {
     if (deadline !== undefined && now().getTime() >= deadline) {
       throw teardownIncomplete(env.service, candidates.length - index);
     }
@@ -75,7 +86,7 @@ export async function teardown(
       gone.add(arn);
     }
     if (!(await runtime.ownership.ownsKey(key, 'teardown'))) continue;
-    if (await keys.delete(key.id)) deleted++;
+    if (await store.delete(key.id)) deleted++;
   }
   log.info('teardown summary', { terraformAction: action, deleted });
   return { terraformAction: action, deleted };

@@ -81,8 +81,20 @@ function errorAnswer(kind: 'http-500' | 'throttle', jsonProtocol: boolean) {
   };
 }
 
-/** Chooses the fault of one request, from its action and number; undefined for none. */
-export type FaultPolicy = (call: { seq: number; action: string }) => FaultKind | undefined;
+/**
+ * Chooses the fault of one request, from its action, number and region (from its signature);
+ * undefined for none.
+ */
+export type FaultPolicy = (call: {
+  seq: number;
+  action: string;
+  region?: string;
+}) => FaultKind | undefined;
+
+/** The region a SigV4 request is signed for: "Credential=<key>/<date>/<region>/<service>/...". */
+function regionOf(authorization: string | undefined): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? '')?.[1];
+}
 
 /** "attempt=2; max=6" -> 2; 1 when the header is absent. */
 function attemptOf(header: string | string[] | undefined): number {
@@ -146,7 +158,8 @@ export function startAwsProxy(upstream: string, options: AwsProxyOptions = {}): 
     const action = actionOf(req.method ?? 'GET', req.url ?? '/', amzTarget);
     counts[action] = (counts[action] ?? 0) + 1;
     const seq = log.length + 1;
-    const fault = faults.get(seq) ?? policy?.({ seq, action });
+    const region = regionOf(req.headers.authorization);
+    const fault = faults.get(seq) ?? policy?.({ seq, action, ...(region ? { region } : {}) });
     faults.delete(seq);
     const attempt = attemptOf(req.headers['amz-sdk-request']);
     log.push(fault === undefined ? { seq, action, attempt } : { seq, action, attempt, fault });

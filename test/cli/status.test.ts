@@ -1,3 +1,5 @@
+import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
 import {
   cli,
@@ -5,6 +7,8 @@ import {
   key,
   NOW,
   PLANS,
+  apiGateway,
+  lambda,
   resetMocks,
   secret,
   secretsManager,
@@ -76,6 +80,7 @@ describe('keyplane status', () => {
       lastRotated: '2026-06-10T00:00:00.000Z',
       nextRotation: '2026-07-10T00:00:00.000Z',
       retiring: [],
+      regions: [],
       stillOnOldKey: false,
       pendingVersion: null,
       health: { state: 'ok', reason: 'last rotated 2026-06-10T00:00:00.000Z' },
@@ -142,5 +147,49 @@ describe('keyplane status', () => {
     expect(stderr).toMatch(
       /no keyplane secrets of service "keyplane-nope"; services found: keyplane-prod/
     );
+  });
+
+  test('shows each further region: its current key, and an old key a failed retirement left there', async () => {
+    world(
+      [secret('acme'), secret('globex')],
+      [key('key-acme-2', 'acme', 'acme-v2'), key('key-globex-2', 'globex', 'globex-v2')]
+    );
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ Environment: { Variables: { KEYPLANE_KEY_REGIONS: 'eu-west-1' } } });
+    const inEu = [
+      key('eu-acme-2', 'acme', 'acme-v2'),
+      key('eu-acme-1', 'acme', 'acme-v1', {
+        tags: { 'keyplane:retire-after': '2026-06-14T00:00:00Z' },
+      }),
+    ];
+    apiGateway.on(GetApiKeysCommand).callsFake(async (_input, getClient) =>
+      (await getClient()
+        .config.region()
+        .catch(() => 'none')) === 'eu-west-1'
+        ? { items: inEu }
+        : {
+            items: [
+              key('key-acme-2', 'acme', 'acme-v2'),
+              key('key-globex-2', 'globex', 'globex-v2'),
+            ],
+          }
+    );
+
+    const table = await cli('status');
+    const json = JSON.parse((await cli('status --json')).stdout);
+
+    const [header, acme, globex] = table.stdout.split('\n');
+    expect(header).toMatch(/OTHER REGIONS \(current; retiring\)$/);
+    expect(acme).toMatch(/eu-west-1: eu-acme-2; eu-acme-1 \(2026-06-14T00:00:00Z\)$/);
+    expect(globex).toMatch(/\s-$/);
+    expect(json.consumers[0].regions).toEqual([
+      {
+        region: 'eu-west-1',
+        currentKeyId: 'eu-acme-2',
+        retiring: [{ keyId: 'eu-acme-1', retireAfter: '2026-06-14T00:00:00Z' }],
+      },
+    ]);
+    expect(json.consumers[1].regions).toEqual([]);
   });
 });

@@ -53,7 +53,7 @@ describe('ManagedApiKey adoptKeyId', () => {
     const json = synthJson(keys({ consumer: 'acme', adoptKeyId: 'k1' }, { consumer: 'globex' }));
     const rotations = Object.entries(json.resource.aws_secretsmanager_secret_rotation);
     const dependsOn = (name: string) =>
-      (rotations.find(([id]) => id.startsWith(name))![1].depends_on ?? []) as string[];
+      rotations.find(([id]) => id.startsWith(name))![1].depends_on as string[];
     expect(dependsOn('acme')).toContain(
       'aws_iam_role_policy.KeyplaneRotation_AdoptionPolicy_7B411AB7'
     );

@@ -11,7 +11,8 @@
  *
  * The example config gets readers on one consumer, so the secret resource policy and the KMS
  * reader statement are synthesized too, and an adopted key on another, so the role's adoption
- * policy is. Terraform references are replaced by sample values of
+ * policy is; and a plan in a further region for acme, so the role's API Gateway grants in that
+ * region are. Terraform references are replaced by sample values of
  * the right shape (an ARN for `.arn`), so parliament checks the ARN patterns as well.
  */
 import { execFileSync } from 'child_process';
@@ -99,6 +100,9 @@ describe('parliament over every policy the example app writes', () => {
     // An adopting consumer, so the role's adoption policy (adopt-api-keys) is linted too.
     const [adopter] = Object.keys(example.environments.local.consumers).filter((c) => c !== 'acme');
     example.environments.local.consumers[adopter].adoptKeyId = 'a1b2c3d4e5';
+    // A consumer in a further region, so the role's grants in that region are linted too.
+    example.environments.local.usagePlans.goldeu = { region: 'eu-west-1' };
+    example.environments.local.consumers.acme.plans.push('goldeu');
     const config = path.join(work, 'keyplane.config.json');
     fs.writeFileSync(config, JSON.stringify(example));
     execFileSync(path.join(ROOT, 'node_modules', '.bin', 'cdktf'), ['synth', '--output', outdir], {

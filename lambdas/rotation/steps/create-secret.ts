@@ -17,14 +17,27 @@
  *   deleted (no one was ever given it); a version naming any other key is an error.
  * A key that carries the tags without a valid proof (planted with a token the planter chose)
  * is never adopted: it is reported and left alone.
+ *
+ * A consumer with further regions (key-regions.ts) gets the same value, by the same rules, in
+ * each of them: one CreateApiKey per region, and the version records each region's key id with
+ * a record proof that binds the region too. A region that fails stops the step before the
+ * version is written; the next delivery finds the keys already made and goes on.
  */
-import { KeyTag, SECRET_FORMAT, type IssuedKeyValue } from '../../../contract';
+import {
+  KeyTag,
+  SECRET_FORMAT,
+  type IssuedKeyValue,
+  type RegionalKeyRecord,
+} from '../../../contract';
 import { adoptKey, adoptsKey } from '../adoption';
+import type { ApiKeyStore } from '../api-key-store';
 import { unexpectedVersionValue, versionHoldsUnknownKey } from '../errors';
 import { derivedBytes } from '../key-derivation';
+import { furtherRegions, regionalKeyOf } from '../key-regions';
 import { generateKeyValue } from '../key-value';
 import { createLogger } from '../log';
 import { keyName, originTags, type KeyOrigin, type ManagedKey } from '../managed-key';
+import { regionFailed } from '../regional-errors';
 import { Stage, versionStagedAs } from '../secret-store';
 import { describeContent } from '../secret-value';
 import { originOf, type StepContext } from './step-context';
@@ -50,14 +63,16 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
     versionStagedAs(ctx.secret, Stage.CURRENT) ?? 'no-current-version'
   );
   const value = generateKeyValue(ctx.policy.keyPrefix, derivedBytes(seed));
-  const { key, outcome } = await createKey(ctx, origin, value);
+  const creationProof = await ownership.proveCreation(origin, value);
+  const { key, outcome } = await createKey(ctx, ctx.runtime.keys, origin, value, creationProof);
   const proof = await ownership.prove({ ...origin, keyId: key.id });
+  const regional = await createRegionalKeys(ctx, origin, value, creationProof);
   const written = await secrets.putPending(
     ctx.secret.arn,
     ctx.token,
-    issuedValue(ctx, key, value, proof)
+    issuedValue(ctx, key, value, proof, regional)
   );
-  if (written === 'exists') return settleWrittenVersion(ctx, key);
+  if (written === 'exists') return settleWrittenVersion(ctx, key, regional);
   log.info(
     outcome === 'created'
       ? 'created the pending key'
@@ -67,18 +82,40 @@ export async function createSecret(ctx: StepContext): Promise<CreateSecretResult
   return { keyId: key.id, outcome };
 }
 
+/** The same key in each further region, with its record proof; a region's failure names it. */
+async function createRegionalKeys(
+  ctx: StepContext,
+  origin: KeyOrigin,
+  value: string,
+  creationProof: string
+): Promise<RegionalKeyRecord[]> {
+  const records: RegionalKeyRecord[] = [];
+  for (const { region, usagePlanIds } of furtherRegions(ctx.policy)) {
+    try {
+      const { keys } = ctx.runtime.regions.in(region);
+      const { key } = await createKey(ctx, keys, origin, value, creationProof);
+      const proof = await ctx.runtime.ownership.prove({ ...origin, keyId: key.id, region });
+      records.push({ region, keyId: key.id, usagePlanIds, proof });
+    } catch (error) {
+      throw regionFailed(ctx.secret.arn, STEP, region, error);
+    }
+  }
+  return records;
+}
+
 /**
- * CreateApiKey with the key's tags and creation proof in one call. When it fails it may still
- * have taken effect, now or in an earlier delivery: the key made for this version that holds
- * `value` is then this function's own, and is used.
+ * CreateApiKey with the key's tags and creation proof in one call, in the region of `keys`.
+ * When it fails it may still have taken effect, now or in an earlier delivery: the key made for
+ * this version that holds `value` is then this function's own, and is used.
  */
 async function createKey(
   ctx: StepContext,
+  keys: ApiKeyStore,
   origin: KeyOrigin,
-  value: string
+  value: string,
+  proof: string
 ): Promise<{ key: ManagedKey; outcome: 'created' | 'recovered' }> {
-  const { keys, ownership } = ctx.runtime;
-  const proof = await ownership.proveCreation(origin, value);
+  const { ownership } = ctx.runtime;
   try {
     const key = await keys.create({
       name: keyName(ctx.policy.consumer, ctx.token),
@@ -107,10 +144,11 @@ async function createKey(
   }
 }
 
-/** The version got a value before this run's write: keep the key it names, if it is ours. */
+/** The version got a value before this run's write: keep the keys it names, if they are ours. */
 async function settleWrittenVersion(
   ctx: StepContext,
-  ours: ManagedKey
+  ours: ManagedKey,
+  oursInRegions: readonly RegionalKeyRecord[]
 ): Promise<CreateSecretResult> {
   const { secrets, keys, ownership } = ctx.runtime;
   const pending = await secrets.read(ctx.secret.arn, ctx.token, Stage.PENDING);
@@ -122,6 +160,15 @@ async function settleWrittenVersion(
     // This run's key was never handed out.
     await keys.delete(ours.id);
     log.warn('deleted a duplicate key made for the same version', logFields(ctx, ours.id));
+  }
+  for (const { region, keyId } of oursInRegions) {
+    if (regionalKeyOf(pending.value, region)?.keyId === keyId) continue;
+    // This run's key in the region was never handed out either.
+    await ctx.runtime.regions.in(region).keys.delete(keyId);
+    log.warn('deleted a duplicate key made for the same version', {
+      ...logFields(ctx, keyId),
+      region,
+    });
   }
   const subject = { ...originOf(ctx), keyId: held };
   if (!(await ownership.holds(subject, pending.value.proof, 'confirm in createSecret'))) {
@@ -135,7 +182,8 @@ function issuedValue(
   ctx: StepContext,
   key: ManagedKey,
   value: string,
-  proof: string
+  proof: string,
+  regions: readonly RegionalKeyRecord[]
 ): IssuedKeyValue {
   return {
     format: SECRET_FORMAT,
@@ -146,6 +194,7 @@ function issuedValue(
     // The key's own creation time, so a re-run writes byte-identical JSON.
     createdAt: (key.createdDate ?? ctx.runtime.now()).toISOString(),
     proof,
+    ...(regions.length === 0 ? {} : { regions }),
   };
 }
 

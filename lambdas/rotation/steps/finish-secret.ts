@@ -10,18 +10,29 @@
  * ownership proof fails (a value edited to name someone else's key), the key is reported and
  * not touched. Between the tag and the move, the outgoing key's remaining quota is carried to
  * the new key (quota-carry.ts); a failure there is logged and the rotation goes on.
+ *
+ * A consumer with further regions (key-regions.ts): before anything moves, the pending version
+ * must name a proven key in every declared region (setSecret put each in its plans), and the
+ * outgoing key of each region is tagged like the primary one (one call per region). A region
+ * that fails stops the step before AWSCURRENT moves: the outgoing key keeps working everywhere
+ * and Secrets Manager retries. The quota carry runs in the primary region; in the others the
+ * sweep shares each plan's quota between the two keys from its first pass.
  */
-import { KeyTag } from '../../../contract';
+import { KeyTag, type IssuedKeyValue } from '../../../contract';
+import { furtherRegions } from '../key-regions';
 import {
   graceUnderCap,
   retireBeyondCap,
   retireOutgoingUnderCap,
   type OutgoingVersion,
+  type PlacedKey,
 } from '../live-key-cap';
 import { createLogger } from '../log';
 import { instantTag } from '../managed-key';
 import { carryQuota } from '../quota-carry';
+import { regionFailed } from '../regional-errors';
 import { Stage, versionStagedAs } from '../secret-store';
+import { pendingRegionalKeys, readPendingKey } from './pending-version';
 import { originOf, type StepContext } from './step-context';
 
 const log = createLogger('finishSecret');
@@ -57,24 +68,27 @@ export async function finishSecret(
     return {};
   }
 
+  if (furtherRegions(ctx.policy).length > 0) {
+    await pendingRegionalKeys(ctx, await readPendingKey(ctx, STEP), STEP);
+  }
+  const grace = options.gracePeriodSeconds ?? graceUnderCap(ctx.policy);
   let result: FinishSecretResult = {};
-  let outgoingVersion: (OutgoingVersion & { planIds: readonly string[] }) | undefined;
+  let outgoingVersion: OutgoingVersion | undefined;
+  /** The outgoing version's proven keys, one per region, for the cap of one live key. */
+  let outgoingKeys: PlacedKey[] = [];
   if (current !== undefined) {
     const outgoing = await secrets.read(arn, current);
     if (outgoing.kind === 'issued') {
-      const grace = options.gracePeriodSeconds ?? graceUnderCap(ctx.policy);
       const retireAfter = new Date(ctx.runtime.now().getTime() + grace * 1000);
+      outgoingKeys = await scheduleRegionalRetirements(ctx, current, outgoing.value, retireAfter);
       const keyId = outgoing.value.keyId;
       const subject = { ...originOf(ctx), versionId: current, keyId };
       // A key the function cannot prove it made is reported (by holds) and not touched.
       const owned = await ctx.runtime.ownership.holds(subject, outgoing.value.proof, STEP);
       if (owned && (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) }))) {
         result = { outgoingKeyId: keyId, retireAfter };
-        outgoingVersion = {
-          versionId: current,
-          createdAt: new Date(outgoing.value.createdAt),
-          planIds: outgoing.value.usagePlanIds,
-        };
+        outgoingVersion = { versionId: current, createdAt: new Date(outgoing.value.createdAt) };
+        outgoingKeys = [{ keys, keyId, planIds: outgoing.value.usagePlanIds }, ...outgoingKeys];
       } else if (owned) {
         log.warn('the outgoing key no longer exists; nothing to retire', { ...fields, keyId });
       }
@@ -88,7 +102,6 @@ export async function finishSecret(
 
   if (result.outgoingKeyId !== undefined) {
     try {
-      const grace = options.gracePeriodSeconds ?? graceUnderCap(ctx.policy);
       await carryQuota(ctx, ctx.policy, result.outgoingKeyId, grace);
     } catch (error) {
       // The rotation goes on: the sweep shares the quota between the two keys anyway.
@@ -96,8 +109,7 @@ export async function finishSecret(
     }
   }
   const retiredKeyIds: string[] = [];
-  const outgoingStays = (options.gracePeriodSeconds ?? graceUnderCap(ctx.policy)) > 0;
-  if (outgoingVersion !== undefined && outgoingStays) {
+  if (outgoingVersion !== undefined && grace > 0) {
     // Only while the outgoing key stays enabled can the one before it exceed the cap.
     // Before the move, so a crash repeats it; a failure leaves the key to the sweep's cap.
     const retired = await retireBeyondCap(ctx, outgoingVersion).catch((error: unknown) => {
@@ -105,16 +117,13 @@ export async function finishSecret(
         ...fields,
         error,
       });
-      return undefined;
+      return [];
     });
-    if (retired !== undefined) retiredKeyIds.push(retired);
+    retiredKeyIds.push(...retired);
   }
   await secrets.promote(arn, ctx.token, current);
-  if (outgoingVersion !== undefined && result.outgoingKeyId !== undefined) {
-    const { outgoingKeyId } = result;
-    if (await retireOutgoingUnderCap(ctx, outgoingKeyId, outgoingVersion.planIds)) {
-      retiredKeyIds.push(outgoingKeyId);
-    }
+  if (outgoingVersion !== undefined) {
+    retiredKeyIds.push(...(await retireOutgoingUnderCap(ctx, outgoingKeys)));
   }
   if (retiredKeyIds.length > 0) result = { ...result, retiredKeyIds };
   log.info('the new version is AWSCURRENT', {
@@ -124,4 +133,38 @@ export async function finishSecret(
       : { outgoingKeyId: result.outgoingKeyId, retireAfter: result.retireAfter }),
   });
   return result;
+}
+
+/**
+ * Tags the outgoing version's key in each further region with keyplane:retire-after and returns
+ * the keys it tagged. A key the function cannot prove it made there is reported and not
+ * touched; a region that fails stops the step, naming the region.
+ */
+async function scheduleRegionalRetirements(
+  ctx: StepContext,
+  outgoingVersion: string,
+  outgoing: IssuedKeyValue,
+  retireAfter: Date
+): Promise<PlacedKey[]> {
+  const tagged: PlacedKey[] = [];
+  for (const { region, keyId, proof, usagePlanIds } of outgoing.regions ?? []) {
+    const subject = { ...originOf(ctx), versionId: outgoingVersion, keyId, region };
+    try {
+      if (!(await ctx.runtime.ownership.holds(subject, proof, STEP))) continue;
+      const { keys } = ctx.runtime.regions.in(region);
+      if (await keys.tag(keyId, { [KeyTag.RETIRE_AFTER]: instantTag(retireAfter) })) {
+        tagged.push({ keys, keyId, planIds: usagePlanIds });
+      } else {
+        log.warn('the outgoing key no longer exists in a region; nothing to retire', {
+          step: STEP,
+          secretArn: ctx.secret.arn,
+          region,
+          keyId,
+        });
+      }
+    } catch (error) {
+      throw regionFailed(ctx.secret.arn, STEP, region, error);
+    }
+  }
+  return tagged;
 }

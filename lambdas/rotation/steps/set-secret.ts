@@ -2,12 +2,15 @@
  * setSecret: make the pending key usable — a member of every usage plan the consumer declares.
  * One API Gateway call per plan and nothing else: the key is the one the version names (its
  * record proof checked first), and CreateApiKey made it enabled. Idempotent: "already a member"
- * is success.
+ * is success. In each further region (key-regions.ts) the same for the key the version names
+ * there; a region that fails stops the step, naming the region, before finishSecret.
  */
 import { UsagePlanNotFound } from '../api-key-store';
+import type { ApiKeyStore } from '../api-key-store';
 import { planNotFound } from '../errors';
 import { createLogger } from '../log';
-import { readPendingKey } from './pending-version';
+import { regionFailed } from '../regional-errors';
+import { pendingRegionalKeys, readPendingKey } from './pending-version';
 import type { StepContext } from './step-context';
 
 const log = createLogger('setSecret');
@@ -20,15 +23,15 @@ export interface SetSecretResult {
 }
 
 export async function setSecret(ctx: StepContext): Promise<SetSecretResult> {
-  const { keys } = ctx.runtime;
-  const { keyId } = await readPendingKey(ctx, STEP);
-  const plansAdded: string[] = [];
-  for (const planId of ctx.policy.usagePlanIds) {
+  const pending = await readPendingKey(ctx, STEP);
+  const { keyId } = pending;
+  const plansAdded = await joinPlans(ctx, ctx.runtime.keys, keyId, ctx.policy.usagePlanIds);
+  for (const regional of await pendingRegionalKeys(ctx, pending, STEP)) {
+    const { keys } = ctx.runtime.regions.in(regional.region);
     try {
-      if ((await keys.addToPlan(planId, keyId)) === 'added') plansAdded.push(planId);
+      await joinPlans(ctx, keys, regional.keyId, regional.usagePlanIds);
     } catch (error) {
-      if (error instanceof UsagePlanNotFound) throw planNotFound(ctx.secret.arn, STEP, planId);
-      throw error;
+      throw regionFailed(ctx.secret.arn, STEP, regional.region, error);
     }
   }
   log.info('the pending key is in every declared plan', {
@@ -40,4 +43,23 @@ export async function setSecret(ctx: StepContext): Promise<SetSecretResult> {
     plansAdded: plansAdded.length,
   });
   return { keyId, plansAdded };
+}
+
+/** Adds the key to each plan; returns the plans it was not yet a member of. */
+async function joinPlans(
+  ctx: StepContext,
+  keys: ApiKeyStore,
+  keyId: string,
+  planIds: readonly string[]
+): Promise<string[]> {
+  const plansAdded: string[] = [];
+  for (const planId of planIds) {
+    try {
+      if ((await keys.addToPlan(planId, keyId)) === 'added') plansAdded.push(planId);
+    } catch (error) {
+      if (error instanceof UsagePlanNotFound) throw planNotFound(ctx.secret.arn, STEP, planId);
+      throw error;
+    }
+  }
+  return plansAdded;
 }

@@ -6,11 +6,14 @@
  * without spending API Gateway calls: CreateApiKey made the key enabled and setSecret's
  * CreateUsagePlanKey calls answered for each plan; a key disabled or removed out of band later
  * is put right by the sweep (sweep-decision.ts). Read-only, so repeating it is harmless.
+ * A consumer with further regions (key-regions.ts): the version must name a proven key in each
+ * declared region, else the rotation stops here; the health check calls the one URL declared.
  */
 import { healthCheckFailed } from '../errors';
 import { checkHealth, describeTarget } from '../health-check';
+import { furtherRegions } from '../key-regions';
 import { createLogger } from '../log';
-import { readPendingKey } from './pending-version';
+import { pendingRegionalKeys, readPendingKey } from './pending-version';
 import type { StepContext } from './step-context';
 
 const log = createLogger('testSecret');
@@ -26,6 +29,13 @@ export interface TestSecretResult {
 export async function testSecret(ctx: StepContext): Promise<TestSecretResult> {
   const url = ctx.policy.healthCheckUrl;
   const fields = { step: STEP, secretArn: ctx.secret.arn, versionId: ctx.token };
+  if (furtherRegions(ctx.policy).length > 0) {
+    const regional = await pendingRegionalKeys(ctx, await readPendingKey(ctx, STEP), STEP);
+    log.info('the pending key is named in every declared region', {
+      ...fields,
+      regions: regional.map((r) => `${r.region}:${r.keyId}`),
+    });
+  }
   if (url === undefined) {
     log.info(
       'no health check declared; the pending key was made enabled and put in its plans',

@@ -39,6 +39,17 @@ interface Run {
   readonly stderr: string;
 }
 
+/** Runs the built CLI on `service`'s deployment in `cwd`, stdin not a terminal. */
+export function runKeyplane(service: string, args: string, cwd: string): Run {
+  const run = spawnSync(process.execPath, [BIN, '--service', service, ...args.split(' ')], {
+    cwd,
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
 /** The deployed stack the CLI tests run against. */
 export interface CliTestStack {
   /** Rotation service name (keyplane-<environment>). */
@@ -64,14 +75,9 @@ export function cliTests(stack: CliTestStack): void {
 
   /** Runs the built CLI on this stack's service, stdin not a terminal. */
   function keyplane(args: string, options: { scan?: boolean } = {}): Run {
-    const run = spawnSync(process.execPath, [BIN, '--service', service, ...args.split(' ')], {
-      cwd: stack.cwd,
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const run = runKeyplane(service, args, stack.cwd);
     if (options.scan !== false) outputs.push(`${run.stdout}\n${run.stderr}`);
-    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+    return run;
   }
   const json = (run: Run) => JSON.parse(run.stdout);
 

@@ -12,6 +12,7 @@ describe('createRuntime', () => {
     secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
     apiGateway: new APIGatewayClient({ region: 'eu-west-1' }),
     kms: new KMSClient({ region: 'eu-west-1' }),
+    apiGatewayIn: (region: string) => new APIGatewayClient({ region }),
   };
 
   test('wires the stores to the clients, with the real clock by default', () => {

@@ -58,6 +58,32 @@ describe('serializeIssuedKey', () => {
   });
 });
 
+describe('a value with further regions', () => {
+  const regional: IssuedKeyValue = {
+    ...issued,
+    proof: 'cHJvb2Y=',
+    regions: [{ region: 'us-east-2', keyId: 'r1', usagePlanIds: ['pu1'], proof: 'cmVnaW9u' }],
+  };
+
+  test('round-trips each region, written last, in a fixed field order', () => {
+    const text = serializeIssuedKey({
+      ...regional,
+      regions: [{ proof: 'cmVnaW9u', usagePlanIds: ['pu1'], keyId: 'r1', region: 'us-east-2' }],
+    });
+    expect(text).toMatch(
+      /"proof":"cHJvb2Y=","regions":\[\{"region":"us-east-2","keyId":"r1","usagePlanIds":\["pu1"\],"proof":"cmVnaW9u"\}\]\}$/
+    );
+    expect(parseSecretValue(text)).toEqual({ kind: 'issued', value: regional });
+  });
+
+  test('is unrecognized when a region lacks its proof', () => {
+    const [{ proof: _proof, ...unproven }] = regional.regions!;
+    expect(parseSecretValue(JSON.stringify({ ...regional, regions: [unproven] }))).toEqual({
+      kind: 'unrecognized',
+    });
+  });
+});
+
 describe('describeContent', () => {
   test('names the kind and key id, never the value', () => {
     const text = describeContent({ kind: 'issued', value: issued });

@@ -1,4 +1,8 @@
-import { decodeCursor, encodeCursor } from '../../../lambdas/rotation/sweep-cursor';
+import {
+  decodeCursor,
+  decodeCursorRegion,
+  encodeCursor,
+} from '../../../lambdas/rotation/sweep-cursor';
 
 describe('sweep cursor', () => {
   test('round-trips the last key id', () => {
@@ -20,5 +24,18 @@ describe('sweep cursor', () => {
     expect(() => decodeCursor(cursor)).toThrow(
       /invalid sweep event: cursor is not one a previous sweep returned; omit it to start over/
     );
+  });
+
+  test("names the further region a sweep stopped in; none for the function's own", () => {
+    const cursor = encodeCursor('abc', 'us-east-2');
+    expect(decodeCursor(cursor)).toBe('abc');
+    expect(decodeCursorRegion(cursor)).toBe('us-east-2');
+    expect(decodeCursorRegion(encodeCursor('abc'))).toBeUndefined();
+    expect(decodeCursorRegion(undefined)).toBeUndefined();
+  });
+
+  test('fails for a region that is not one', () => {
+    const cursor = Buffer.from('{"v":1,"after":"abc","region":"../x"}').toString('base64url');
+    expect(() => decodeCursorRegion(cursor)).toThrow(/cursor is not one a previous sweep returned/);
   });
 });

@@ -44,8 +44,8 @@ import {
   UpdateSecretVersionStageCommand,
   type Filter,
 } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { bootstrapValue, KeyTag, SecretTag } from '../../../../contract';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { BOOTSTRAP_STAGE, bootstrapValue, KeyTag, SecretTag } from '../../../../contract';
 import type { KeyOrigin } from '../../../../lambdas/rotation/managed-key';
 import {
   CREATION_PROOF_PREFIX,
@@ -98,9 +98,15 @@ export interface CallRecord {
 type Failure = { error: Error; remaining: number; afterEffect: boolean };
 
 export class FakeAws {
-  readonly secretsManager = mockClient(SecretsManagerClient);
-  readonly apiGateway = mockClient(APIGatewayClient);
-  readonly kms = mockClient(KMSClient);
+  readonly secretsManager: AwsClientStub<SecretsManagerClient>;
+  readonly apiGateway: AwsClientStub<APIGatewayClient>;
+  readonly kms: AwsClientStub<KMSClient>;
+  /** The region whose API Gateway this fake is. */
+  readonly region: string;
+  /** The class whose clients reach this fake's API Gateway. */
+  private readonly apiGatewayClass: typeof APIGatewayClient;
+  /** Starts the ids of the keys this fake makes. */
+  private readonly keyIdPrefix: string;
   readonly secrets = new Map<string, FakeSecret>();
   readonly keys = new Map<string, FakeKey>();
   readonly plans = new Map<string, Set<string>>();
@@ -117,8 +123,29 @@ export class FakeAws {
   private nextId = 1;
   private static secretSerial = 1;
 
-  constructor() {
+  /**
+   * The primary region's fake, or with `region` the API Gateway of a further region: that one
+   * mocks subclasses of the SDK clients, so only the clients it makes (apiGatewayClient()) reach
+   * it and the primary fake's class-wide mocks stay as they are.
+   */
+  constructor(options: { readonly region?: string } = {}) {
+    this.region = options.region ?? REGION;
+    const further = options.region !== undefined;
+    this.apiGatewayClass = further
+      ? withOwnSend(class extends APIGatewayClient {})
+      : APIGatewayClient;
+    this.keyIdPrefix = further ? 'r' : 'k';
+    this.secretsManager = mockClient(
+      further ? withOwnSend(class extends SecretsManagerClient {}) : SecretsManagerClient
+    );
+    this.apiGateway = mockClient(this.apiGatewayClass);
+    this.kms = mockClient(further ? withOwnSend(class extends KMSClient {}) : KMSClient);
     this.install();
+  }
+
+  /** A client that reaches this fake's API Gateway. */
+  apiGatewayClient(): APIGatewayClient {
+    return new this.apiGatewayClass({ region: this.region });
   }
 
   /** Clears state, recorded calls and injected failures. */
@@ -154,18 +181,32 @@ export class FakeAws {
 
   /** Every command sent so far, in the order sent across the three clients. */
   sequence(): string[] {
-    const entries = (service: CallRecord['service'], mock: { calls(): unknown[] }) =>
+    return FakeAws.sequenceOf(this);
+  }
+
+  /**
+   * Every command sent to these fakes, in the order sent; calls to a further region's fake are
+   * named `apigateway[<region>].<command>`.
+   */
+  static sequenceOf(...fakes: readonly FakeAws[]): string[] {
+    return fakes
+      .flatMap((fake) => fake.entries())
+      .sort((a, b) => a.callId - b.callId)
+      .map((entry) => entry.name);
+  }
+
+  private entries(): { callId: number; name: string }[] {
+    const entries = (service: string, mock: { calls(): unknown[] }) =>
       (mock.calls() as { callId: number; args: unknown[] }[]).map((call) => ({
         callId: call.callId,
         name: `${service}.${(call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, '')}`,
       }));
+    const further = this.keyIdPrefix !== 'k';
     return [
       ...entries('secretsmanager', this.secretsManager),
-      ...entries('apigateway', this.apiGateway),
+      ...entries(further ? `apigateway[${this.region}]` : 'apigateway', this.apiGateway),
       ...entries('kms', this.kms),
-    ]
-      .sort((a, b) => a.callId - b.callId)
-      .map((entry) => entry.name);
+    ];
   }
 
   /** Number of calls per command name. */
@@ -262,7 +303,10 @@ export class FakeAws {
       versions: new Map([
         [
           options.initialVersion ?? 'terraform-initial-version-0000000000',
-          { value: JSON.stringify(bootstrapValue(consumer)), stages: ['AWSCURRENT'] },
+          {
+            value: JSON.stringify(bootstrapValue(consumer)),
+            stages: ['AWSCURRENT', BOOTSTRAP_STAGE],
+          },
         ],
       ]),
     };
@@ -503,7 +547,7 @@ export class FakeAws {
         if ([...this.keys.values()].some((key) => key.value === input.value)) {
           throw new ConflictException({ message: 'API Key already exists', $metadata: {} });
         }
-        const id = `k${String(this.nextId++).padStart(9, '0')}`;
+        const id = `${this.keyIdPrefix}${String(this.nextId++).padStart(9, '0')}`;
         const key: FakeKey = {
           id,
           name: input.name ?? id,
@@ -538,11 +582,13 @@ export class FakeAws {
     );
     api.on(TagResourceCommand).callsFake((input) =>
       this.run('TagResource', () => {
-        const match = /^arn:aws:apigateway:[a-z0-9-]+::\/apikeys\/([A-Za-z0-9]+)$/.exec(
+        const match = /^arn:aws:apigateway:([a-z0-9-]+)::\/apikeys\/([A-Za-z0-9]+)$/.exec(
           input.resourceArn ?? ''
         );
-        if (match === null) throw new Error(`unexpected ARN ${input.resourceArn}`);
-        const key = this.findKey(match[1]);
+        if (match === null || match[1] !== this.region) {
+          throw new Error(`unexpected ARN ${input.resourceArn} in ${this.region}`);
+        }
+        const key = this.findKey(match[2]);
         Object.assign(key.tags, input.tags);
         return {};
       })
@@ -691,6 +737,19 @@ export class FakeAws {
       if (id !== to) version.stages = version.stages.filter((s) => s !== stage);
     }
   }
+}
+
+/**
+ * Gives a client subclass a `send` of its own, which mockClient then stubs: sinon refuses to
+ * stub the inherited one while the base class's is stubbed.
+ */
+function withOwnSend<T extends abstract new (...args: never[]) => unknown>(subclass: T): T {
+  Object.defineProperty(subclass.prototype, 'send', {
+    value: () => Promise.reject(new Error('not mocked')),
+    writable: true,
+    configurable: true,
+  });
+  return subclass;
 }
 
 function hmac(message: Uint8Array | undefined): Buffer {

@@ -123,7 +123,13 @@ export interface TestClock {
 }
 
 export function testRuntime(
-  options: { clock?: TestClock; httpGet?: HttpGet; env?: RotationEnv } = {}
+  options: {
+    clock?: TestClock;
+    httpGet?: HttpGet;
+    env?: RotationEnv;
+    /** The fakes of further regions (new FakeAws({ region })), by region. */
+    regions?: readonly FakeAws[];
+  } = {}
 ): Runtime {
   const clock = options.clock ?? { now: NOW };
   return createRuntime(
@@ -132,6 +138,11 @@ export function testRuntime(
       secretsManager: new SecretsManagerClient({ region: REGION }),
       apiGateway: new APIGatewayClient({ region: REGION }),
       kms: new KMSClient({ region: REGION }),
+      apiGatewayIn: (region) => {
+        const fake = options.regions?.find((r) => r.region === region);
+        if (fake === undefined) throw new Error(`no fake API Gateway in ${region}`);
+        return fake.apiGatewayClient();
+      },
     },
     {
       now: () => clock.now,
