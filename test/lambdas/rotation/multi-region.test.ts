@@ -19,6 +19,7 @@ import {
   testRuntime,
   TOKEN,
   TOKEN_2,
+  TOKEN_3,
 } from './support/fixtures';
 
 const US = 'us-east-2';
@@ -103,6 +104,50 @@ describe('a consumer in two regions', () => {
     expect(fake.keys.get(old.keyId)!.enabled).toBe(true);
     expect(us.plansOf(old.regions![0].keyId)).toEqual(['planusgold', 'planusbulk']);
     expect(fake.currentVersion(secret)).toBe(TOKEN_2);
+  });
+
+  test("a quick third rotation retires the oldest version's keys in both regions (live-key cap 2)", async () => {
+    await rotation(TOKEN);
+    await rotation(TOKEN_2);
+    const oldest = version(TOKEN);
+    const outgoing = version(TOKEN_2);
+
+    await rotation(TOKEN_3);
+
+    expect(fake.keys.get(oldest.keyId)!.enabled).toBe(false);
+    expect(us.keys.get(oldest.regions![0].keyId)!.enabled).toBe(false);
+    expect(us.plansOf(oldest.regions![0].keyId)).toEqual([]);
+    // The outgoing key is in its grace period, in both regions.
+    expect(fake.keys.get(outgoing.keyId)!.enabled).toBe(true);
+    expect(us.keys.get(outgoing.regions![0].keyId)!.enabled).toBe(true);
+    const enabled = (aws: FakeAws) => [...aws.keys.values()].filter((key) => key.enabled);
+    expect(enabled(fake)).toHaveLength(2);
+    expect(enabled(us)).toHaveLength(2);
+  });
+
+  test('with the cap at one live key, the outgoing keys are retired in both regions once the new one is current', async () => {
+    env = envWithPolicy({
+      checkout: {
+        usagePlanIds: ['plangold'],
+        regions: [{ region: US, usagePlanIds: ['planusgold', 'planusbulk'] }],
+        blastRadius: {
+          maxLiveKeys: 1,
+          maxRetainedKeys: 2,
+          rotateCoolDownSeconds: 0,
+          revokeCoolDownSeconds: 0,
+        },
+      },
+    });
+    await rotation(TOKEN);
+    const outgoing = version(TOKEN);
+
+    await rotation(TOKEN_2);
+
+    expect(fake.keys.get(outgoing.keyId)!.enabled).toBe(false);
+    expect(us.keys.get(outgoing.regions![0].keyId)!.enabled).toBe(false);
+    const current = version(TOKEN_2);
+    expect(fake.keys.get(current.keyId)!.enabled).toBe(true);
+    expect(us.keys.get(current.regions![0].keyId)!.enabled).toBe(true);
   });
 
   test('warm container, later rotation: exactly these calls, 2 + P per region and no list call', async () => {
