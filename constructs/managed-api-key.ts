@@ -150,9 +150,10 @@ export interface ManagedApiKeyProps {
    */
   readonly maxRetainedKeys?: number;
   /**
-   * After a completed rotation, how long a new one started on demand (`keyplane rotate`, any
-   * RotateSecret caller) is refused. Under 4 hours, Secrets Manager's shortest schedule, so a
-   * scheduled rotation is never refused for it; 0 never refuses.
+   * Window in which the consumer gets at most `maxLiveKeys` new keys: a rotation (`keyplane
+   * rotate`, any RotateSecret caller, a schedule) that would issue one more within it is refused,
+   * so the first rotate-now after a deploy goes through and a burst of them does not. Under 4
+   * hours, Secrets Manager's shortest schedule; 0 never refuses.
    * @default Duration.minutes(15)
    */
   readonly rotateCoolDown?: Duration;

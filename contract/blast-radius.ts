@@ -21,8 +21,10 @@ export interface BlastRadiusPolicy {
    */
   readonly maxRetainedKeys: number;
   /**
-   * Seconds after a completed Secrets Manager rotation (DescribeSecret's LastRotatedDate) in
-   * which createSecret refuses to start another: `keyplane rotate` and any RotateSecret caller.
+   * Seconds in which the consumer gets at most `maxLiveKeys` new keys: createSecret within this
+   * of the last completed rotation (DescribeSecret's LastRotatedDate) refuses when the consumer's
+   * proven keys made within it already number `maxLiveKeys`; `keyplane rotate` and any
+   * RotateSecret caller.
    */
   readonly rotateCoolDownSeconds: number;
   /** Seconds after a revoke that issued a key in which another such revoke is refused. */

@@ -114,8 +114,9 @@ function rotationRefused(
 ): CliError {
   return new CliError(
     `the rotation function refused to rotate ${consumer}: its last rotation completed at ` +
-      `${lastRotated?.toISOString() ?? '(never)'}, within the consumer's rotateCoolDown ` +
-      '(default 15m), or the service holds its whole keyBudget. The function log ' +
+      `${lastRotated?.toISOString() ?? '(never)'}, and either the consumer already got ` +
+      'maxLiveKeys (default 2) new keys within its rotateCoolDown (default 15m), or the service ' +
+      'holds its whole keyBudget. The function log ' +
       `(/aws/lambda/${functionName(rotationFunction)}) names the time left and the setting; ` +
       'try again after it, or have the deployer lower rotateCoolDown. Nothing was changed',
     ExitCode.FAILURE,

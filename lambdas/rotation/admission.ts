@@ -3,7 +3,8 @@
  * makes one (rotation.ts). This closes the gap of a principal allowed secretsmanager:RotateSecret
  * rotating more often than declared (docs/trust.md):
  *
- * 1. the rotate cool-down (cool-down.ts), from LastRotatedDate: no extra call;
+ * 1. the rotate cool-down (cool-down.ts): within it of LastRotatedDate, the consumer's keys made
+ *    in it are listed and counted; otherwise no extra call;
  * 2. the key budget (key-budget.ts), only for a rotation that starts within the consumer's grace
  *    period plus the sweep's slack of the last one, when the keys of earlier rotations may not be
  *    retired or deleted yet. That path lists the keys; the scheduled rotation, long after the
@@ -13,11 +14,12 @@
  * has not run) so that it blocks neither the next rotation nor a revoke, and fails with an error
  * naming the consumer, the time left or the budget, and the setting.
  */
-import { rotateCoolDownLeft } from './cool-down';
+import { rotateCoolDownLeft, withinRotateCoolDown } from './cool-down';
 import { coolingDown, RotationError } from './errors';
 import { refuseBeyondKeyBudget } from './key-budget';
 import { graceUnderCap, SWEEP_SLACK_SECONDS } from './live-key-cap';
 import { createLogger } from './log';
+import type { ManagedKey } from './managed-key';
 import type { StepContext } from './steps/step-context';
 
 const log = createLogger('admission');
@@ -26,13 +28,17 @@ const STEP = 'createSecret';
 export async function admitRotation(ctx: StepContext): Promise<void> {
   const { runtime, secret, policy, token } = ctx;
   try {
-    const left = rotateCoolDownLeft(secret, policy, runtime.now());
-    if (left !== undefined) throw coolingDown(secret.arn, STEP, left);
+    let listed: ManagedKey[] | undefined;
+    const listing = async () => (listed ??= await runtime.keys.listAll());
+    if (withinRotateCoolDown(secret, policy, runtime.now())) {
+      const left = await rotateCoolDownLeft(runtime, secret.arn, policy, await listing());
+      if (left !== undefined) throw coolingDown(secret.arn, STEP, left);
+    }
     const last = secret.lastRotatedDate?.getTime();
     const quick =
       last !== undefined &&
       runtime.now().getTime() < last + (graceUnderCap(policy) + SWEEP_SLACK_SECONDS) * 1000;
-    if (quick) await refuseBeyondKeyBudget(runtime, secret.arn, STEP, await runtime.keys.listAll());
+    if (quick) await refuseBeyondKeyBudget(runtime, secret.arn, STEP, await listing());
   } catch (error) {
     if (!(error instanceof RotationError)) throw error;
     await runtime.secrets.dropPending(secret.arn, token);

@@ -2,13 +2,19 @@
  * Cool-downs per consumer (contract/blast-radius.ts), decided from what a co-tenant cannot
  * edit:
  *
- * - **rotate**: createSecret of a rotation Secrets Manager started (a schedule, `keyplane
- *   rotate`, anyone's RotateSecret) is refused within `rotateCoolDownSeconds` of the last
- *   completed rotation, DescribeSecret's LastRotatedDate, which only Secrets Manager sets, and
- *   only when a rotation completes. It is read by the preconditions already: no extra call.
- *   The cool-down is under the shortest rotation schedule (4 hours), so a scheduled rotation is
- *   refused only right after an on-demand one. A refused rotation has AWSPENDING removed from
- *   its empty version, so it blocks neither the next rotation nor a revoke.
+ * - **rotate**: a consumer gets at most `maxLiveKeys` new keys within any `rotateCoolDownSeconds`.
+ *   createSecret of a rotation Secrets Manager started (a schedule, `keyplane rotate`, anyone's
+ *   RotateSecret) within the cool-down of the last completed rotation (DescribeSecret's
+ *   LastRotatedDate, which only Secrets Manager sets, and only when a rotation completes: read by
+ *   the preconditions already, no extra call) counts the consumer's keys made within the
+ *   cool-down, proven by their creation proofs, and is refused when they already number
+ *   `maxLiveKeys`. So the first rotate-now after a deploy (whose rotation issued the first key)
+ *   goes through with the default cap of 2, a second within the cool-down is refused; keys a
+ *   co-tenant plants with the consumer's tags do not count. Only that path lists keys (the
+ *   listing the key budget check makes there anyway); a scheduled rotation, long after the
+ *   last, makes no list call. The cool-down is under the shortest rotation schedule (4 hours).
+ *   A refused rotation has AWSPENDING removed from its empty version, so it blocks neither the
+ *   next rotation nor a revoke.
  * - **revoke**: a revoke that issues a key is refused within `revokeCoolDownSeconds` of the
  *   last revoke that did. A revoke's version id ends in {@link REVOKE_VERSION_MARK}; the
  *   keys' creation proofs bind their version id (ownership.ts), so the last revoke is the
@@ -33,15 +39,55 @@ export function revokeVersionId(): string {
   return `${randomUUID()}${REVOKE_VERSION_MARK}`;
 }
 
-/** The rotate cool-down still running for the secret, if any. */
-export function rotateCoolDownLeft(
+/** True while the secret's last completed rotation is within the consumer's rotate cool-down. */
+export function withinRotateCoolDown(
   secret: Pick<SecretState, 'lastRotatedDate'>,
   policy: ConsumerPolicy,
   now: Date
-): CoolDownRefusal | undefined {
+): boolean {
   const last = secret.lastRotatedDate;
-  if (last === undefined) return undefined;
-  return leftOf('rotate', policy, last, blastRadiusOf(policy).rotateCoolDownSeconds, now);
+  if (last === undefined) return false;
+  const coolDown = blastRadiusOf(policy).rotateCoolDownSeconds;
+  return leftOf('rotate', policy, last, coolDown, now) !== undefined;
+}
+
+/**
+ * The rotate cool-down still running, from the keys listed: a refusal when the consumer already
+ * has `maxLiveKeys` proven keys made within the cool-down, with the time until the earliest of
+ * them leaves it.
+ */
+export async function rotateCoolDownLeft(
+  runtime: Runtime,
+  secretArn: string,
+  policy: ConsumerPolicy,
+  listed: readonly ManagedKey[]
+): Promise<CoolDownRefusal | undefined> {
+  const { rotateCoolDownSeconds: coolDown, maxLiveKeys } = blastRadiusOf(policy);
+  const since = runtime.now().getTime() - coolDown * 1000;
+  const recent = newestFirst(
+    listed.filter(
+      (key) =>
+        key.secretArn === secretArn &&
+        key.service === runtime.env.service &&
+        (key.createdDate?.getTime() ?? 0) > since
+    )
+  );
+  if (recent.length < maxLiveKeys) return undefined;
+  const counted: ManagedKey[] = [];
+  for (const key of recent) {
+    if (await runtime.ownership.ownsKey(key, 'count for the rotate cool-down')) counted.push(key);
+    if (counted.length === maxLiveKeys) {
+      const left = leftOf(
+        'rotate',
+        policy,
+        key.createdDate ?? runtime.now(),
+        coolDown,
+        runtime.now()
+      );
+      return left === undefined ? undefined : { ...left, keysCounted: maxLiveKeys };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -56,16 +102,23 @@ export async function revokeCoolDownLeft(
 ): Promise<CoolDownRefusal | undefined> {
   const coolDown = blastRadiusOf(policy).revokeCoolDownSeconds;
   const since = runtime.now().getTime() - coolDown * 1000;
-  const recent = keys
-    .filter((key) => key.secretVersion?.endsWith(REVOKE_VERSION_MARK) === true)
-    .filter((key) => (key.createdDate?.getTime() ?? 0) > since)
-    .sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
+  const recent = newestFirst(
+    keys
+      .filter((key) => key.secretVersion?.endsWith(REVOKE_VERSION_MARK) === true)
+      .filter((key) => (key.createdDate?.getTime() ?? 0) > since)
+  );
   for (const key of recent) {
     if (await runtime.ownership.ownsKey(key, 'count as a revoke for the cool-down')) {
       return leftOf('revoke', policy, key.createdDate ?? runtime.now(), coolDown, runtime.now());
     }
   }
   return undefined;
+}
+
+function newestFirst(keys: readonly ManagedKey[]): ManagedKey[] {
+  return [...keys].sort(
+    (a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0)
+  );
 }
 
 function leftOf(

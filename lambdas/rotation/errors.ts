@@ -348,8 +348,13 @@ export interface CoolDownRefusal {
   readonly consumer: string;
   /** What was refused: a rotation started with RotateSecret, or a revoke that issues a key. */
   readonly what: 'rotate' | 'revoke';
-  /** When the last rotation or revoke it counts from happened. */
+  /**
+   * When the cool-down counts from: the earliest of the keys that fill a rotate cool-down, or
+   * the last revoke.
+   */
   readonly last: Date;
+  /** Rotate: the keys made within the cool-down that fill it (the consumer's maxLiveKeys). */
+  readonly keysCounted?: number;
   readonly coolDownSeconds: number;
   readonly remainingSeconds: number;
 }
@@ -360,11 +365,14 @@ export function coolingDown(
   refusal: CoolDownRefusal
 ): CoolDownError {
   const setting = refusal.what === 'rotate' ? 'rotateCoolDown' : 'revokeCoolDown';
-  const past = refusal.what === 'rotate' ? 'rotated' : 'revoked';
+  const what =
+    refusal.what === 'rotate'
+      ? `got ${refusal.keysCounted ?? 1} new keys since ${refusal.last.toISOString()}`
+      : `was revoked at ${refusal.last.toISOString()}`;
   return new CoolDownError(
     secretId,
     operation,
-    `refused: consumer ${refusal.consumer} was ${past} at ${refusal.last.toISOString()}; its ` +
+    `refused: consumer ${refusal.consumer} ${what}; its ` +
       `${setting} is ${refusal.coolDownSeconds}s, ${refusal.remainingSeconds}s left. Try again ` +
       `after that, or have the deployer lower ${setting} for the consumer and deploy`
   );

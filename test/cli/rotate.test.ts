@@ -98,7 +98,7 @@ describe('keyplane rotate', () => {
 
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /the rotation function refused to rotate acme: .*within the consumer's rotateCoolDown .*keyBudget.*\/aws\/lambda\/keyplane-prod-rotation.* names the time left and the setting/
+      /the rotation function refused to rotate acme: .*maxLiveKeys .*within its rotateCoolDown .*keyBudget.*\/aws\/lambda\/keyplane-prod-rotation.* names the time left and the setting/
     );
     expect(secretsManager).toHaveReceivedCommandTimes(DescribeSecretCommand, 2);
   });

@@ -157,28 +157,69 @@ describe('the live-key cap', () => {
 });
 
 describe('the rotate cool-down', () => {
-  test('refuses createSecret within it, naming the consumer, the time left and the setting; removes AWSPENDING; makes no key', async () => {
-    const env = envWith({});
-    await rotateAll(TOKEN, env);
-    secret.lastRotatedDate = new Date(NOW.getTime() - 4 * MINUTE);
-    fake.startRotation(secret, TOKEN_2);
-    fake.clearCalls();
+  const stampKeysWithClock = () => {
+    const fixed = fake.now;
+    fake.now = () => clock.now;
+    return () => (fake.now = fixed);
+  };
 
-    await expect(
-      rotate(testRuntime({ env, clock }), {
-        secretId: secret.arn,
-        token: TOKEN_2,
-        step: 'createSecret',
-      })
-    ).rejects.toThrow(
-      /createSecret: refused: consumer checkout was rotated at 2025-06-01T11:56:00.000Z; its rotateCoolDown is 900s, 660s left/
-    );
-    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
-    expect(fake.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
-      VersionStage: 'AWSPENDING',
-      RemoveFromVersionId: TOKEN_2,
-    });
-    expect(secret.versions.get(TOKEN_2)?.stages).toEqual([]);
+  test('lets the first rotate-now after the deploy through; refuses the next one within it, naming the consumer, the keys counted, the time left and the setting; removes AWSPENDING; makes no key', async () => {
+    const restore = stampKeysWithClock();
+    try {
+      const env = envWith({});
+      await rotateAll(TOKEN, env); // the deploy's rotation
+      secret.lastRotatedDate = NOW;
+      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+      const second = await rotateAll(TOKEN_2, env); // rotate-now: 1 key in the cool-down
+      secret.lastRotatedDate = clock.now;
+      clock.now = new Date(NOW.getTime() + 4 * MINUTE);
+      fake.startRotation(secret, TOKEN_3);
+      fake.clearCalls();
+
+      await expect(
+        rotate(testRuntime({ env, clock }), {
+          secretId: secret.arn,
+          token: TOKEN_3,
+          step: 'createSecret',
+        })
+      ).rejects.toThrow(
+        /createSecret: refused: consumer checkout got 2 new keys since 2025-06-01T12:00:00.000Z; its rotateCoolDown is 900s, 660s left/
+      );
+      expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+      expect(fake.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+        VersionStage: 'AWSPENDING',
+        RemoveFromVersionId: TOKEN_3,
+      });
+      expect(secret.versions.get(TOKEN_3)?.stages).toEqual([]);
+      expect(String(fake.currentValue(secret).keyId)).toBe(second);
+    } finally {
+      restore();
+    }
+  });
+
+  test("keys a co-tenant plants with the consumer's tags do not fill it", async () => {
+    const restore = stampKeysWithClock();
+    try {
+      const env = envWith({});
+      await rotateAll(TOKEN, env);
+      secret.lastRotatedDate = NOW;
+      fake.addKey(
+        {
+          id: 'kplanted',
+          tags: originTagsFor(secret, 'made-up'),
+          createdDate: new Date(NOW.getTime() + MINUTE),
+        },
+        { forged: true }
+      );
+      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+
+      const second = await rotateAll(TOKEN_2, env);
+
+      expect(String(fake.currentValue(secret).keyId)).toBe(second);
+      expect(second).not.toBe('kplanted');
+    } finally {
+      restore();
+    }
   });
 
   test('lets the rotation through once it has passed, and never refuses with 0', async () => {
