@@ -389,6 +389,7 @@ export class RotationService extends Construct {
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(this.settings.deleteRetiredAfter.toSeconds()),
           [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(this.settings.overdueMargin.toSeconds()),
           [LambdaEnv.OWNERSHIP_KEY_ID]: env.ownershipKey.keyId,
+          [LambdaEnv.RESERVED_CONCURRENCY]: String(this.settings.reservedConcurrency),
           ...(this.settings.keyBudget === undefined
             ? {}
             : { [LambdaEnv.KEY_BUDGET]: String(this.settings.keyBudget) }),
