@@ -12,11 +12,12 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { BOOTSTRAP_STAGE } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
+import { readFunctionSettings } from './function-settings';
 import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
 import { Inventory, InventoryClients, listKeys, readInventory, secretTags } from './inventory';
-import { readKeyRegions } from './key-regions';
+import { keyRegionsOf } from './key-regions';
 import { formatAge, formatTable, iso } from './output';
-import { overdueMarginMs, readOverdueMargins, type OverdueMargins } from './overdue-margin';
+import { overdueMarginMs, overdueMarginsOf, type OverdueMargins } from './overdue-margin';
 
 /** A key of a consumer, never with its value. */
 export interface KeyStatus {
@@ -95,7 +96,7 @@ export interface StatusOptions {
   /** Age after which an AWSPENDING version counts as stuck. @default 3_600_000 (one hour) */
   readonly stuckAfterMs?: number;
   /**
-   * The overdue margin of each rotation function (readOverdueMargins).
+   * The overdue margin of each rotation function (overdueMarginsOf).
    * @default - none read: the contract's default margin for every consumer
    */
   readonly overdueMargins?: OverdueMargins;
@@ -113,19 +114,13 @@ export async function readStatus(
   options: StatusOptions = {}
 ): Promise<ConsumerStatus[]> {
   const inventory = await readInventory(clients, serviceName);
-  const overdueMargins =
-    options.overdueMargins ??
-    (await readOverdueMargins(
-      clients.lambda,
-      inventory.secrets.map((secret) => secret.RotationLambdaARN)
-    ));
+  const settings = await readFunctionSettings(
+    clients.lambda,
+    inventory.secrets.map((secret) => secret.RotationLambdaARN)
+  );
+  const overdueMargins = options.overdueMargins ?? overdueMarginsOf(settings);
   const regionalKeys =
-    options.regionalKeys ??
-    (await readRegionalKeys(
-      clients,
-      inventory.secrets.map((secret) => secret.RotationLambdaARN),
-      serviceName
-    ));
+    options.regionalKeys ?? (await readRegionalKeys(clients, keyRegionsOf(settings), serviceName));
   return statusesOf(clients.secretsManager, inventory, {
     ...options,
     overdueMargins,
@@ -133,16 +128,16 @@ export async function readStatus(
   });
 }
 
-/** The service's keys in each further region its functions name (key-regions.ts). */
+/** The service's keys in each of `regions`, the further regions its functions name. */
 export async function readRegionalKeys(
   clients: StatusClients,
-  functionArns: Iterable<string | undefined>,
+  regions: readonly string[],
   serviceName?: string
 ): Promise<Map<string, ApiKey[]>> {
   const keys = new Map<string, ApiKey[]>();
   const { apiGatewayIn } = clients;
   if (apiGatewayIn === undefined) return keys;
-  for (const region of await readKeyRegions(clients.lambda, functionArns)) {
+  for (const region of regions) {
     keys.set(region, await listKeys(apiGatewayIn(region), serviceName));
   }
   return keys;

@@ -37,30 +37,63 @@ export function worstCaseKeys(
 const warned = new WeakMap<IConstruct, Set<Resource>>();
 
 /**
- * The budget errors of the region `service` is in, summed over every stack of the app in that
- * region (the shards of an environment, other environments); reported by the region's first
- * service (in the order made) only, so each is reported once. Warnings near a quota become annotations.
+ * The budget errors of every region `service` has keys or plans in, summed over every stack of
+ * the app (the shards of an environment, other environments, and the further regions of
+ * multi-region keys): a consumer holds its worst case of keys in its service's region and again
+ * in each further region of its plans; a plan counts in its own region. Each region is reported
+ * by the first service (in the order made) with keys or plans there, so each is reported once.
+ * The quotas of a region are those its own services state, else API Gateway's defaults.
+ * Warnings near a quota become annotations.
  */
 export function capacityProblems(service: Construct): string[] {
-  const region = regionOf(service);
-  const peers = wiredServices(service).filter((c) => regionOf(c) === region);
-  if (peers[0] !== service) return [];
-  const keys = peers.reduce((sum, peer) => sum + keysOf(peer), 0);
-  const plans = peers.reduce(
-    (sum, peer) =>
-      sum +
-      TerraformStack.of(peer)
-        .node.findAll()
-        .filter((c) => c instanceof UsagePlan).length,
-    0
-  );
-  const where = region.startsWith('stack:') ? `stack ${region.slice(6)}` : `region ${region}`;
-  const quota = (name: 'apiKeysPerRegion' | 'usagePlansPerRegion') =>
-    Math.max(...peers.map((peer) => wiringOf(peer).quotas[name]));
-  return [
-    budget(service, where, keys, quota('apiKeysPerRegion'), KEYS, API_KEYS_PER_REGION),
-    budget(service, where, plans, quota('usagePlansPerRegion'), PLANS, USAGE_PLANS_PER_REGION),
-  ].filter((problem): problem is string => problem !== undefined);
+  const services = wiredServices(service);
+  const problems: string[] = [];
+  for (const [region, load] of regionalLoads(services)) {
+    if (load.reporter !== service) continue;
+    const where = region.startsWith('stack:') ? `stack ${region.slice(6)}` : `region ${region}`;
+    const home = services.filter((peer) => regionOf(peer) === region);
+    const quota = (name: 'apiKeysPerRegion' | 'usagePlansPerRegion', fallback: number) =>
+      home.length === 0 ? fallback : Math.max(...home.map((peer) => wiringOf(peer).quotas[name]));
+    const keyQuota = quota('apiKeysPerRegion', API_KEYS_PER_REGION);
+    const planQuota = quota('usagePlansPerRegion', USAGE_PLANS_PER_REGION);
+    problems.push(
+      ...[
+        budget(service, where, load.keys, keyQuota, KEYS, API_KEYS_PER_REGION),
+        budget(service, where, load.plans, planQuota, PLANS, USAGE_PLANS_PER_REGION),
+      ].filter((problem): problem is string => problem !== undefined)
+    );
+  }
+  return problems;
+}
+
+/** What the services of an app may hold in one region, and which service reports it. */
+interface RegionalLoad {
+  keys: number;
+  plans: number;
+  reporter: IConstruct;
+}
+
+/** Keys and plans per region, in the order the services were made. */
+function regionalLoads(services: readonly IConstruct[]): Map<string, RegionalLoad> {
+  const loads = new Map<string, RegionalLoad>();
+  const add = (region: string, by: IConstruct, keys: number, plans: number) => {
+    const load = loads.get(region) ?? { keys: 0, plans: 0, reporter: by };
+    load.keys += keys;
+    load.plans += plans;
+    loads.set(region, load);
+  };
+  const stacksCounted = new Set<TerraformStack>();
+  for (const service of services) {
+    const home = regionOf(service);
+    for (const [region, keys] of keysOf(service, home)) add(region, service, keys, 0);
+    const stack = TerraformStack.of(service);
+    if (stacksCounted.has(stack)) continue;
+    stacksCounted.add(stack);
+    for (const plan of stack.node.findAll().filter((c) => c instanceof UsagePlan)) {
+      add((plan as UsagePlan).region ?? regionOf(plan), service, 0, 1);
+    }
+  }
+  return loads;
 }
 
 interface Resource {
@@ -107,14 +140,20 @@ function budget(
   return undefined;
 }
 
-/** The keys a service may hold: its consumers' worst cases, and at most its key budget. */
-function keysOf(service: IConstruct): number {
+/**
+ * The keys a service may hold in each region: its consumers' worst cases, in its own region
+ * (`home`) and in each further region of their plans, and in each at most its key budget.
+ */
+function keysOf(service: IConstruct, home: string): Map<string, number> {
   const wiring = wiringOf(service);
-  let keys = 0;
+  const keys = new Map<string, number>([[home, 0]]);
   for (const consumer of wiring.consumers.values()) {
-    keys += worstCaseKeys(consumer, wiring.retentionSeconds, wiring.sweepPeriodSeconds);
+    const worst = worstCaseKeys(consumer, wiring.retentionSeconds, wiring.sweepPeriodSeconds);
+    const regions = new Set([home, ...consumer.plans.flatMap((plan) => plan.region ?? [])]);
+    for (const region of regions) keys.set(region, (keys.get(region) ?? 0) + worst);
   }
-  return Math.min(keys, wiring.keyBudget ?? keys);
+  for (const [region, count] of keys) keys.set(region, Math.min(count, wiring.keyBudget ?? count));
+  return keys;
 }
 
 /** The region of a construct's stack: its AWS provider's, or the stack when unknown. */

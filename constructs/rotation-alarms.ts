@@ -94,31 +94,14 @@ export function rotationAlarms(subject: AlarmSubject, sweepPeriod: number): Alar
       name: 'held-keys',
       description:
         'an outgoing key is still in use after its grace period and is held: its consumer has not moved to the new key',
-      settings: {
-        ...keyplane('HeldKeys'),
-        statistic: 'Maximum',
-        period: sweepPeriod,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        // No sweep, no hold reported: the overdue alarm pages for a sweep that does not run.
-        treatMissingData: 'notBreaching',
-      },
+      settings: anySweepReport(keyplane('HeldKeys'), sweepPeriod),
     },
     {
       id: 'KeyBudgetAlarm',
       name: 'key-budget',
       description:
         'the service holds more API keys in the region than its key budget (keyBudget); the function refuses new keys where it can count them. Run keyplane sweep, or raise keyBudget',
-      settings: {
-        ...keyplane('KeysOverBudget'),
-        statistic: 'Maximum',
-        period: sweepPeriod,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
-      },
+      settings: anySweepReport(keyplane('KeysOverBudget'), sweepPeriod),
     },
   ];
 }
@@ -128,6 +111,25 @@ export function rotationAlarms(subject: AlarmSubject, sweepPeriod: number): Alar
  * overdueMargin, which the sweep applies) in two of three sweep periods, or when no sweep
  * reported at all (missing data is breaching).
  */
+/**
+ * Breaches when a sweep reports any of `metric` (its maximum over one sweep period above 0). No
+ * sweep, no report: the overdue alarm pages for a sweep that does not run.
+ */
+function anySweepReport(
+  metric: Partial<CloudwatchMetricAlarmConfig>,
+  sweepPeriod: number
+): AlarmSpec['settings'] {
+  return {
+    ...metric,
+    statistic: 'Maximum',
+    period: sweepPeriod,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+  };
+}
+
 function overdueAlarm(
   metric: Partial<CloudwatchMetricAlarmConfig>,
   sweepPeriod: number

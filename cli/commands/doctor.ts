@@ -6,8 +6,9 @@
 import { findDrift } from '../drift';
 import { unknownService } from '../errors';
 import { ExitCode, type ExitCodeValue } from '../exit-codes';
+import { readFunctionSettings } from '../function-settings';
 import { readInventory, readPlanMembers, serviceNames } from '../inventory';
-import { readOverdueMargins } from '../overdue-margin';
+import { overdueMarginsOf } from '../overdue-margin';
 import { policyFindings } from '../policy-audit';
 import type { Session } from '../session';
 import { statusesOf } from '../status';
@@ -35,9 +36,11 @@ export async function doctorCommand(
   const statuses = await statusesOf(clients.secretsManager, inventory, {
     now: runtime.now(),
     stuckAfterMs: options.stuckAfter * 60_000,
-    overdueMargins: await readOverdueMargins(
-      clients.lambda,
-      inventory.secrets.map((secret) => secret.RotationLambdaARN)
+    overdueMargins: overdueMarginsOf(
+      await readFunctionSettings(
+        clients.lambda,
+        inventory.secrets.map((secret) => secret.RotationLambdaARN)
+      )
     ),
   });
   const members = await readPlanMembers(clients.apiGateway, inventory.plans.keys());

@@ -37,6 +37,22 @@ export class UsagePlanNotFound extends Error {
   }
 }
 
+/**
+ * Thrown by addToPlan when API Gateway answers ConflictException and the key is not in the plan:
+ * the conflict is another, most often that the key is in another plan for one of this plan's API
+ * stages, which API Gateway refuses.
+ */
+export class UsagePlanConflict extends Error {
+  constructor(
+    readonly planId: string,
+    readonly keyId: string,
+    readonly reason: string
+  ) {
+    super(`API Gateway refused to add key ${keyId} to usage plan ${planId}: ${reason}`);
+    this.name = 'UsagePlanConflict';
+  }
+}
+
 export interface NewKey {
   readonly name: string;
   readonly value: string;
@@ -167,7 +183,12 @@ export class ApiKeyStore {
     return this.unlessNotFound(() => this.client.send(new DeleteApiKeyCommand({ apiKey: keyId })));
   }
 
-  /** Adds a key to a usage plan; "already a member" is success. */
+  /**
+   * Adds a key to a usage plan; "already a member" is success. A ConflictException counts as
+   * membership only when the plan's member list shows the key (one listing, on that path only):
+   * API Gateway answers the same exception when the key is in another plan for a stage of this
+   * one, and the key is then not in the plan (UsagePlanConflict).
+   */
   async addToPlan(planId: string, keyId: string): Promise<'added' | 'already-member'> {
     try {
       await this.client.send(
@@ -175,7 +196,10 @@ export class ApiKeyStore {
       );
       return 'added';
     } catch (error) {
-      if (isAwsError(error, 'ConflictException')) return 'already-member';
+      if (isAwsError(error, 'ConflictException')) {
+        if ((await this.listPlanMembers(planId)).includes(keyId)) return 'already-member';
+        throw new UsagePlanConflict(planId, keyId, (error as Error).message);
+      }
       if (isAwsError(error, 'NotFoundException')) {
         // API Gateway answers NotFound for a missing plan and for a missing key alike.
         throw new UsagePlanNotFound(planId);

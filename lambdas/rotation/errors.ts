@@ -305,7 +305,20 @@ export function planNotFound(
   return new RotationError(
     secretId,
     operation,
-    `usage plan ${planId}, declared in the secret's tags, does not exist`
+    `usage plan ${planId}, declared in the deployer's policy, does not exist`
+  );
+}
+
+/** API Gateway refused to put the key in a declared plan: the key is not in it. */
+export function planConflict(
+  secretId: string,
+  operation: Operation,
+  conflict: { readonly planId: string; readonly keyId: string; readonly reason: string }
+): RotationError {
+  return new RotationError(
+    secretId,
+    operation,
+    `API Gateway refused to add key ${conflict.keyId} to usage plan ${conflict.planId}, declared in the deployer's policy (ConflictException: ${conflict.reason}); the key is not in the plan. A key cannot be in two usage plans that serve the same API stage: check the consumer's plans`
   );
 }
 

@@ -33,7 +33,7 @@ import {
   type SweepPlannedChange,
   type SweepResult,
 } from '../../contract';
-import { UsagePlanNotFound } from './api-key-store';
+import { UsagePlanConflict, UsagePlanNotFound } from './api-key-store';
 import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
 import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
@@ -596,8 +596,13 @@ class SweepRun {
         await keys.addToPlan(planId, key.id);
         this.counts.plansAdded++;
       } catch (error) {
-        if (!(error instanceof UsagePlanNotFound)) throw error;
-        this.fail(`declared usage plan ${planId} does not exist`, key, error);
+        if (error instanceof UsagePlanConflict) {
+          this.fail(`API Gateway refused to add the key to usage plan ${planId}`, key, error);
+        } else if (error instanceof UsagePlanNotFound) {
+          this.fail(`declared usage plan ${planId} does not exist`, key, error);
+        } else {
+          throw error;
+        }
       }
     }
     for (const planId of action.removeFrom) {

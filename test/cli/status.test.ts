@@ -177,6 +177,8 @@ describe('keyplane status', () => {
     );
 
     const table = await cli('status');
+    // One read of the function's configuration gives both its overdue margin and its regions.
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(1);
     const json = JSON.parse((await cli('status --json')).stdout);
 
     const [header, acme, globex] = table.stdout.split('\n');

@@ -262,4 +262,39 @@ describe('AWS rules at synth', () => {
       /accountQuotas\.usagePlansPerRegion must be a positive integer, got 0/
     );
   });
+
+  test('the capacity budget counts a multi-region key in every region it is made in', () => {
+    const app = Testing.app();
+    // 114 consumers x 44 keys (rate(4 hours), 3h grace, 7d retention) = 5,016 per region.
+    const consumers = (stack: TerraformStack, plans: UsagePlan[]) => {
+      for (let i = 0; i < 114; i++) {
+        new ManagedApiKey(stack, `K${i}`, {
+          consumer: `c${i}`,
+          usagePlans: plans,
+          schedule: KeyRotationSchedule.every(Duration.hours(4)),
+          gracePeriod: Duration.hours(3),
+          maxRetainedKeys: 100,
+        });
+      }
+    };
+    const us = new TerraformStack(app, 'Us');
+    new AwsProvider(us, 'aws', { region: 'us-east-1' });
+    const euPlan = new UsagePlan(us, 'Eu', {
+      name: 'Eu',
+      apiStages: [{ api: 'apiEu', stage: 'v1' }],
+      region: 'eu-west-1',
+    });
+    consumers(us, [plan(us), euPlan]);
+    const eu = new TerraformStack(app, 'Eu');
+    new AwsProvider(eu, 'aws', { region: 'eu-west-1' });
+    consumers(eu, [plan(eu)]);
+
+    // eu-west-1 holds the further-region keys of Us and the keys of Eu: 10,032. us-east-1: 5,016.
+    expect(() => us.runAllValidations()).toThrow(
+      /region eu-west-1 may hold up to 10032 API keys at once .*against API Gateway's default quota of 10000 per region/
+    );
+    expect(() => us.runAllValidations()).not.toThrow(/region us-east-1/);
+    // Reported once, by the first service with keys there.
+    expect(() => eu.runAllValidations()).not.toThrow();
+  });
 });

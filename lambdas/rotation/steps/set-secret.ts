@@ -5,9 +5,9 @@
  * is success. In each further region (key-regions.ts) the same for the key the version names
  * there; a region that fails stops the step, naming the region, before finishSecret.
  */
-import { UsagePlanNotFound } from '../api-key-store';
+import { UsagePlanConflict, UsagePlanNotFound } from '../api-key-store';
 import type { ApiKeyStore } from '../api-key-store';
-import { planNotFound } from '../errors';
+import { planConflict, planNotFound } from '../errors';
 import { createLogger } from '../log';
 import { regionFailed } from '../regional-errors';
 import { pendingRegionalKeys, readPendingKey } from './pending-version';
@@ -58,6 +58,7 @@ async function joinPlans(
       if ((await keys.addToPlan(planId, keyId)) === 'added') plansAdded.push(planId);
     } catch (error) {
       if (error instanceof UsagePlanNotFound) throw planNotFound(ctx.secret.arn, STEP, planId);
+      if (error instanceof UsagePlanConflict) throw planConflict(ctx.secret.arn, STEP, error);
       throw error;
     }
   }

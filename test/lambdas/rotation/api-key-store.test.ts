@@ -16,7 +16,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { mockClient } from 'aws-sdk-client-mock';
 import { KeyTag } from '../../../contract';
-import { ApiKeyStore, UsagePlanNotFound } from '../../../lambdas/rotation/api-key-store';
+import {
+  ApiKeyStore,
+  UsagePlanConflict,
+  UsagePlanNotFound,
+} from '../../../lambdas/rotation/api-key-store';
 
 const api = mockClient(APIGatewayClient);
 const store = new ApiKeyStore(new APIGatewayClient({ region: 'eu-west-1' }), 'eu-west-1');
@@ -130,6 +134,7 @@ describe('ApiKeyStore', () => {
       .rejectsOnce(new ConflictException({ message: 'already a member', $metadata: {} }))
       .rejectsOnce(notFound())
       .rejectsOnce(new BadRequestException({ message: 'bad', $metadata: {} }));
+    api.on(GetUsagePlanKeysCommand).resolves({ items: [{ id: 'k1' }] });
 
     await expect(store.addToPlan('p1', 'k1')).resolves.toBe('added');
     await expect(store.addToPlan('p1', 'k1')).resolves.toBe('already-member');
@@ -140,6 +145,24 @@ describe('ApiKeyStore', () => {
       keyId: 'k1',
       keyType: 'API_KEY',
     });
+  });
+
+  test('addToPlan: a ConflictException with the key not in the plan is UsagePlanConflict, not membership', async () => {
+    const stageTaken = 'API Key k1 cannot reference multiple Usage Plans with the same API Stage';
+    api
+      .on(CreateUsagePlanKeyCommand)
+      .rejects(new ConflictException({ message: stageTaken, $metadata: {} }));
+    api
+      .on(GetUsagePlanKeysCommand, { usagePlanId: 'p1' })
+      .resolves({ items: [{ id: 'k0' }, { id: 'k1' }] });
+    api.on(GetUsagePlanKeysCommand, { usagePlanId: 'p2' }).resolves({ items: [{ id: 'k0' }] });
+
+    await expect(store.addToPlan('p1', 'k1')).resolves.toBe('already-member');
+    const refused = store.addToPlan('p2', 'k1');
+    await expect(refused).rejects.toThrow(UsagePlanConflict);
+    await expect(refused).rejects.toThrow(
+      `API Gateway refused to add key k1 to usage plan p2: ${stageTaken}`
+    );
   });
 
   test('removeFromPlan: "not a member" is success', async () => {

@@ -1,4 +1,8 @@
-import { CreateUsagePlanKeyCommand, UpdateApiKeyCommand } from '@aws-sdk/client-api-gateway';
+import {
+  ConflictException,
+  CreateUsagePlanKeyCommand,
+  UpdateApiKeyCommand,
+} from '@aws-sdk/client-api-gateway';
 import { SECRET_FORMAT } from '../../../../contract';
 import { createSecret } from '../../../../lambdas/rotation/steps/create-secret';
 import { setSecret } from '../../../../lambdas/rotation/steps/set-secret';
@@ -96,12 +100,26 @@ describe('setSecret', () => {
     ]);
   });
 
+  test('fails naming the plan when API Gateway refuses the key for a conflict other than membership', async () => {
+    await created();
+    const stageTaken = 'cannot reference multiple Usage Plans with the same API Stage';
+    fake.failNext(
+      'CreateUsagePlanKey',
+      new ConflictException({ message: stageTaken, $metadata: {} })
+    );
+
+    await expect(setSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
+      `to usage plan plangold, declared in the deployer's policy (ConflictException: ${stageTaken}); the key is not in the plan`
+    );
+    expect(fake.plansOf(fake.keyIdOfVersion(secret, TOKEN))).toEqual([]);
+  });
+
   test('fails when a declared usage plan does not exist', async () => {
     await created();
     fake.plans.delete('planbulk');
 
     await expect(setSecret(await stepContext(testRuntime(), secret, TOKEN))).rejects.toThrow(
-      /setSecret: usage plan planbulk, declared in the secret's tags, does not exist/
+      /setSecret: usage plan planbulk, declared in the deployer's policy, does not exist/
     );
   });
 });
