@@ -35,6 +35,7 @@ module.exports = {
         '<rootDir>/test/app/**/*.test.ts',
         '<rootDir>/test/cli/**/*.test.ts',
         '<rootDir>/test/local/**/*.test.ts',
+        '<rootDir>/test/bench/**/*.test.ts',
       ],
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
     },

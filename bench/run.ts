@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick]`: every figure of bench/README.md in one run, within 10 minutes on
  * a 2-core machine (`--quick`: smaller sizes, a few minutes, for a check that it all still
- * works). Writes bench/results/<date>.json and latest.json, and the results table of
- * bench/README.md between its markers; the rest of the README is written by hand.
+ * works). Writes bench/results/<date>.json and latest.json, and the results table and the
+ * pacing table of bench/README.md between their markers; the rest of the README is written by
+ * hand.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,6 +17,7 @@ import { buildBench } from './build';
 import { countFeatureCalls, total, type FeatureCase } from './feature-calls';
 import { Figure, figureRow, statusOf, TABLE_HEADER } from './figures';
 import { machineInfo } from './machine';
+import { pacingFigures, pacingTable, runPacing } from './pacing';
 import { LATEST, README, RESULTS_DIR } from './paths';
 import { planStacks } from './plan';
 import { runRotationCost } from './rotation-cost';
@@ -33,6 +35,13 @@ const SIZE = QUICK
       region: 1_000,
       rotation: [4, 2],
       sweep: { own: 200, other: 800 },
+      pacing: {
+        containers: [1, 10],
+        rotations: 1,
+        plans: 1,
+        sweep: { retire: 0, delete: 0 },
+        coTenantPerSecond: 4,
+      },
     }
   : {
       synth: { consumers: 1_000, runs: 3 },
@@ -40,6 +49,13 @@ const SIZE = QUICK
       region: CONSUMERS_PER_REGION,
       rotation: [10, 4],
       sweep: { own: MAX_CONSUMERS_PER_SHARD, other: 9_000 },
+      pacing: {
+        containers: [1, 5, 10, 20],
+        rotations: 1,
+        plans: 1,
+        sweep: { retire: 1, delete: 1 },
+        coTenantPerSecond: 4,
+      },
     };
 /** The rotation function's timeout as RotationService deploys it. */
 const FUNCTION_TIMEOUT_SECONDS = 300;
@@ -226,6 +242,10 @@ async function main(): Promise<void> {
     }
   }
 
+  log('pacing containers against a stand-in of the account-wide API Gateway quota');
+  const pacing = await runPacing(SIZE.pacing, log);
+  figures.push(...pacingFigures(pacing));
+
   const totalSeconds = (Date.now() - started) / 1000;
   figures.push({
     name: `the whole bench${QUICK ? ' (--quick)' : ''}`,
@@ -240,34 +260,43 @@ async function main(): Promise<void> {
     figures: figures.map((f) => ({ ...f, status: statusOf(f) })),
     rotationCost: cost,
     featureCalls,
+    pacing,
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
   fs.writeFileSync(path.join(RESULTS_DIR, `${machine.date.replace(/[:.]/g, '-')}.json`), json);
   fs.writeFileSync(LATEST, json);
-  await writeTable(results.machine, figures);
+  await writeTables(results.machine, figures, pacingTable(pacing));
   log(`done in ${totalSeconds.toFixed(0)} s`);
 }
 
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
+/** Replaces `start`..`end` of `readme` with `content`. */
+function between(readme: string, start: string, end: string, content: string): string {
+  const [before, rest] = readme.split(start);
+  const after = rest.split(end)[1];
+  return `${before}${start}\n\n${content}\n\n${end}${after}`;
+}
 
-/** Replaces the README's results table (between the markers) with this run's. */
-async function writeTable(machine: ReturnType<typeof machineInfo>, figures: Figure[]) {
-  const readme = fs.readFileSync(README, 'utf8');
-  const [before, rest] = readme.split(START);
-  const after = rest.split(END)[1];
+const markdownTable = (rows: string[][]) =>
+  rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+/** Replaces the README's results table and pacing table (between their markers) with this run's. */
+async function writeTables(
+  machine: ReturnType<typeof machineInfo>,
+  figures: Figure[],
+  pacing: string[][]
+) {
   const rows = [TABLE_HEADER, TABLE_HEADER.map(() => '---'), ...figures.map(figureRow)];
-  const table = rows.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
   const run = `${machine.date}${QUICK ? ', --quick' : ''}: ${machine.cores} x ${machine.cpu}, Node ${machine.node}, Terraform ${machine.terraform}, load average ${machine.loadAverage.start.toFixed(1)} at the start and ${machine.loadAverage.end?.toFixed(1)} at the end.`;
-  const options = (await prettier.resolveConfig(README)) ?? {};
-  const markdown = await prettier.format(
-    `${before}${START}\n\n${run}\n\n${table}\n\n${END}${after}`,
-    {
-      ...options,
-      parser: 'markdown',
-    }
+  let readme = fs.readFileSync(README, 'utf8');
+  readme = between(
+    readme,
+    '<!-- results:start -->',
+    '<!-- results:end -->',
+    `${run}\n\n${markdownTable(rows)}`
   );
-  fs.writeFileSync(README, markdown);
+  readme = between(readme, '<!-- pacing:start -->', '<!-- pacing:end -->', markdownTable(pacing));
+  const options = (await prettier.resolveConfig(README)) ?? {};
+  fs.writeFileSync(README, await prettier.format(readme, { ...options, parser: 'markdown' }));
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,13 @@ export interface ServiceSettings {
   readonly keyBudget?: number;
 }
 
+/**
+ * Containers of the rotation function that may run at once: AWS's guidance for rotation
+ * functions is no fewer than 10 (fewer can throttle rotations); each container paces API Gateway
+ * at a tenth of the function's share, so 10 hold the account's rate (bench/README.md, "Pacing").
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
+
 /** The longest service name: `<name>-rotation-dlq` and the role name stay within AWS limits. */
 const MAX_SERVICE_NAME_LENGTH = 40;
 const SERVICE_NAME = /^[A-Za-z0-9-]{1,40}$/;
@@ -103,7 +110,7 @@ export function resolveServiceSettings(
       'be an ARN (arn:aws:sns:<region>:<account>:<topic>)'
     )
   );
-  const reservedConcurrency = props.reservedConcurrency ?? 10;
+  const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
   requirePositiveInteger(path, 'reservedConcurrency', reservedConcurrency);
   const accountQuotas = {
     apiKeysPerRegion: props.accountQuotas?.apiKeysPerRegion ?? API_KEYS_PER_REGION,

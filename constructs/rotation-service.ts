@@ -68,7 +68,11 @@ export interface RotationServiceProps {
    */
   readonly logRetentionDays?: number;
   /**
-   * Concurrent executions reserved for the Lambda, which also caps it.
+   * Concurrent executions reserved for the Lambda, which also caps it. Each container paces its
+   * API Gateway calls at this part of the function's share of the account's rate (half of
+   * 10/s), so all of them together stay within the share: more concurrency runs more
+   * invocations at once, not more API Gateway calls (bench/README.md, "Pacing across
+   * containers"). AWS advises at least 10 for a rotation function.
    * @default 10
    */
   readonly reservedConcurrency?: number;
@@ -389,6 +393,7 @@ export class RotationService extends Construct {
           [LambdaEnv.DELETE_AFTER_SECONDS]: String(this.settings.deleteRetiredAfter.toSeconds()),
           [LambdaEnv.OVERDUE_MARGIN_SECONDS]: String(this.settings.overdueMargin.toSeconds()),
           [LambdaEnv.OWNERSHIP_KEY_ID]: env.ownershipKey.keyId,
+          [LambdaEnv.RESERVED_CONCURRENCY]: String(this.settings.reservedConcurrency),
           ...(this.settings.keyBudget === undefined
             ? {}
             : { [LambdaEnv.KEY_BUDGET]: String(this.settings.keyBudget) }),

@@ -145,4 +145,10 @@ export const LambdaEnv = {
    * (contract/blast-radius.ts derivedKeyBudget).
    */
   KEY_BUDGET: 'KEYPLANE_KEY_BUDGET',
+  /**
+   * The function's reserved concurrency (RotationServiceProps.reservedConcurrency): the
+   * containers that may run at once, among which each divides the function's share of API
+   * Gateway's account-wide rate. Unset, a container takes the whole share.
+   */
+  RESERVED_CONCURRENCY: 'KEYPLANE_RESERVED_CONCURRENCY',
 } as const;

@@ -11,7 +11,12 @@
 import { APIGatewayClient, type APIGatewayClientConfig } from '@aws-sdk/client-api-gateway';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ApiGatewayPacer, operationName } from './pacing';
+import {
+  API_GATEWAY_LIMITS,
+  ApiGatewayPacer,
+  operationName,
+  type ApiGatewayLimits,
+} from './pacing';
 
 /** Attempts per call, the first included; with adaptive backoff this spans a few seconds. */
 export const MAX_ATTEMPTS = 6;
@@ -28,20 +33,28 @@ export interface AwsClients {
   readonly kms: KMSClient;
   /**
    * API Gateway in a further region of the service's keys (README, "Multi-region keys"), made
-   * on first use, each with a pacer of its own (API Gateway's rates are per region).
+   * on first use, each with a pacer of its own at the same limits (API Gateway's rates are per
+   * region).
    */
   readonly apiGatewayIn: (region: string) => APIGatewayClient;
 }
 
-/** Settings tests may override: where calls go, with which credentials, how many attempts. */
+/**
+ * Settings tests and the bench may override: where calls go, with which credentials, how many
+ * attempts, which retry mode (the bench's baseline uses the SDK's standard one).
+ */
 export type ClientOverrides = Pick<
   APIGatewayClientConfig,
-  'region' | 'credentials' | 'requestHandler' | 'maxAttempts'
+  'region' | 'credentials' | 'endpoint' | 'requestHandler' | 'maxAttempts' | 'retryMode'
 >;
 
+/**
+ * The clients of one container. `limits` paces its API Gateway calls in each region: the
+ * container's share (pacing.ts containerLimits), the function's whole share by default.
+ */
 export function createClients(
   overrides: ClientOverrides = {},
-  pacer: ApiGatewayPacer = new ApiGatewayPacer()
+  limits: ApiGatewayLimits = API_GATEWAY_LIMITS
 ): AwsClients {
   const common = {
     retryMode: RETRY_MODE,
@@ -57,9 +70,9 @@ export function createClients(
   };
   return {
     secretsManager: new SecretsManagerClient(common),
-    apiGateway: pacedApiGateway(common, pacer),
+    apiGateway: pacedApiGateway(common, new ApiGatewayPacer(limits)),
     kms: new KMSClient(common),
-    apiGatewayIn: (region) => pacedApiGateway({ ...common, region }, new ApiGatewayPacer()),
+    apiGatewayIn: (region) => pacedApiGateway({ ...common, region }, new ApiGatewayPacer(limits)),
   };
 }
 

@@ -51,6 +51,12 @@ export interface RotationEnv {
    * @default - derived from the policy document
    */
   readonly keyBudget?: number;
+  /**
+   * Containers of the function that may run at once (LambdaEnv.RESERVED_CONCURRENCY): each
+   * paces its API Gateway calls at this part of the function's share (pacing.ts).
+   * @default 1 (unset: the function's whole share, as when run outside its deployment)
+   */
+  readonly reservedConcurrency: number;
 }
 
 /** Characters valid in both an API Gateway and a Secrets Manager tag value. */
@@ -108,7 +114,23 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     consumers: loadDeployerPolicies(source, service, region),
     ...(adoptions.size > 0 ? { adoptions } : {}),
     ...readKeyBudget(source),
+    reservedConcurrency: readReservedConcurrency(source),
   };
+}
+
+/** The most containers LambdaEnv.RESERVED_CONCURRENCY may name (Lambda's own quota is lower). */
+const MAX_RESERVED_CONCURRENCY = 100_000;
+
+function readReservedConcurrency(source: Readonly<Record<string, string | undefined>>): number {
+  const raw = source[LambdaEnv.RESERVED_CONCURRENCY]?.trim();
+  if (raw === undefined || raw === '') return 1;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_RESERVED_CONCURRENCY) {
+    throw invalidVariable(
+      LambdaEnv.RESERVED_CONCURRENCY,
+      `a whole number of containers from 1 to ${MAX_RESERVED_CONCURRENCY}`
+    );
+  }
+  return Number(raw);
 }
 
 function required(source: Readonly<Record<string, string | undefined>>, name: string): string {

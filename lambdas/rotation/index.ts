@@ -24,6 +24,7 @@ import { CoolDownError, KeyBudgetError } from './errors';
 import { parseEvent, type LambdaContext, type ParsedEvent } from './events';
 import { createLogger, setInvocationLogFields } from './log';
 import { InvocationMetrics, type MetricName } from './metrics';
+import { containerLimits } from './pacing';
 import { revoke, type RevokeResult } from './revoke';
 import { rotate } from './rotation';
 import { createRuntime, type Runtime } from './runtime';
@@ -51,7 +52,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   let operation = 'unknown';
   let kind: ParsedEvent['kind'] | undefined;
   try {
-    runtime ??= createRuntime(readEnv(process.env), createClients());
+    if (runtime === undefined) {
+      const env = readEnv(process.env);
+      runtime = createRuntime(env, createClients({}, containerLimits(env.reservedConcurrency)));
+    }
     const parsed = parseEvent(event);
     kind = parsed.kind;
     operation = parsed.kind === 'rotation' ? parsed.step : parsed.kind;

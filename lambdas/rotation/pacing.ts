@@ -2,8 +2,11 @@
  * Client-side pacing of API Gateway control-plane calls, so a sweep over thousands of keys stays
  * under the account-wide limits it shares with everything else in the account (Terraform,
  * consoles, other stacks): CreateApiKey and DeleteApiKey 5/s each, 10/s for all calls together
- * (bursts of 40). This function takes half of each, which leaves room for the rest; the SDK's
- * adaptive retry absorbs any throttling that still happens.
+ * (bursts of 40). This function takes half of each, which leaves room for the rest, and divides
+ * that half among the containers that may run at once (its reserved concurrency): containers
+ * share no state, so only a per-container share keeps all of them together within the half
+ * (bench/pacing.ts measures it). The SDK's adaptive retry absorbs any throttling that still
+ * happens.
  */
 
 export interface RateLimit {
@@ -20,7 +23,7 @@ export interface ApiGatewayLimits {
   readonly perOperation: Readonly<Record<string, RateLimit>>;
 }
 
-/** Half of API Gateway's account-wide control-plane limits. */
+/** Half of API Gateway's account-wide control-plane limits: the whole function's share. */
 export const API_GATEWAY_LIMITS: ApiGatewayLimits = {
   all: { ratePerSecond: 5, burst: 10 },
   perOperation: {
@@ -28,6 +31,30 @@ export const API_GATEWAY_LIMITS: ApiGatewayLimits = {
     DeleteApiKey: { ratePerSecond: 2.5, burst: 5 },
   },
 };
+
+/**
+ * One container's limits when up to `containers` containers of the function run at once: each
+ * rate divided by `containers`, each burst too (at least 1), so that all of them together stay
+ * within `limits` however many run. With 1, `limits` itself.
+ */
+export function containerLimits(
+  containers: number,
+  limits: ApiGatewayLimits = API_GATEWAY_LIMITS
+): ApiGatewayLimits {
+  if (!Number.isInteger(containers) || containers < 1) {
+    throw new RangeError(`containers must be a whole number of at least 1, got ${containers}`);
+  }
+  const share = (limit: RateLimit): RateLimit => ({
+    ratePerSecond: limit.ratePerSecond / containers,
+    burst: Math.max(1, Math.floor(limit.burst / containers)),
+  });
+  return {
+    all: share(limits.all),
+    perOperation: Object.fromEntries(
+      Object.entries(limits.perOperation).map(([operation, limit]) => [operation, share(limit)])
+    ),
+  };
+}
 
 export type Clock = () => number;
 export type Sleep = (ms: number) => Promise<void>;

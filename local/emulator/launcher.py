@@ -11,8 +11,8 @@ runs the deployed code with Node:
   * node-runtime.cjs (next to this file) loads the handler ("index.handler" =>
     index.js, export handler), passes the event on stdin and a minimal Lambda context,
     and writes the outcome to a result file;
-  * the child gets only the function's environment plus what the Lambda runtime would
-    set: AWS_ENDPOINT_URL=http://127.0.0.1:<port> (so the SDK calls back into this
+  * the child gets only the function's environment (less KEYPLANE_RESERVED_CONCURRENCY,
+    see run_function) plus what the Lambda runtime would set: AWS_ENDPOINT_URL=http://127.0.0.1:<port> (so the SDK calls back into this
     server, which is threaded), AWS_REGION, dummy credentials, AWS_LAMBDA_* names;
   * a thrown error becomes a Lambda function error (X-Amz-Function-Error: Unhandled,
     payload {"errorType", "errorMessage", "trace"}), as AWS returns it;
@@ -154,6 +154,12 @@ def run_function(fn: Any, event: Any) -> tuple[bytes, bool, str]:
         "KEYPLANE_LAMBDA_FUNCTION_ARN": fn.function_arn,
     }
     env.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
+    # The function divides its API Gateway pace among its reserved concurrency, for AWS's
+    # account-wide quota (lambdas/rotation/pacing.ts). This server has no such quota and runs
+    # every invocation in a fresh process, whose pacer would start each time with a burst of
+    # one call: every further API Gateway call of an invocation would wait seconds. Here a
+    # process paces at the function's whole share, as with the variable unset.
+    env.pop("KEYPLANE_RESERVED_CONCURRENCY", None)
     # Always point the SDK at this server, whatever the function's environment says.
     env["AWS_ENDPOINT_URL"] = f"http://{CONFIG['host']}:{CONFIG['port']}"
 

@@ -49,6 +49,8 @@ describe('RotationService', () => {
           KEYPLANE_SERVICE: 'keyplane-test',
           KEYPLANE_SECRET_PREFIX: 'keyplane/test/',
           KEYPLANE_DELETE_AFTER_SECONDS: '604800',
+          // Each container paces API Gateway at 1/10 of the function's share (pacing.ts).
+          KEYPLANE_RESERVED_CONCURRENCY: '10',
           // The plan ids the policy document refers to, filled in by Terraform.
           KEYPLANE_POLICY_VALUES: expect.stringMatching(
             /^\$\{jsonencode\(\[aws_api_gateway_usage_plan\.Gold_[0-9A-F]+\.id\]\)\}$/
@@ -185,6 +187,7 @@ describe('RotationService', () => {
     expect((fn.environment as { variables: Record<string, string> }).variables).toMatchObject({
       KEYPLANE_SECRET_PREFIX: 'payments/api-keys/',
       KEYPLANE_DELETE_AFTER_SECONDS: '172800',
+      KEYPLANE_RESERVED_CONCURRENCY: '3',
     });
     expect(only(custom, 'aws_cloudwatch_event_rule').schedule_expression).toBe('rate(30 minutes)');
     expect(only(custom, 'aws_cloudwatch_log_group').retention_in_days).toBe(30);

@@ -60,6 +60,8 @@ const base = {
 };
 
 describe('createClients', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   test('uses the SDK adaptive retry mode with a bounded number of attempts', async () => {
     const { apiGateway, secretsManager } = createClients(base);
     for (const config of [apiGateway.config, secretsManager.config]) {
@@ -142,13 +144,12 @@ describe('createClients', () => {
   }, 20_000);
 
   test('paces every API Gateway call by operation, once per call, not per retry', async () => {
-    const pacer = new ApiGatewayPacer();
-    const acquire = jest.spyOn(pacer, 'acquire');
+    const acquire = jest.spyOn(ApiGatewayPacer.prototype, 'acquire');
     const http = cannedHttp([
       apiGatewayThrottled,
       { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{"item":[]}' },
     ]);
-    const { apiGateway } = createClients({ ...base, requestHandler: http.handler }, pacer);
+    const { apiGateway } = createClients({ ...base, requestHandler: http.handler });
 
     await apiGateway.send(new GetApiKeysCommand({}));
 
@@ -156,13 +157,34 @@ describe('createClients', () => {
     expect(acquire).toHaveBeenCalledWith('GetApiKeys');
   });
 
+  test('paces API Gateway in every region at the limits it is given (a container`s share)', async () => {
+    const ok = {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: '{"item":[]}',
+    };
+    const http = cannedHttp([ok, ok, ok, ok]);
+    const { apiGateway, apiGatewayIn } = createClients(
+      { ...base, requestHandler: http.handler },
+      { all: { ratePerSecond: 20, burst: 1 }, perOperation: {} }
+    );
+
+    for (const client of [apiGateway, apiGatewayIn('us-east-1')]) {
+      const started = Date.now();
+      await client.send(new GetApiKeysCommand({}));
+      await client.send(new GetApiKeysCommand({}));
+      // A burst of 1 at 20/s: the second call waits its 50 ms, whatever the machine's speed.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(45);
+    }
+    expect(http.requests).toHaveLength(4);
+  });
+
   test('does not pace Secrets Manager', async () => {
-    const pacer = new ApiGatewayPacer();
-    const acquire = jest.spyOn(pacer, 'acquire');
+    const acquire = jest.spyOn(ApiGatewayPacer.prototype, 'acquire');
     const http = cannedHttp([
       { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{}' },
     ]);
-    const { secretsManager } = createClients({ ...base, requestHandler: http.handler }, pacer);
+    const { secretsManager } = createClients({ ...base, requestHandler: http.handler });
 
     await secretsManager.send(new DescribeSecretCommand({ SecretId: 's' }));
 

@@ -28,7 +28,18 @@ describe('readEnv', () => {
       region: 'eu-west-1',
       ownershipKeyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
       consumers: new Map([['keyplane/orders-api/checkout', CHECKOUT_POLICY]]),
+      reservedConcurrency: 1,
     });
+  });
+
+  test('reads the reserved concurrency the containers divide their pacing by; unset is 1', () => {
+    expect(readEnv({ ...valid, KEYPLANE_RESERVED_CONCURRENCY: '10' }).reservedConcurrency).toBe(10);
+    expect(readEnv(valid).reservedConcurrency).toBe(1);
+    for (const wrong of ['0', '1.5', 'ten', '1000001']) {
+      expect(() => readEnv({ ...valid, KEYPLANE_RESERVED_CONCURRENCY: wrong })).toThrow(
+        /environment variable KEYPLANE_RESERVED_CONCURRENCY must be a whole number of containers from 1 to 100000$/
+      );
+    }
   });
 
   test('fails when the ownership key is missing or not a KMS key id', () => {

@@ -1,6 +1,7 @@
 import {
   API_GATEWAY_LIMITS,
   ApiGatewayPacer,
+  containerLimits,
   operationName,
   TokenBucket,
 } from '../../../lambdas/rotation/pacing';
@@ -75,6 +76,37 @@ describe('ApiGatewayPacer', () => {
     expect(time.now()).toBe(0);
     await pacer.acquire('DeleteApiKey');
     expect(time.now()).toBe(1000);
+  });
+});
+
+describe('containerLimits', () => {
+  test('divides the function`s share among its containers, bursts at least 1', () => {
+    expect(containerLimits(1)).toEqual(API_GATEWAY_LIMITS);
+    expect(containerLimits(10)).toEqual({
+      all: { ratePerSecond: 0.5, burst: 1 },
+      perOperation: {
+        CreateApiKey: { ratePerSecond: 0.25, burst: 1 },
+        DeleteApiKey: { ratePerSecond: 0.25, burst: 1 },
+      },
+    });
+    expect(containerLimits(4).all).toEqual({ ratePerSecond: 1.25, burst: 2 });
+  });
+
+  test('keeps all containers together within the function`s share', () => {
+    for (const containers of [1, 2, 3, 5, 10, 20]) {
+      const { all } = containerLimits(containers);
+      expect(all.ratePerSecond * containers).toBeCloseTo(API_GATEWAY_LIMITS.all.ratePerSecond, 9);
+      expect(all.burst * containers).toBeLessThanOrEqual(
+        Math.max(API_GATEWAY_LIMITS.all.burst, containers)
+      );
+    }
+  });
+
+  test('refuses a number of containers that is not a whole number of at least 1', () => {
+    expect(() => containerLimits(0)).toThrow(
+      'containers must be a whole number of at least 1, got 0'
+    );
+    expect(() => containerLimits(2.5)).toThrow(/got 2.5/);
   });
 });
 

@@ -64,6 +64,7 @@ export const ENV: RotationEnv = {
   region: REGION,
   ownershipKeyId: OWNERSHIP_KEY_ID,
   consumers: declaredConsumers(),
+  reservedConcurrency: 1,
 };
 
 /** ENV whose deployer policy of `checkout` (or another declared name) is changed. */
