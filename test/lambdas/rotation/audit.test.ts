@@ -1,13 +1,7 @@
 import { SecretTag } from '../../../contract';
 import { audit } from '../../../lambdas/rotation/audit';
 import { FakeAws } from './support/fake-aws';
-import {
-  consumerTags,
-  envWithPolicy,
-  PREFIX,
-  seedConsumer,
-  testRuntime,
-} from './support/fixtures';
+import { consumerTags, envWithPolicy, PREFIX, seedConsumer, testRuntime } from './support/fixtures';
 import { captureStdout } from './support/stdout';
 
 const fake = new FakeAws();
