@@ -51,13 +51,11 @@ export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number
       state: 'failing',
       reason: `AWSPENDING stuck on version ${pending.versionId} since ${pending.createdDate?.toISOString()}: the last rotation did not finish`,
     };
-  if (!input.bootstrap && input.current === undefined)
-    return {
-      state: 'broken',
-      reason: `the key made for AWSCURRENT (version ${input.currentVersion}) is missing`,
-    };
-  if (input.current !== undefined && !input.current.enabled)
-    return { state: 'broken', reason: `the current key ${input.current.keyId} is disabled` };
+  const keyProblem =
+    input.bootstrap && input.current === undefined
+      ? undefined
+      : currentKeyProblem(input.currentVersion, input.current);
+  if (keyProblem !== undefined) return { state: 'broken', reason: keyProblem };
   if (pending !== undefined)
     return { state: 'rotating', reason: `rotation in progress (version ${pending.versionId})` };
   if (input.bootstrap)
@@ -74,4 +72,18 @@ export function assessHealth(input: HealthInput, now: Date, stuckAfterMs: number
     state: 'ok',
     reason: `last rotated ${input.lastRotated?.toISOString() ?? 'never'}`,
   };
+}
+
+/**
+ * Why the key made for AWSCURRENT breaks the invariant, in the primary region or a further one:
+ * it is missing or disabled; undefined when it exists and is enabled.
+ */
+export function currentKeyProblem(
+  currentVersion: string,
+  current: { readonly keyId: string; readonly enabled: boolean } | undefined
+): string | undefined {
+  if (current === undefined)
+    return `the key made for AWSCURRENT (version ${currentVersion}) is missing`;
+  if (!current.enabled) return `the current key ${current.keyId} is disabled`;
+  return undefined;
 }

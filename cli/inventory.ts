@@ -1,7 +1,8 @@
 /**
  * Everything keyplane owns in one account and region, read in a few list calls and never with
  * a key or secret value: the secrets of its rotation services (ListSecrets carries their tags,
- * stages and rotation dates), the API keys tagged by a rotation Lambda, and the usage plans.
+ * stages and rotation dates), the API keys tagged by a rotation Lambda, and the usage plans;
+ * of a further region of the keys, its API keys, usage plans and their members.
  */
 import {
   APIGatewayClient,
@@ -38,12 +39,41 @@ export async function readInventory(
   clients: InventoryClients,
   serviceName?: string
 ): Promise<Inventory> {
-  const [secrets, keys, plans] = await Promise.all([
+  const [secrets, { keys, plans }] = await Promise.all([
     listSecrets(clients.secretsManager, serviceName),
-    listKeys(clients.apiGateway, serviceName),
-    listPlans(clients.apiGateway),
+    readKeysAndPlans(clients.apiGateway, serviceName),
   ]);
   return { secrets, keys, plans };
+}
+
+/** What one region's API Gateway holds for keyplane: the keys, the usage plans, their members. */
+export interface RegionKeys {
+  /** A further region of the keys (README, "Multi-region keys"); undefined for the client's. */
+  readonly region?: string;
+  /** API keys tagged with a keyplane service (of the service, when one is selected). */
+  readonly keys: readonly ApiKey[];
+  /** Every usage plan of the region, by id. */
+  readonly plans: ReadonlyMap<string, UsagePlan>;
+  /** Ids of the keys in each usage plan, by plan id. */
+  readonly members: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The keys, plans and plan members of a further region, with the client made for it. */
+export async function readRegionKeys(
+  client: APIGatewayClient,
+  region: string,
+  serviceName?: string
+): Promise<RegionKeys & { readonly region: string }> {
+  const { keys, plans } = await readKeysAndPlans(client, serviceName);
+  return { region, keys, plans, members: await readPlanMembers(client, plans.keys()) };
+}
+
+async function readKeysAndPlans(
+  client: APIGatewayClient,
+  serviceName: string | undefined
+): Promise<Pick<Inventory, 'keys' | 'plans'>> {
+  const [keys, plans] = await Promise.all([listKeys(client, serviceName), listPlans(client)]);
+  return { keys, plans };
 }
 
 /** The tags of a secret as a plain object. */

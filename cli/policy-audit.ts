@@ -2,19 +2,29 @@
  * `keyplane doctor`'s view of the deployer's policy: it asks each service's rotation function
  * for its audit (contract/audit.ts), since only the function holds the policy document, and
  * names what the function refuses or does not obey: secrets under the prefix that the policy
- * does not declare, and policy tags that differ from it.
+ * does not declare, and policy tags that differ from it. The audit also says which plans each
+ * consumer's key must be in in its further regions, which doctor checks (drift.ts).
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { AUDIT_EVENT, type AuditResult } from '../contract/audit';
 import type { Finding } from './drift';
 import { invokeRotationFunction, rotationFunctionName } from './rotation-function';
 
-/** The policy findings of `services`; a function that cannot be asked is a finding too. */
-export async function policyFindings(
+/** What the functions of the services answered. */
+export interface PolicyAudit {
+  /** What they refuse or do not obey; a function that cannot be asked is a finding too. */
+  readonly findings: Finding[];
+  /** The plan ids each consumer's key must be in, by further region, then by secret ARN. */
+  readonly regionalPlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+}
+
+/** Asks the rotation function of each of `services` for its audit. */
+export async function auditPolicy(
   lambda: LambdaClient,
   services: readonly string[]
-): Promise<Finding[]> {
+): Promise<PolicyAudit> {
   const findings: Finding[] = [];
+  const regionalPlans = new Map<string, Map<string, readonly string[]>>();
   for (const service of services) {
     const functionName = rotationFunctionName(service);
     let result: AuditResult;
@@ -44,6 +54,10 @@ export async function policyFindings(
         message: `${m.secretArn}: tag ${m.tag} is "${m.tagValue}" but the deployer's policy says "${m.policyValue}"; the function obeys the policy, not the tag: restore the tag (or redeploy) and find out who changed it`,
       });
     }
+    for (const { region, secretArn, usagePlanIds } of result.regionalPlans ?? []) {
+      const inRegion = regionalPlans.get(region) ?? new Map<string, readonly string[]>();
+      regionalPlans.set(region, inRegion.set(secretArn, usagePlanIds));
+    }
   }
-  return findings;
+  return { findings, regionalPlans };
 }

@@ -104,7 +104,7 @@ export interface StatusOptions {
    * The service's keys in each further region, by region (readRegionalKeys).
    * @default - none read: no region but the client's
    */
-  readonly regionalKeys?: ReadonlyMap<string, ApiKey[]>;
+  readonly regionalKeys?: ReadonlyMap<string, readonly ApiKey[]>;
 }
 
 /** Every consumer of the service (of every keyplane service when none is named), by name. */
@@ -152,7 +152,7 @@ export async function statusesOf(
   const now = options.now ?? new Date();
   const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
   const keysBySecret = bySecret(inventory.keys);
-  const regional = [...(options.regionalKeys ?? new Map<string, ApiKey[]>())].map(
+  const regional = [...(options.regionalKeys ?? new Map<string, readonly ApiKey[]>())].map(
     ([region, keys]) => ({ region, bySecret: bySecret(keys) })
   );
   const statuses = await Promise.all(

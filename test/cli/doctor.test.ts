@@ -1,9 +1,16 @@
-import type { ApiKey } from '@aws-sdk/client-api-gateway';
+import {
+  type ApiKey,
+  GetApiKeysCommand,
+  GetUsagePlanKeysCommand,
+  GetUsagePlansCommand,
+} from '@aws-sdk/client-api-gateway';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
 import { AUDIT_EVENT } from '../../contract/audit';
 import {
+  apiGateway,
+  arnOf,
   cli,
   FUNCTION_ARN,
   healthyWorld,
@@ -11,6 +18,7 @@ import {
   lambda,
   payload,
   PLANS,
+  regionOfCall,
   resetMocks,
   secret,
   secretsManager,
@@ -202,5 +210,207 @@ describe("keyplane doctor and the deployer's policy", () => {
     expect(run.stdout).toMatch(
       /\[audit-failed\] .*could not ask .*-rotation for its policy audit \(AccessDeniedException: not allowed\)/
     );
+  });
+});
+
+describe('keyplane doctor in every region of a multi-region service', () => {
+  const EU = 'eu-west-1';
+  const EU_PLANS = { free: 'plan-eu-free', gold: 'plan-eu-gold' } as const;
+
+  /**
+   * acme and globex, healthy in the client's region and with their current keys in eu-west-1,
+   * in the eu-west-1 plans the function's policy declares; `euKeys` and `euMembers` replace
+   * that region's keys and plan members.
+   */
+  function twoRegions(
+    euKeys: ApiKey[] = [
+      key('eu-acme-2', 'acme', 'acme-v2'),
+      key('eu-globex-2', 'globex', 'globex-v2'),
+    ],
+    euMembers: Record<string, string[]> = {
+      [EU_PLANS.gold]: ['eu-acme-2', 'eu-globex-2'],
+      [EU_PLANS.free]: ['eu-globex-2'],
+    }
+  ): void {
+    healthyWorld();
+    const primaryKeys = [
+      key('key-acme-2', 'acme', 'acme-v2'),
+      key('key-globex-2', 'globex', 'globex-v2'),
+    ];
+    const primaryMembers: Record<string, string[]> = {
+      [PLANS.gold]: ['key-acme-2', 'key-globex-2'],
+      [PLANS.free]: ['key-globex-2'],
+    };
+    const inEu = async (getClient: Parameters<typeof regionOfCall>[0]) =>
+      (await regionOfCall(getClient)) === EU;
+    apiGateway.on(GetApiKeysCommand).callsFake(async (_input, getClient) => ({
+      items: (await inEu(getClient)) ? euKeys : primaryKeys,
+    }));
+    apiGateway.on(GetUsagePlansCommand).callsFake(async (_input, getClient) => ({
+      items: (await inEu(getClient))
+        ? [
+            { id: EU_PLANS.free, name: `${SERVICE}-free-eu` },
+            { id: EU_PLANS.gold, name: `${SERVICE}-gold-eu` },
+          ]
+        : [
+            { id: PLANS.free, name: `${SERVICE}-free` },
+            { id: PLANS.gold, name: `${SERVICE}-gold` },
+          ],
+    }));
+    apiGateway
+      .on(GetUsagePlanKeysCommand)
+      .callsFake(async (input: { usagePlanId: string }, getClient) => ({
+        items: ((await inEu(getClient)) ? euMembers : primaryMembers)[input.usagePlanId]?.map(
+          (id) => ({ id })
+        ),
+      }));
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ Environment: { Variables: { KEYPLANE_KEY_REGIONS: EU } } });
+    lambda.on(InvokeCommand, { Payload: JSON.stringify(AUDIT_EVENT) }).resolves({
+      Payload: payload(
+        JSON.stringify({
+          undeclaredSecretArns: [],
+          policyTagMismatches: [],
+          regionalPlans: [
+            { secretArn: arnOf('acme'), region: EU, usagePlanIds: [EU_PLANS.gold] },
+            {
+              secretArn: arnOf('globex'),
+              region: EU,
+              usagePlanIds: [EU_PLANS.free, EU_PLANS.gold],
+            },
+          ],
+        })
+      ),
+    });
+  }
+
+  /** The findings of `doctor --json`, as [kind, region, key id or consumer]. */
+  async function findings(): Promise<{ code: number; found: string[][]; messages: string[] }> {
+    const run = await cli('doctor --json');
+    const report = JSON.parse(run.stdout) as {
+      findings: {
+        kind: string;
+        region?: string;
+        keyId?: string;
+        consumer?: string;
+        message: string;
+      }[];
+    };
+    return {
+      code: run.code,
+      found: report.findings.map((f) => [f.kind, f.region ?? '-', f.keyId ?? f.consumer ?? '']),
+      messages: report.findings.map((f) => f.message),
+    };
+  }
+
+  test('a clean two-region world has no finding; the function configuration is read once; only reads, never a value', async () => {
+    twoRegions();
+
+    const run = await cli('doctor');
+
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: `doctor: no drift in 2 consumer(s) of ${SERVICE}`,
+    });
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(1);
+    // The further region was read: its plans' members, through the eu-west-1 client.
+    const euPlanReads = apiGateway
+      .commandCalls(GetUsagePlanKeysCommand)
+      .filter((call) =>
+        Object.values<string>(EU_PLANS).includes(call.args[0].input.usagePlanId ?? '')
+      );
+    expect(euPlanReads).toHaveLength(2);
+    for (const call of apiGateway.commandCalls(GetApiKeysCommand))
+      expect(call.args[0].input.includeValues).toBe(false);
+    const sent = [...apiGateway.calls(), ...secretsManager.calls(), ...lambda.calls()].map(
+      (call) => (call.args[0] as object).constructor.name
+    );
+    expect(new Set(sent)).toEqual(
+      new Set([
+        'GetApiKeysCommand',
+        'GetUsagePlansCommand',
+        'GetUsagePlanKeysCommand',
+        'ListSecretsCommand',
+        'GetFunctionConfigurationCommand',
+        'InvokeCommand',
+      ])
+    );
+  });
+
+  const acme = (id = 'eu-acme-2', extra = {}) => key(id, 'acme', 'acme-v2', extra);
+  const globex = key('eu-globex-2', 'globex', 'globex-v2');
+  const members = (acmePlans: string[], more: string[] = []) => ({
+    [EU_PLANS.gold]: ['eu-globex-2', ...(acmePlans.includes('gold') ? ['eu-acme-2'] : []), ...more],
+    [EU_PLANS.free]: ['eu-globex-2', ...(acmePlans.includes('free') ? ['eu-acme-2'] : [])],
+  });
+
+  test.each([
+    {
+      drift: 'a key with the tags but no proof',
+      keys: [acme(), globex, withoutProof(key('eu-planted', 'acme', 'acme-v9'))],
+      members: members(['gold']),
+      expected: [['unproven-key', EU, 'eu-planted']],
+      message:
+        /^in eu-west-1: key eu-planted \(enabled\) carries keyplane-prod's tags but no ownership proof/,
+    },
+    {
+      drift: 'a key whose secret is gone',
+      keys: [acme(), globex, key('eu-gone-1', 'umbrella', 'umbrella-v1')],
+      members: members(['gold']),
+      expected: [['orphan-key', EU, 'eu-gone-1']],
+      message:
+        /^in eu-west-1: key eu-gone-1 \(enabled\) belongs to secret .*umbrella.*, which is gone/,
+    },
+    {
+      drift: 'a disabled key still in a plan',
+      keys: [acme(), globex, key('eu-acme-1', 'acme', 'acme-v1', { enabled: false })],
+      members: members(['gold'], ['eu-acme-1']),
+      expected: [['wrong-plans', EU, 'eu-acme-1']],
+      message: /^in eu-west-1: disabled key eu-acme-1 is still in plan\(s\) keyplane-prod-gold-eu$/,
+    },
+    {
+      drift: "AWSCURRENT's key missing in the region",
+      keys: [globex],
+      members: members([]),
+      expected: [['current-key-broken', EU, 'acme']],
+      message: /^in eu-west-1: acme: the key made for AWSCURRENT \(version acme-v2\) is missing$/,
+    },
+    {
+      drift: "AWSCURRENT's key out of the region's declared plan",
+      keys: [acme(), globex],
+      members: members([]),
+      expected: [['wrong-plans', EU, 'eu-acme-2']],
+      message:
+        /^in eu-west-1: acme: current key eu-acme-2 is missing from plan\(s\) keyplane-prod-gold-eu; the next sweep reconciles it$/,
+    },
+    {
+      drift: "AWSCURRENT's key in a plan of the region it does not declare",
+      keys: [acme(), globex],
+      members: members(['gold', 'free']),
+      expected: [['wrong-plans', EU, 'eu-acme-2']],
+      message:
+        /^in eu-west-1: acme: current key eu-acme-2 is in undeclared plan\(s\) keyplane-prod-free-eu;/,
+    },
+  ])('names $drift in the further region, with its region', async (planted) => {
+    twoRegions(planted.keys, planted.members);
+
+    const { code, found, messages } = await findings();
+
+    expect(code).toBe(1);
+    expect(found).toEqual(planted.expected);
+    expect(messages[0]).toMatch(planted.message);
+  });
+
+  test("a disabled current key in the region is broken there, and still in the region's plan", async () => {
+    twoRegions([acme('eu-acme-2', { enabled: false }), globex], members(['gold']));
+
+    const { found, messages } = await findings();
+
+    expect(found).toEqual([
+      ['wrong-plans', EU, 'eu-acme-2'],
+      ['current-key-broken', EU, 'eu-acme-2'],
+    ]);
+    expect(messages[1]).toBe('in eu-west-1: acme: the current key eu-acme-2 is disabled');
   });
 });

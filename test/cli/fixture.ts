@@ -113,6 +113,20 @@ export function world(
       .resolves({ items: (members[planId] ?? []).map((id) => ({ id })) });
 }
 
+/**
+ * The region of the client a mocked command was sent with ('none' when the client has none),
+ * which tells a further region's client (clients.apiGatewayIn) from the client region's.
+ */
+export async function regionOfCall(
+  getClient: () => {
+    config: { region: () => Promise<string> };
+  }
+): Promise<string> {
+  return getClient()
+    .config.region()
+    .catch(() => 'none');
+}
+
 /** acme (gold) and globex (free, gold): each with a current key in its plans. */
 export function healthyWorld(): void {
   world(

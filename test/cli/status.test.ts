@@ -8,6 +8,7 @@ import {
   NOW,
   PLANS,
   apiGateway,
+  regionOfCall,
   lambda,
   resetMocks,
   secret,
@@ -164,9 +165,7 @@ describe('keyplane status', () => {
       }),
     ];
     apiGateway.on(GetApiKeysCommand).callsFake(async (_input, getClient) =>
-      (await getClient()
-        .config.region()
-        .catch(() => 'none')) === 'eu-west-1'
+      (await regionOfCall(getClient)) === 'eu-west-1'
         ? { items: inEu }
         : {
             items: [

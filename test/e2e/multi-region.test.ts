@@ -11,6 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   APIGatewayClient,
+  CreateUsagePlanKeyCommand,
+  DeleteUsagePlanKeyCommand,
   GetApiKeyCommand,
   paginateGetApiKeys,
   paginateGetUsagePlans,
@@ -175,6 +177,30 @@ describe('a consumer in two regions on the local AWS', () => {
       },
     ]);
     cdktfOutputs.push(run.stdout, run.stderr);
+  });
+
+  test('keyplane doctor is clean in both regions, and names a key taken out of a plan in the further region with its region', async () => {
+    const clean = runKeyplane(SERVICE, 'doctor --json', work);
+    expect({ code: clean.code, findings: JSON.parse(clean.stdout).findings }).toEqual({
+      code: 0,
+      findings: [],
+    });
+    const keyId = (await current()).issued.regions![0].keyId;
+    const goldEu = await planId(further.apiGateway, 'goldeu');
+    // A co-tenant takes the current key out of the further region's plan.
+    await further.apiGateway.send(new DeleteUsagePlanKeyCommand({ usagePlanId: goldEu, keyId }));
+    try {
+      const run = runKeyplane(SERVICE, 'doctor --json', work);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout).findings).toEqual([
+        expect.objectContaining({ kind: 'wrong-plans', region: FURTHER_REGION, keyId }),
+      ]);
+      cdktfOutputs.push(clean.stdout, clean.stderr, run.stdout, run.stderr);
+    } finally {
+      await further.apiGateway.send(
+        new CreateUsagePlanKeyCommand({ usagePlanId: goldEu, keyId, keyType: 'API_KEY' })
+      );
+    }
   });
 
   test('a sweep past grace retires the outgoing key in both regions, never the current one', async () => {

@@ -1,7 +1,7 @@
 import { SecretTag } from '../../../contract';
 import { audit } from '../../../lambdas/rotation/audit';
 import { FakeAws } from './support/fake-aws';
-import { consumerTags, PREFIX, seedConsumer, testRuntime } from './support/fixtures';
+import { consumerTags, envWithPolicy, PREFIX, seedConsumer, testRuntime } from './support/fixtures';
 import { captureStdout } from './support/stdout';
 
 const fake = new FakeAws();
@@ -35,6 +35,7 @@ describe('audit', () => {
           policyValue: 'plangold planbulk',
         },
       ],
+      regionalPlans: [],
     });
     expect(runtime.policyAudit.endInvocation()).toEqual({
       policyTagMismatches: 1,
@@ -42,5 +43,30 @@ describe('audit', () => {
     });
     const calls = fake.calls().map((call) => call.command);
     expect(calls.every((command) => command === 'ListSecrets')).toBe(true);
+  });
+
+  test("answers each declared consumer's plans in its further regions, from the policy alone", async () => {
+    const checkout = seedConsumer(fake);
+    const env = envWithPolicy({
+      checkout: {
+        regions: [
+          { region: 'eu-west-1', usagePlanIds: ['planeugold'] },
+          { region: 'ap-south-1', usagePlanIds: ['planapgold', 'planapbulk'] },
+        ],
+      },
+    });
+    const stdout = captureStdout();
+    let result;
+    try {
+      result = await audit(testRuntime({ env }));
+    } finally {
+      stdout.restore();
+    }
+
+    expect(result?.regionalPlans).toEqual([
+      { secretArn: checkout.arn, region: 'eu-west-1', usagePlanIds: ['planeugold'] },
+      { secretArn: checkout.arn, region: 'ap-south-1', usagePlanIds: ['planapgold', 'planapbulk'] },
+    ]);
+    expect(fake.calls().map((call) => call.command)).toEqual(['ListSecrets']);
   });
 });
