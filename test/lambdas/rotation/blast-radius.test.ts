@@ -13,7 +13,6 @@ import {
   literalPolicyDocument,
   readDeployerPolicies,
   type BlastRadiusPolicy,
-  type ConsumerPolicy,
 } from '../../../contract';
 import { REVOKE_VERSION_MARK } from '../../../lambdas/rotation/cool-down';
 import type { RotationEnv } from '../../../lambdas/rotation/env';
@@ -26,6 +25,7 @@ import { rotate } from '../../../lambdas/rotation/rotation';
 import { sweep } from '../../../lambdas/rotation/sweep';
 import { FakeAws, type FakeSecret } from './support/fake-aws';
 import {
+  CHECKOUT_POLICY,
   envWithPolicy,
   NOW,
   originTagsFor,
@@ -338,17 +338,6 @@ describe('the key budget', () => {
 });
 
 describe('the limits in the policy document', () => {
-  const policy: ConsumerPolicy = {
-    consumer: 'checkout',
-    usagePlanIds: ['gold1'],
-    gracePeriodSeconds: 3600,
-    keyPrefix: '',
-    carryQuota: true,
-    quotaSlackPercent: 10,
-    quietPeriodSeconds: 0,
-    maxHoldSeconds: 0,
-  };
-
   test.each([
     [{ maxLiveKeys: 3 }, 'maxLiveKeys', 'be 1 or 2'],
     [{ maxRetainedKeys: -1 }, 'maxRetainedKeys', 'be a whole number from 0 to 100'],
@@ -362,7 +351,7 @@ describe('the limits in the policy document', () => {
     const blastRadius = { ...DEFAULT_BLAST_RADIUS, ...change };
     expect(blastRadiusProblem(blastRadius)?.field).toBe(field);
     const document = literalPolicyDocument('orders', [
-      ['keyplane/test/checkout', { ...policy, blastRadius }],
+      ['keyplane/test/checkout', { ...CHECKOUT_POLICY, blastRadius }],
     ]);
     const problem = readDeployerPolicies(JSON.stringify(document), '[]', 'orders');
     expect(problem).toEqual({
