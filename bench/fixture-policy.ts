@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
+  DEFAULT_BLAST_RADIUS,
   isPolicyTagProblem,
   literalPolicyDocument,
   readConsumerPolicyTags,
@@ -22,6 +23,13 @@ export const FIXTURE_POLICY_FILE = path.join(
 
 const declared = new Map<string, ConsumerPolicy>();
 
+/**
+ * The fixture rotates each consumer back to back (rotation-cost.ts: several RotateSecrets per
+ * consumer within minutes), so its consumers have no rotate cool-down, as the e2e tier's shipped
+ * consumers; the caps and the budget stay at their defaults and are paid for in the figures.
+ */
+const FIXTURE_BLAST_RADIUS = { ...DEFAULT_BLAST_RADIUS, rotateCoolDownSeconds: 0 };
+
 /** Declares the consumer whose secret `secretName` carries these policy tags, as synth would. */
 export function declareFixtureConsumer(
   service: string,
@@ -30,7 +38,7 @@ export function declareFixtureConsumer(
 ): void {
   const policy = readConsumerPolicyTags(tags);
   if (isPolicyTagProblem(policy)) throw new Error(`${secretName}: ${policy.tag} ${policy.rule}`);
-  declared.set(secretName, policy);
+  declared.set(secretName, { ...policy, blastRadius: FIXTURE_BLAST_RADIUS });
   writeDocument(service);
 }
 
