@@ -4,12 +4,18 @@
  *
  * 1. `consumers` consumers each rotated `rotationsPerConsumer` times by RotateSecret, which on
  *    the harness runs the real zipped function's four steps: calls per rotation by action
- *    (the first, bootstrap rotation apart), and wall time per rotation and in all.
+ *    (the first, bootstrap rotation apart), and wall time per rotation and in all. The
+ *    function's clock runs 30 days further each round (function-clock.mjs), so these are
+ *    scheduled rotations; then one more round at once, quick rotations (within the grace of
+ *    the last, as `keyplane rotate` right after one), measured apart.
  * 2. Steady consumers written directly up to `sweepKeys` keys, and `otherKeys` keys of other
  *    services (as other shards in the region hold), then one sweep invoked (and resumed while it
  *    returns a cursor): calls per sweep by action.
  * 3. Both call mixes priced at AWS's published rate quotas (rate-limits.ts).
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeSecretCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SWEEP_EVENT } from '../contract/events';
@@ -56,9 +62,11 @@ export interface RotationCostMeasure {
   readonly bootstrap: CallMix;
   /** Later rotations: a new key, and the outgoing one tagged with its retire-after. */
   readonly regular: CallMix;
-  /** Wall time of each RotateSecret (all four steps), in ms. */
+  /** One more rotation each right after the last: the live-key cap and key budget checks. */
+  readonly quick: CallMix;
+  /** Wall time of each scheduled RotateSecret (all four steps), in ms. */
   readonly rotationMs: Summary;
-  /** Wall time of all rotations, in ms. */
+  /** Wall time of all scheduled rotations, in ms. */
   readonly totalRotationMs: number;
   readonly sweep: {
     /** Keys in the region: the service's and other services'. */
@@ -76,6 +84,10 @@ export interface RotationCostMeasure {
   /** Wall time of the direct setup (plans, function, secrets and steady keys), in ms. */
   readonly setupMs: number;
 }
+
+const DAY_MS = 86_400_000;
+/** Days between two scheduled rotations: the schedule rotate() gives the fixture's secrets. */
+const SCHEDULE_DAYS = 30;
 
 /** Runs `work` over `items`, at most `concurrency` at once. */
 async function pool<T>(
@@ -96,7 +108,10 @@ async function rotate(clients: FixtureClients, secretArn: string, functionArn?: 
     new RotateSecretCommand({
       SecretId: secretArn,
       ...(functionArn
-        ? { RotationLambdaARN: functionArn, RotationRules: { AutomaticallyAfterDays: 30 } }
+        ? {
+            RotationLambdaARN: functionArn,
+            RotationRules: { AutomaticallyAfterDays: SCHEDULE_DAYS },
+          }
         : {}),
     })
   );
@@ -129,11 +144,14 @@ export async function runRotationCost(
 ): Promise<RotationCostMeasure> {
   const aws = await startLocalAws({ isolated: true });
   const counter = await startAwsProxy(aws.endpoint);
+  const clockFile = path.join(os.tmpdir(), `keyplane-bench-clock-${process.pid}`);
   try {
     const clients = fixtureClients(aws.endpoint, aws.region);
     const setupStarted = performance.now();
     const plans = await createUsagePlans(clients, size.usagePlans);
-    const functionArn = await createRotationFunction(clients, counter.endpoint);
+    const moveClock = (days: number) => fs.writeFileSync(clockFile, String(days * DAY_MS));
+    moveClock(0);
+    const functionArn = await createRotationFunction(clients, counter.endpoint, clockFile);
     const planOf = (i: number) => plans[i % plans.length];
     const secrets: string[] = [];
     for (let i = 0; i < size.consumers; i++) {
@@ -148,6 +166,7 @@ export async function runRotationCost(
     const rotationsStarted = performance.now();
     const phases: CallCounts[] = [];
     for (let round = 0; round < size.rotationsPerConsumer; round++) {
+      moveClock(round * SCHEDULE_DAYS);
       const before = counter.snapshot();
       await pool(secrets, size.concurrency, async (arn) => {
         rotationMs.push(await rotate(clients, arn, round === 0 ? functionArn : undefined));
@@ -158,8 +177,16 @@ export async function runRotationCost(
     const regularCalls = addCounts(phases.slice(1));
     const bootstrap = mix(size.consumers, phases[0]);
     const regular = mix(size.consumers * (size.rotationsPerConsumer - 1), regularCalls);
+    // The local AWS stamps its own (real) time on versions and rotations: at the function's own
+    // clock again, the last round was moments ago.
+    moveClock(0);
+    const beforeQuick = counter.snapshot();
+    await pool(secrets, size.concurrency, async (arn) => {
+      await rotate(clients, arn);
+    });
+    const quick = mix(size.consumers, countsBetween(beforeQuick, counter.snapshot()));
 
-    const steady = size.sweepKeys - size.consumers * size.rotationsPerConsumer;
+    const steady = size.sweepKeys - size.consumers * (size.rotationsPerConsumer + 1);
     log(`rotation cost: writing ${steady} steady consumers for the ${size.sweepKeys}-key sweep`);
     const steadyStarted = performance.now();
     const indexes = Array.from({ length: Math.max(steady, 0) }, (_, i) => i);
@@ -210,6 +237,7 @@ export async function runRotationCost(
       size,
       bootstrap,
       regular,
+      quick,
       rotationMs: summarize(rotationMs),
       totalRotationMs,
       sweep: {
@@ -227,6 +255,7 @@ export async function runRotationCost(
       setupMs,
     };
   } finally {
+    fs.rmSync(clockFile, { force: true });
     await counter.close();
     await aws.stop();
   }

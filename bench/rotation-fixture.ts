@@ -12,6 +12,8 @@
  */
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
 import {
   APIGatewayClient,
   CreateApiKeyCommand,
@@ -110,7 +112,9 @@ export async function createUsagePlans(clients: FixtureClients, count: number): 
  */
 export async function createRotationFunction(
   clients: FixtureClients,
-  callEndpoint: string
+  callEndpoint: string,
+  /** A file holding how many ms the function's clock runs ahead (function-clock.mjs). */
+  clockFile?: string
 ): Promise<string> {
   // The zip `npm run build:lambda` makes, byte for byte what RotationService deploys.
   const zip = lambdaBundleZip('rotation');
@@ -146,6 +150,10 @@ export async function createRotationFunction(
           [LambdaEnv.POLICY_FILE]: FIXTURE_POLICY_FILE,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: callEndpoint,
           AWS_ENDPOINT_URL_API_GATEWAY: callEndpoint,
+          ...(clockFile && {
+            NODE_OPTIONS: `--import ${pathToFileURL(path.join(__dirname, 'function-clock.mjs')).href}`,
+            KEYPLANE_BENCH_CLOCK_FILE: clockFile,
+          }),
         },
       },
     })
