@@ -29,7 +29,12 @@ export async function admitRotation(ctx: StepContext): Promise<void> {
   const { runtime, secret, policy, token } = ctx;
   try {
     let listed: ManagedKey[] | undefined;
-    const listing = async () => (listed ??= await runtime.keys.listAll());
+    // A re-delivered createSecret finds the key its first delivery made (its version is this
+    // token): that one was admitted then and is adopted, not issued again, so it is not counted.
+    const listing = async () =>
+      (listed ??= (await runtime.keys.listAll()).filter(
+        (key) => !(key.secretArn === secret.arn && key.secretVersion === token)
+      ));
     if (withinRotateCoolDown(secret, policy, runtime.now())) {
       const left = await rotateCoolDownLeft(runtime, secret.arn, policy, await listing());
       if (left !== undefined) throw coolingDown(secret.arn, STEP, left);

@@ -222,6 +222,29 @@ describe('the rotate cool-down', () => {
     }
   });
 
+  test('a createSecret delivered again within it is not refused for the key its first delivery made: the rotation finishes with that key', async () => {
+    const restore = stampKeysWithClock();
+    try {
+      const env = envWith({});
+      await rotateAll(TOKEN, env); // the deploy's rotation
+      secret.lastRotatedDate = NOW;
+      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+      fake.startRotation(secret, TOKEN_2);
+      const step = (name: (typeof ROTATION_STEPS)[number]) =>
+        rotate(testRuntime({ env, clock }), { secretId: secret.arn, token: TOKEN_2, step: name });
+      await step('createSecret');
+      const made = String(JSON.parse(secret.versions.get(TOKEN_2)!.value!).keyId);
+
+      await step('createSecret'); // Secrets Manager delivers it again, e.g. after a timeout
+      for (const name of ROTATION_STEPS.slice(1)) await step(name);
+
+      expect(String(fake.currentValue(secret).keyId)).toBe(made);
+      expect(enabledKeys()).toHaveLength(2); // the deploy's, in its grace, and the one made
+    } finally {
+      restore();
+    }
+  });
+
   test('lets the rotation through once it has passed, and never refuses with 0', async () => {
     await rotateAll(TOKEN, envWith({}));
     secret.lastRotatedDate = new Date(NOW.getTime() - 15 * MINUTE);
