@@ -148,8 +148,12 @@ export interface CapExcess {
 
 /**
  * The keys of one consumer beyond its caps at `now`. `keys` are the consumer's keys; the current
- * key and those of `keep` (a rotation in progress) always stay and count as live. Newer keys
- * are kept first. Keys past their retire-after or delete-after leave anyway and do not count.
+ * key always stays and counts as live; those of `keep` (a rotation in progress: its key is in no
+ * plan until finishSecret, which retires the oldest live key itself) stay and do not count, so a
+ * stuck rotation does not cut the grace of the outgoing key. Newer keys are kept first. An
+ * enabled key past its retire-after still counts as live: the traffic watch may hold it
+ * (traffic-watch.ts), and a held key is as live as any. Retired keys past their delete-after
+ * leave anyway and do not count.
  */
 export function keysBeyondCaps(
   keys: readonly ManagedKey[],
@@ -166,12 +170,9 @@ export function keysBeyondCaps(
     key.retireAfter === undefined &&
     now.getTime() - (key.createdDate?.getTime() ?? 0) < RECENT_KEY_MS;
   const newestFirst = [...keys]
-    .filter(
-      (key) =>
-        fixed(key) || !(due(key.enabled ? key.retireAfter : key.deleteAfter) || inFlight(key))
-    )
+    .filter((key) => fixed(key) || !(key.enabled ? inFlight(key) : due(key.deleteAfter)))
     .sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
-  const live = newestFirst.filter((key) => key.enabled && fixed(key)).length;
+  const live = newestFirst.filter((key) => key.enabled && key.id === currentKeyId).length;
   const others = newestFirst.filter((key) => key.enabled && !fixed(key));
   const retire = others.slice(Math.max(0, limits.maxLiveKeys - live)).map((key) => key.id);
   const retained = newestFirst.filter((key) => !key.enabled && !fixed(key));
@@ -183,9 +184,11 @@ export function keysBeyondCaps(
 }
 
 /**
- * The sweep's action for a key once the caps are applied: a key beyond the live-key cap that
- * the sweep would keep enabled is retired; a retired key beyond the retained-key cap is deleted
- * now rather than at its delete-after. The current key and a pending one are never touched.
+ * The sweep's action for a key once the caps are applied, before the traffic watch: a key beyond
+ * the live-key cap that the sweep would keep enabled, or would retire at the end of its grace
+ * (where the watch could hold it), is retired for the cap; a retired key beyond the
+ * retained-key cap is deleted now rather than at its delete-after. The current key and a pending
+ * one are never touched.
  */
 export function withCaps(
   action: KeyAction,
@@ -193,11 +196,8 @@ export function withCaps(
   memberOf: ReadonlySet<string>
 ): KeyAction {
   const keptEnabled =
-    (action.kind === 'keep' &&
-      (action.reason === 'in-grace' ||
-        action.reason === 'held' ||
-        action.reason === 'too-recent')) ||
-    action.kind === 'watch' ||
+    (action.kind === 'keep' && action.reason === 'in-grace') ||
+    (action.kind === 'retire' && action.reason === 'expired') ||
     action.kind === 'schedule-retirement';
   if (excess === 'retire' && keptEnabled) {
     return { kind: 'retire', reason: 'over-cap', planIds: [...memberOf].sort() };

@@ -31,13 +31,7 @@ export type KeySecret =
   | { readonly kind: 'gone' };
 
 export type KeepReason =
-  | 'current'
-  | 'pending'
-  | 'in-grace'
-  | 'held'
-  | 'awaiting-deletion'
-  | 'too-recent'
-  | 'invalid-policy';
+  'current' | 'pending' | 'in-grace' | 'awaiting-deletion' | 'too-recent' | 'invalid-policy';
 
 export type KeyAction =
   | { readonly kind: 'keep'; readonly reason: KeepReason }

@@ -123,7 +123,16 @@ export async function finishSecret(
   }
   await secrets.promote(arn, ctx.token, current);
   if (outgoingVersion !== undefined) {
-    retiredKeyIds.push(...(await retireOutgoingUnderCap(ctx, outgoingKeys)));
+    // After the move, a failure must not fail the rotation: the key is tagged to retire now
+    // (no grace under a cap of 1), and the sweep retires it beyond the cap.
+    const retired = await retireOutgoingUnderCap(ctx, outgoingKeys).catch((error: unknown) => {
+      log.warn('could not retire the outgoing key under a cap of one; the sweep will', {
+        ...fields,
+        error,
+      });
+      return [];
+    });
+    retiredKeyIds.push(...retired);
   }
   if (retiredKeyIds.length > 0) result = { ...result, retiredKeyIds };
   log.info('the new version is AWSCURRENT', {

@@ -86,6 +86,20 @@ describe('the live-key cap', () => {
     expect(fake.keys.get(first)?.tags[KeyTag.RETIRE_AFTER]).toBe(NOW.toISOString());
   });
 
+  test('with maxLiveKeys 1, a failure retiring the outgoing key after the move does not fail the rotation: the key is left to the sweep, tagged to retire now', async () => {
+    const env = envWith({ maxLiveKeys: 1, rotateCoolDownSeconds: 0 });
+    const first = await rotateAll(TOKEN, env);
+    fake.failNext('DeleteUsagePlanKey', new Error('boom'));
+
+    const second = await rotateAll(TOKEN_2, env);
+
+    expect(String(fake.currentValue(secret).keyId)).toBe(second);
+    expect(fake.keys.get(first)?.tags[KeyTag.RETIRE_AFTER]).toBe(NOW.toISOString());
+    const swept = await sweep(testRuntime({ env, clock }));
+    expect(swept.counts.retiredOverCap).toBe(1);
+    expect(enabledKeys()).toEqual([second]);
+  });
+
   test('a later rotation, past grace and the sweep slack, spends no call on the key before the outgoing one', async () => {
     const env = envWith({ rotateCoolDownSeconds: 0 });
     await rotateAll(TOKEN, env);
@@ -132,6 +146,56 @@ describe('the live-key cap', () => {
       kind: 'delete',
       reason: 'over-cap',
     });
+  });
+
+  test('a held key counts as live: beside the current key and one in its grace it is retired for the cap, which the traffic watch cannot hold', () => {
+    const at = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
+    const keys: ManagedKey[] = [
+      { id: 'kcur', enabled: true, createdDate: at(10) },
+      {
+        id: 'kgrace',
+        enabled: true,
+        createdDate: at(100),
+        retireAfter: new Date(NOW.getTime() + 60 * MINUTE),
+      },
+      {
+        id: 'kheld',
+        enabled: true,
+        createdDate: at(3000),
+        retireAfter: at(600),
+        heldSince: at(600),
+      },
+    ];
+
+    const excess = keysBeyondCaps(keys, 'kcur', new Set(), DEFAULT_BLAST_RADIUS, NOW);
+
+    expect([...excess.retire]).toEqual(['kheld']);
+    // The sweep decided 'expired' for it, which the watch would turn into a hold: now the cap's.
+    expect(
+      withCaps({ kind: 'retire', reason: 'expired', planIds: ['p1'] }, 'retire', new Set(['p1']))
+    ).toEqual({ kind: 'retire', reason: 'over-cap', planIds: ['p1'] });
+    // Alone beside the current key, the held key is within the cap.
+    expect([
+      ...keysBeyondCaps([keys[0], keys[2]], 'kcur', new Set(), DEFAULT_BLAST_RADIUS, NOW).retire,
+    ]).toEqual([]);
+  });
+
+  test('the key of a rotation in progress does not count: the outgoing key keeps its grace while the rotation is unfinished', () => {
+    const at = (minutes: number) => new Date(NOW.getTime() - minutes * MINUTE);
+    const keys: ManagedKey[] = [
+      { id: 'kpending', enabled: true, createdDate: at(90) }, // testSecret keeps failing
+      { id: 'kcur', enabled: true, createdDate: at(2000) },
+      {
+        id: 'kgrace',
+        enabled: true,
+        createdDate: at(3000),
+        retireAfter: new Date(NOW.getTime() + 60 * MINUTE),
+      },
+    ];
+
+    const excess = keysBeyondCaps(keys, 'kcur', new Set(['kpending']), DEFAULT_BLAST_RADIUS, NOW);
+
+    expect([...excess.retire]).toEqual([]);
   });
 
   test('the sweep applies the caps to proven keys only: a planted key does not push a grace key out', async () => {

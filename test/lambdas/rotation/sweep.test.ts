@@ -121,18 +121,22 @@ describe('sweep', () => {
       version: 'vold1',
       plans: ['plangold', 'planbulk'],
       tags: { [KeyTag.RETIRE_AFTER]: at(-1) },
+      created: new Date(NOW.getTime() - 72 * HOUR),
     });
     key('kgrace', {
       version: 'vold2',
       plans: ['plangold'],
       tags: { [KeyTag.RETIRE_AFTER]: at(HOUR) },
+      created: new Date(NOW.getTime() - 48 * HOUR),
     });
 
     const result = await sweep(testRuntime());
 
     expect(result.complete).toBe(true);
     expect(result.cursor).toBeUndefined();
-    expectCounts(result.counts, { keysExamined: 3, retired: 1 });
+    // Three enabled keys: the oldest, past its retire-after, is also beyond the live-key cap of
+    // 2, so the traffic watch could not hold it.
+    expectCounts(result.counts, { keysExamined: 3, retiredOverCap: 1 });
     expect(fake.keys.get('kdue')?.enabled).toBe(false);
     expect(fake.plansOf('kdue')).toEqual([]);
     expect(fake.keys.get('kdue')?.tags[KeyTag.DELETE_AFTER]).toBe(at(7 * 24 * HOUR));
@@ -512,10 +516,19 @@ describe('sweep, dry run', () => {
   test('lists what it would retire, delete, schedule and reconcile, and changes nothing', async () => {
     version('vcur', ['AWSCURRENT']);
     key('kcur', { version: 'vcur', plans: ['plangold'] });
-    key('kdue', { version: 'v1', plans: ['plangold'], tags: { [KeyTag.RETIRE_AFTER]: at(-1) } });
+    key('kdue', {
+      version: 'v1',
+      plans: ['plangold'],
+      tags: { [KeyTag.RETIRE_AFTER]: at(-1) },
+      created: new Date(NOW.getTime() - 72 * HOUR),
+    });
     key('kexpired', { version: 'v2', enabled: false, tags: { [KeyTag.DELETE_AFTER]: at(-1) } });
     key('kundated', { version: 'v3', enabled: false });
-    key('kgrace', { version: 'v4', tags: { [KeyTag.RETIRE_AFTER]: at(HOUR) } });
+    key('kgrace', {
+      version: 'v4',
+      tags: { [KeyTag.RETIRE_AFTER]: at(HOUR) },
+      created: new Date(NOW.getTime() - 48 * HOUR),
+    });
 
     const result = await sweep(testRuntime(), { dryRun: true });
 
@@ -528,7 +541,8 @@ describe('sweep, dry run', () => {
         secretArn: secret.arn,
         detail: 'add to planbulk',
       },
-      { action: 'retire', keyId: 'kdue', secretArn: secret.arn, detail: 'expired' },
+      // Past its retire-after, and the oldest of three enabled keys: beyond the cap of 2.
+      { action: 'retire', keyId: 'kdue', secretArn: secret.arn, detail: 'over-cap' },
       { action: 'delete', keyId: 'kexpired', secretArn: secret.arn },
       {
         action: 'schedule-deletion',
