@@ -67,6 +67,21 @@ export async function provenKeysUpTo(
   return proven;
 }
 
+/**
+ * The keys the service holds, for the sweep's KeysHeld: while its tagged keys are within the
+ * budget, their count (none can be over it, and no proof is checked); beyond it, only those
+ * whose creation proof holds, so keys a co-tenant plants with the service's tags cannot raise
+ * the key-budget alarm.
+ */
+export async function keysHeld(
+  runtime: Runtime,
+  keys: readonly ManagedKey[],
+  budget: number
+): Promise<number> {
+  if (keys.length <= budget) return keys.length;
+  return (await runtime.ownership.ownedOnly(keys, 'count as held against the key budget')).length;
+}
+
 /** Throws a KeyBudgetError when the service already holds its whole budget. */
 export async function refuseBeyondKeyBudget(
   runtime: Runtime,

@@ -36,7 +36,7 @@ import {
 import { UsagePlanConflict, UsagePlanNotFound } from './api-key-store';
 import type { ApiKeyStore } from './api-key-store';
 import { readConsumerPolicy, type ConsumerPolicy } from './consumer-policy';
-import { keyBudgetOf, refuseBeyondKeyBudget } from './key-budget';
+import { keyBudgetOf, keysHeld, refuseBeyondKeyBudget, serviceKeys } from './key-budget';
 import { declaresRegion, policyInRegion, regionalKeyOf, serviceRegions } from './key-regions';
 import { blastRadiusOf, keysBeyondCaps, withCaps } from './live-key-cap';
 import { createLogger } from './log';
@@ -248,11 +248,12 @@ class SweepRun {
   private readonly currentKeys = new Map<string, ManagedKey>();
   /** Keys beyond their consumer's live- or retained-key cap (live-key-cap.ts). */
   private beyondCaps = new Map<string, 'retire' | 'delete'>();
-  /** The service's keys listed in the sweep's region, less those this run deleted. */
-  private listedKeys = 0;
+  /** The service's keys in the sweep's region (key-budget.ts keysHeld), as listed. */
+  private heldKeys = 0;
 
+  /** The keys held after this run: as listed, less those it deleted. */
   get keysHeld(): number {
-    return this.listedKeys - this.counts.deleted;
+    return this.heldKeys - this.counts.deleted;
   }
 
   constructor(
@@ -285,7 +286,11 @@ class SweepRun {
       }
     }
     await this.readKeylessCurrents(managed);
-    this.listedKeys = managed.length;
+    this.heldKeys = await keysHeld(
+      this.runtime,
+      serviceKeys(env, managed),
+      keyBudgetOf(this.runtime.env)
+    );
     this.beyondCaps = await this.keysBeyondCaps(managed);
     if (this.budget.outOfTime()) return { complete: false, stoppedAfter: after };
 

@@ -422,6 +422,22 @@ describe('the key budget', () => {
       keyBudget: 30,
     });
   });
+
+  test('beyond the budget, the sweep counts proven keys only: keys planted with the service tags do not raise the alarm', async () => {
+    const env = envWith({ rotateCoolDownSeconds: 0 }, { keyBudget: 3 });
+    await rotateAll(TOKEN, env);
+    await rotateAll(TOKEN_2, env);
+    for (const id of ['kplant1', 'kplant2', 'kplant3']) {
+      fake.addKey({ id, tags: originTagsFor(secret, 'made-up') }, { forged: true });
+    }
+
+    const result = await sweep(testRuntime({ env, clock }));
+
+    expect({ keysHeld: result.keysHeld, keyBudget: result.keyBudget }).toEqual({
+      keysHeld: 2,
+      keyBudget: 3,
+    });
+  });
 });
 
 describe('the limits in the policy document', () => {
