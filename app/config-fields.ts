@@ -25,6 +25,7 @@ import {
   type UsagePlanProps,
   type UsagePlanStage,
 } from '../constructs/usage-plan';
+import { MAX_KEY_BUDGET } from '../contract/key-budget';
 
 /** The JSON form of a prop's type: a zod schema whose output is the prop's value. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON input
@@ -50,6 +51,13 @@ type Shape<P, Own extends keyof P> = {
 const text: Encoding<string> = z.string();
 /** A number as written; the construct decides whether it must be an integer, positive... */
 const number: Encoding<number> = z.number();
+/**
+ * A key budget: a number as written, which the construct refuses outside its rule. The JSON
+ * Schema states the same bound, so an editor flags a budget the rotation function would refuse.
+ */
+const keyBudget: Encoding<number> = z
+  .number()
+  .meta({ type: 'integer', minimum: 1, maximum: MAX_KEY_BUDGET });
 /** true or false. */
 const flag: Encoding<boolean> = z.boolean();
 /** A list of strings. */
@@ -178,7 +186,7 @@ export const rotationFields = rowsOf<RotationServiceProps>()<'serviceName' | 'se
     alarmTopicArn: text,
     alarmActions: texts,
     overdueMargin: duration,
-    keyBudget: number,
+    keyBudget,
     accountQuotas: z.strictObject(
       rowsOf<AccountQuotas>()('AccountQuotas', {
         apiKeysPerRegion: number,

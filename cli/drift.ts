@@ -37,11 +37,15 @@ export interface Finding {
 /** A further region of the keys, with the plans each consumer's key must be in there. */
 export interface FurtherRegion extends RegionKeys {
   readonly region: string;
-  /**
-   * The plan ids the deployer's policy declares in the region, by secret ARN (policy-audit.ts).
-   * A consumer not in it is checked only when it has keys in the region, and not for plans.
-   */
+  /** The plan ids the deployer's policy declares in the region, by secret ARN (policy-audit.ts). */
   readonly declaredPlans: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The services whose function's audit answered (policy-audit.ts): a consumer of one of them
+   * must have a current key in the region exactly when `declaredPlans` names it, so old keys of
+   * a region it dropped are not a broken current key. A consumer of another service is checked
+   * only when it has keys in the region, and not for plans.
+   */
+  readonly auditedServices: ReadonlySet<string>;
 }
 
 /**
@@ -127,7 +131,10 @@ function regionalCurrentKeyDrift(region: FurtherRegion, s: ConsumerStatus): Find
   const declared = region.declaredPlans.get(s.secretArn);
   const there = s.regions.find((r) => r.region === region.region);
   if (s.bootstrap || s.currentVersion === undefined) return [];
-  if (declared === undefined && there === undefined) return [];
+  const expected = region.auditedServices.has(s.service)
+    ? declared !== undefined
+    : there !== undefined;
+  if (!expected) return [];
   const problem = currentKeyProblem(s.currentVersion, there?.current);
   const findings: Finding[] =
     problem === undefined

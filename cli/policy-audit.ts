@@ -16,6 +16,11 @@ export interface PolicyAudit {
   readonly findings: Finding[];
   /** The plan ids each consumer's key must be in, by further region, then by secret ARN. */
   readonly regionalPlans: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
+  /**
+   * The services whose function answered with its regional plans: for their consumers,
+   * `regionalPlans` names every further region they must have a key in.
+   */
+  readonly audited: ReadonlySet<string>;
 }
 
 /** Asks the rotation function of each of `services` for its audit. */
@@ -25,6 +30,7 @@ export async function auditPolicy(
 ): Promise<PolicyAudit> {
   const findings: Finding[] = [];
   const regionalPlans = new Map<string, Map<string, readonly string[]>>();
+  const audited = new Set<string>();
   for (const service of services) {
     const functionName = rotationFunctionName(service);
     let result: AuditResult;
@@ -54,10 +60,12 @@ export async function auditPolicy(
         message: `${m.secretArn}: tag ${m.tag} is "${m.tagValue}" but the deployer's policy says "${m.policyValue}"; the function obeys the policy, not the tag: restore the tag (or redeploy) and find out who changed it`,
       });
     }
+    // A function older than multi-region keys does not answer them: its service is not audited.
+    if (result.regionalPlans !== undefined) audited.add(service);
     for (const { region, secretArn, usagePlanIds } of result.regionalPlans ?? []) {
       const inRegion = regionalPlans.get(region) ?? new Map<string, readonly string[]>();
       regionalPlans.set(region, inRegion.set(secretArn, usagePlanIds));
     }
   }
-  return { findings, regionalPlans };
+  return { findings, regionalPlans, audited };
 }

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { BOOTSTRAP_STAGE } from '../contract/secret-value';
 import { KeyTag, PLAN_ID_SEPARATOR, SecretTag } from '../contract/tags';
-import { readFunctionSettings } from './function-settings';
+import { readFunctionSettings, type FunctionSettings } from './function-settings';
 import { assessHealth, DEFAULT_STUCK_AFTER_MS, type Health } from './health';
 import { Inventory, InventoryClients, listKeys, readInventory, secretTags } from './inventory';
 import { keyRegionsOf } from './key-regions';
@@ -114,10 +114,14 @@ export async function readStatus(
   options: StatusOptions = {}
 ): Promise<ConsumerStatus[]> {
   const inventory = await readInventory(clients, serviceName);
-  const settings = await readFunctionSettings(
-    clients.lambda,
-    inventory.secrets.map((secret) => secret.RotationLambdaARN)
-  );
+  // One GetFunctionConfiguration per function, and none when the caller already has both.
+  const settings: FunctionSettings =
+    options.overdueMargins !== undefined && options.regionalKeys !== undefined
+      ? new Map()
+      : await readFunctionSettings(
+          clients.lambda,
+          inventory.secrets.map((secret) => secret.RotationLambdaARN)
+        );
   const overdueMargins = options.overdueMargins ?? overdueMarginsOf(settings);
   const regionalKeys =
     options.regionalKeys ?? (await readRegionalKeys(clients, keyRegionsOf(settings), serviceName));

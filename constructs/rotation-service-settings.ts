@@ -2,8 +2,10 @@
  * A {@link RotationService}'s props, checked and with their defaults applied, before any
  * resource is made.
  */
+import { Token } from 'cdktf';
 import { API_KEYS_PER_REGION, USAGE_PLANS_PER_REGION } from '../contract/aws-limits';
 import { formatSeconds, SECONDS_PER } from '../contract/durations';
+import { KEY_BUDGET_RULE, MAX_KEY_BUDGET } from '../contract/key-budget';
 import {
   DEFAULT_DELETE_AFTER_SECONDS,
   DEFAULT_OVERDUE_MARGIN_SECONDS,
@@ -119,7 +121,7 @@ export function resolveServiceSettings(
   for (const [quota, value] of Object.entries(accountQuotas)) {
     requirePositiveInteger(path, `accountQuotas.${quota}`, value);
   }
-  if (props.keyBudget !== undefined) requirePositiveInteger(path, 'keyBudget', props.keyBudget);
+  if (props.keyBudget !== undefined) requireKeyBudget(path, props.keyBudget);
   return {
     serviceName,
     secretPrefix,
@@ -131,6 +133,19 @@ export function resolveServiceSettings(
     accountQuotas,
     ...(props.keyBudget === undefined ? {} : { keyBudget: props.keyBudget }),
   };
+}
+
+/** A key budget the rotation function accepts (its KEYPLANE_KEY_BUDGET). */
+function requireKeyBudget(path: string, value: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_KEY_BUDGET) {
+    throw invalidValue(
+      path,
+      'keyBudget',
+      value,
+      `${KEY_BUDGET_RULE} (the rotation function refuses any other)`
+    );
+  }
 }
 
 /** A period the rotation function accepts: from `minSeconds` to ten years. */

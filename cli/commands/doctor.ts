@@ -61,6 +61,7 @@ export async function doctorCommand(
       further.map((region) => ({
         ...region,
         declaredPlans: policy.regionalPlans.get(region.region) ?? new Map(),
+        auditedServices: policy.audited,
       }))
     ),
     ...policy.findings,

@@ -14,15 +14,12 @@
  * service's tags cannot use up the budget; proofs are checked only when the tagged keys alone
  * would reach it.
  */
-import { derivedKeyBudget, LambdaEnv } from '../../contract';
+import { derivedKeyBudget, LambdaEnv, MAX_KEY_BUDGET } from '../../contract';
 import type { RotationEnv } from './env';
 import { invalidVariable, keyBudgetExhausted, type Operation } from './errors';
 import { blastRadiusOf } from './live-key-cap';
 import type { ManagedKey } from './managed-key';
 import type { Runtime } from './runtime';
-
-/** The most keys a budget may name: API Gateway's highest raised quota is far below it. */
-export const MAX_KEY_BUDGET = 1_000_000;
 
 /** KEYPLANE_KEY_BUDGET, when set. */
 export function readKeyBudget(source: Readonly<Record<string, string | undefined>>): {

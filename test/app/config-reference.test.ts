@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { configReference, renderConfigDocs } from '../../app/config-reference';
+import { configJsonSchema, configReference, renderConfigDocs } from '../../app/config-reference';
+import { MAX_KEY_BUDGET } from '../../contract';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -19,6 +20,13 @@ describe('configuration reference', () => {
       '| `environments.<environment>.rotation.sweepSchedule` | string | no | How often the sweep runs (an EventBridge schedule expression). Default: "rate(1 hour)". |'
     );
     expect(reference).not.toMatch(/\.serviceName`|\.secretPrefix`|\.rotationService`/);
+  });
+
+  test('bounds keyBudget in the JSON Schema as the construct and the rotation function do', () => {
+    const schema = JSON.stringify(configJsonSchema());
+    expect(schema).toContain(
+      `"keyBudget":{"type":"integer","minimum":1,"maximum":${MAX_KEY_BUDGET},"description":`
+    );
   });
 
   test('documents every field with its default, alarm settings included', () => {

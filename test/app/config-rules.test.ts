@@ -283,6 +283,11 @@ describe('keyplane config values the constructs refuse', () => {
       (env) => (env.rotation = { accountQuotas: { apiKeysPerRegion: 1e4 + 0.5 } }),
       /rotation\.accountQuotas\.apiKeysPerRegion: must be a positive integer, got 10000\.5/,
     ],
+    [
+      'the key budget is over what the rotation function accepts',
+      (env) => (env.rotation = { keyBudget: 1_000_001 }),
+      /rotation\.keyBudget: must be a whole number of keys from 1 to 1000000 \(the rotation function refuses any other\), got 1000001/,
+    ],
   ])('fails when %s, naming the JSON path, value and rule', (_case, change, message) => {
     expect(() => build(change)).toThrow(
       new RegExp(`^the keyplane config is invalid:\\n {2}environments\\.dev\\.${message.source}`)

@@ -7,7 +7,7 @@ import {
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
-import { AUDIT_EVENT } from '../../contract/audit';
+import { AUDIT_EVENT, type AuditedRegionalPlans } from '../../contract/audit';
 import {
   apiGateway,
   arnOf,
@@ -217,10 +217,16 @@ describe('keyplane doctor in every region of a multi-region service', () => {
   const EU = 'eu-west-1';
   const EU_PLANS = { free: 'plan-eu-free', gold: 'plan-eu-gold' } as const;
 
+  /** What the function's audit declares in eu-west-1: acme in gold, globex in free and gold. */
+  const BOTH_IN_EU: AuditedRegionalPlans[] = [
+    { secretArn: arnOf('acme'), region: EU, usagePlanIds: [EU_PLANS.gold] },
+    { secretArn: arnOf('globex'), region: EU, usagePlanIds: [EU_PLANS.free, EU_PLANS.gold] },
+  ];
+
   /**
    * acme and globex, healthy in the client's region and with their current keys in eu-west-1,
    * in the eu-west-1 plans the function's policy declares; `euKeys` and `euMembers` replace
-   * that region's keys and plan members.
+   * that region's keys and plan members, `regionalPlans` what the audit declares there.
    */
   function twoRegions(
     euKeys: ApiKey[] = [
@@ -230,7 +236,8 @@ describe('keyplane doctor in every region of a multi-region service', () => {
     euMembers: Record<string, string[]> = {
       [EU_PLANS.gold]: ['eu-acme-2', 'eu-globex-2'],
       [EU_PLANS.free]: ['eu-globex-2'],
-    }
+    },
+    regionalPlans: AuditedRegionalPlans[] = BOTH_IN_EU
   ): void {
     healthyWorld();
     const primaryKeys = [
@@ -272,14 +279,7 @@ describe('keyplane doctor in every region of a multi-region service', () => {
         JSON.stringify({
           undeclaredSecretArns: [],
           policyTagMismatches: [],
-          regionalPlans: [
-            { secretArn: arnOf('acme'), region: EU, usagePlanIds: [EU_PLANS.gold] },
-            {
-              secretArn: arnOf('globex'),
-              region: EU,
-              usagePlanIds: [EU_PLANS.free, EU_PLANS.gold],
-            },
-          ],
+          regionalPlans,
         })
       ),
     });
@@ -400,6 +400,38 @@ describe('keyplane doctor in every region of a multi-region service', () => {
     expect(code).toBe(1);
     expect(found).toEqual(planted.expected);
     expect(messages[0]).toMatch(planted.message);
+  });
+
+  /** acme's key of the region it dropped: retired by the sweep, waiting for deletion. */
+  const droppedAcme = key('eu-acme-1', 'acme', 'acme-v1', {
+    enabled: false,
+    tags: { 'keyplane:delete-after': '2026-06-20T00:00:00Z' },
+  });
+  const globexOnly = BOTH_IN_EU.filter((plans) => plans.secretArn === arnOf('globex'));
+
+  test('a consumer that dropped the region is not checked there by its old keys, once the audit answered', async () => {
+    // acme rotated (acme-v2) after dropping eu-west-1: only its retired key acme-v1 is there.
+    twoRegions([droppedAcme, globex], members([]), globexOnly);
+
+    const { code, found } = await findings();
+
+    expect(found).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  test('without an audit, a consumer with keys in the region is checked there', async () => {
+    twoRegions([droppedAcme, globex], members([]), globexOnly);
+    lambda.on(InvokeCommand).rejects(new Error('AccessDeniedException: not allowed'));
+
+    const { found, messages } = await findings();
+
+    expect(found).toEqual([
+      ['current-key-broken', EU, 'acme'],
+      ['audit-failed', '-', ''],
+    ]);
+    expect(messages[0]).toBe(
+      'in eu-west-1: acme: the key made for AWSCURRENT (version acme-v2) is missing'
+    );
   });
 
   test("a disabled current key in the region is broken there, and still in the region's plan", async () => {

@@ -1,6 +1,7 @@
-import { GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { ListSecretVersionIdsCommand } from '@aws-sdk/client-secrets-manager';
+import { APIGatewayClient, GetApiKeysCommand } from '@aws-sdk/client-api-gateway';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { readStatus } from '../../cli/status';
 import {
   cli,
   healthyWorld,
@@ -192,5 +193,33 @@ describe('keyplane status', () => {
       },
     ]);
     expect(json.consumers[1].regions).toEqual([]);
+  });
+
+  test("reads no function configuration when the caller gives both margins and regions' keys", async () => {
+    world(
+      [secret('acme'), secret('globex')],
+      [key('key-acme-2', 'acme', 'acme-v2'), key('key-globex-2', 'globex', 'globex-v2')]
+    );
+    lambda
+      .on(GetFunctionConfigurationCommand)
+      .resolves({ Environment: { Variables: { KEYPLANE_KEY_REGIONS: 'eu-west-1' } } });
+    const clients = {
+      secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
+      apiGateway: new APIGatewayClient({ region: 'us-east-1' }),
+      lambda: new LambdaClient({ region: 'us-east-1' }),
+      apiGatewayIn: (region: string) => new APIGatewayClient({ region }),
+    };
+
+    const statuses = await readStatus(clients, SERVICE, {
+      now: NOW,
+      overdueMargins: new Map(),
+      regionalKeys: new Map([['eu-west-1', [key('eu-acme-2', 'acme', 'acme-v2')]]]),
+    });
+
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)).toHaveLength(0);
+    expect(statuses.map((s) => [s.consumer, s.regions.map((r) => r.current?.keyId)])).toEqual([
+      ['acme', ['eu-acme-2']],
+      ['globex', []],
+    ]);
   });
 });

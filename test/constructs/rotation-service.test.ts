@@ -7,6 +7,7 @@ import {
   Duration,
 } from '../../constructs';
 import type { PolicyStatement } from '../../constructs/rotation-policy';
+import { MAX_KEY_BUDGET } from '../../contract';
 import { newStack, resourcesOf, synthJson, SynthJson } from '../support/stack';
 
 function stackWithConsumers(count: number, props: RotationServiceProps = {}): SynthJson {
@@ -498,6 +499,21 @@ describe('RotationService', () => {
         /test\/Rotation: reservedConcurrency must be a positive integer, got 1.5/,
       ],
       [
+        'keyBudget is over what the rotation function accepts',
+        { keyBudget: MAX_KEY_BUDGET + 1 },
+        /test\/Rotation: keyBudget must be a whole number of keys from 1 to 1000000 \(the rotation function refuses any other\), got 1000001/,
+      ],
+      [
+        'keyBudget is 0',
+        { keyBudget: 0 },
+        /test\/Rotation: keyBudget must be a whole number of keys from 1 to 1000000 .*, got 0/,
+      ],
+      [
+        'keyBudget is fractional',
+        { keyBudget: 2.5 },
+        /test\/Rotation: keyBudget must be a whole number of keys from 1 to 1000000 .*, got 2.5/,
+      ],
+      [
         'sweepSchedule is not an EventBridge schedule',
         { sweepSchedule: 'every hour' },
         /test\/Rotation: sweepSchedule must be an EventBridge schedule: rate\(1 minute\|hour\|day\), rate\(N minutes\|hours\|days\) or cron\(\) with six fields and \? in exactly one of day-of-month and day-of-week, got "every hour"/,
@@ -524,6 +540,12 @@ describe('RotationService', () => {
       ],
     ])('fails when %s', (_case, props, message) => {
       expect(() => new RotationService(newStack(), 'Rotation', props)).toThrow(message);
+    });
+
+    test('accepts the largest key budget the rotation function accepts', () => {
+      expect(
+        () => new RotationService(newStack(), 'Rotation', { keyBudget: MAX_KEY_BUDGET })
+      ).not.toThrow();
     });
 
     test('fails when a stack gets a second service', () => {
