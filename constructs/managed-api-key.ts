@@ -150,10 +150,10 @@ export interface ManagedApiKeyProps {
    */
   readonly maxRetainedKeys?: number;
   /**
-   * Window in which the consumer gets at most `maxLiveKeys` new keys: a rotation (`keyplane
-   * rotate`, any RotateSecret caller, a schedule) that would issue one more within it is refused,
-   * so the first rotate-now after a deploy goes through and a burst of them does not. Under 4
-   * hours, Secrets Manager's shortest schedule; 0 never refuses.
+   * Window after a completed rotation in which the consumer gets at most `maxLiveKeys` new keys:
+   * a rotation (`keyplane rotate`, any RotateSecret caller, a schedule) that would issue one more
+   * within it is refused, so the first rotate-now after a deploy goes through and a burst of them
+   * does not. Under 4 hours, Secrets Manager's shortest schedule; 0 never refuses.
    * @default Duration.minutes(15)
    */
   readonly rotateCoolDown?: Duration;

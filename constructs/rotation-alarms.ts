@@ -107,11 +107,6 @@ export function rotationAlarms(subject: AlarmSubject, sweepPeriod: number): Alar
 }
 
 /**
- * Fires when the sweep reports an overdue consumer (older than its schedule plus the service's
- * overdueMargin, which the sweep applies) in two of three sweep periods, or when no sweep
- * reported at all (missing data is breaching).
- */
-/**
  * Breaches when a sweep reports any of `metric` (its maximum over one sweep period above 0). No
  * sweep, no report: the overdue alarm pages for a sweep that does not run.
  */
@@ -130,6 +125,11 @@ function anySweepReport(
   };
 }
 
+/**
+ * Fires when the sweep reports an overdue consumer (older than its schedule plus the service's
+ * overdueMargin, which the sweep applies) in two of three sweep periods, or when no sweep
+ * reported at all (missing data is breaching).
+ */
 function overdueAlarm(
   metric: Partial<CloudwatchMetricAlarmConfig>,
   sweepPeriod: number

@@ -38,7 +38,7 @@ export const DEFAULT_MAX_LIVE_KEYS = 2;
  * AWSCURRENT again) within the delete period; older ones are deleted by the next sweep.
  */
 export const DEFAULT_MAX_RETAINED_KEYS = 2;
-/** At most one on-demand rotation per consumer per 15 minutes: 4 keys an hour. */
+/** At most `maxLiveKeys` new keys per consumer per 15 minutes from rotations: 8 an hour at most. */
 export const DEFAULT_ROTATE_COOL_DOWN_SECONDS = 15 * SECONDS_PER.minute;
 /**
  * Five minutes between two revokes of a consumer: a revoke right after a rotation always goes

@@ -318,7 +318,7 @@ export function planConflict(
   return new RotationError(
     secretId,
     operation,
-    `API Gateway refused to add key ${conflict.keyId} to usage plan ${conflict.planId}, declared in the deployer's policy (ConflictException: ${conflict.reason}); the key is not in the plan. A key cannot be in two usage plans that serve the same API stage: check the consumer's plans`
+    `API Gateway refused to add key ${conflict.keyId} to usage plan ${conflict.planId}, declared in the deployer's policy (ConflictException: ${maskKeyLike(conflict.reason)}); the key is not in the plan. A key cannot be in two usage plans that serve the same API stage: check the consumer's plans`
   );
 }
 

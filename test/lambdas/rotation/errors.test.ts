@@ -1,6 +1,7 @@
 import {
   ConfigurationError,
   InvalidEventError,
+  planConflict,
   RotationError,
   stepFailed,
   tokenNotPending,
@@ -21,6 +22,18 @@ describe('errors', () => {
     });
     expect(error.message).toBe('arn:s finishSecret: could not move AWSCURRENT');
     expect(error).toMatchObject({ secretId: 'arn:s', operation: 'finishSecret', cause });
+  });
+
+  test('a plan conflict names the plan and the key, and masks anything key-like in the reason AWS gives', () => {
+    const value = generateKeyValue('');
+    const message = planConflict('arn:s', 'setSecret', {
+      planId: 'plan1',
+      keyId: 'k1',
+      reason: `key ${value} is already in a plan of stage prod`,
+    }).message;
+    expect(message).toMatch(/refused to add key k1 to usage plan plan1/);
+    expect(message).toMatch(/already in a plan of stage prod/);
+    expect(message).not.toContain(value);
   });
 
   test('says what was expected', () => {
