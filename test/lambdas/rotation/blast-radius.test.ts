@@ -221,92 +221,79 @@ describe('the live-key cap', () => {
 });
 
 describe('the rotate cool-down', () => {
-  const stampKeysWithClock = () => {
-    const fixed = fake.now;
-    fake.now = () => clock.now;
-    return () => (fake.now = fixed);
+  // Keys are stamped with the test's clock, as AWS stamps them with its own.
+  const fixedNow = fake.now;
+  beforeEach(() => (fake.now = () => clock.now));
+  afterEach(() => (fake.now = fixedNow));
+
+  /** The deploy's rotation, just completed: its key is the first in the cool-down. */
+  const deployed = async (env: RotationEnv) => {
+    await rotateAll(TOKEN, env);
+    secret.lastRotatedDate = NOW;
   };
 
   test('lets the first rotate-now after the deploy through; refuses the next one within it, naming the consumer, the keys counted, the time left and the setting; removes AWSPENDING; makes no key', async () => {
-    const restore = stampKeysWithClock();
-    try {
-      const env = envWith({});
-      await rotateAll(TOKEN, env); // the deploy's rotation
-      secret.lastRotatedDate = NOW;
-      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
-      const second = await rotateAll(TOKEN_2, env); // rotate-now: 1 key in the cool-down
-      secret.lastRotatedDate = clock.now;
-      clock.now = new Date(NOW.getTime() + 4 * MINUTE);
-      fake.startRotation(secret, TOKEN_3);
-      fake.clearCalls();
+    const env = envWith({});
+    await deployed(env);
+    clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+    const second = await rotateAll(TOKEN_2, env); // rotate-now: 1 key in the cool-down
+    secret.lastRotatedDate = clock.now;
+    clock.now = new Date(NOW.getTime() + 4 * MINUTE);
+    fake.startRotation(secret, TOKEN_3);
+    fake.clearCalls();
 
-      await expect(
-        rotate(testRuntime({ env, clock }), {
-          secretId: secret.arn,
-          token: TOKEN_3,
-          step: 'createSecret',
-        })
-      ).rejects.toThrow(
-        /createSecret: refused: consumer checkout got 2 new keys since 2025-06-01T12:00:00.000Z; its rotateCoolDown is 900s, 660s left/
-      );
-      expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
-      expect(fake.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
-        VersionStage: 'AWSPENDING',
-        RemoveFromVersionId: TOKEN_3,
-      });
-      expect(secret.versions.get(TOKEN_3)?.stages).toEqual([]);
-      expect(String(fake.currentValue(secret).keyId)).toBe(second);
-    } finally {
-      restore();
-    }
+    await expect(
+      rotate(testRuntime({ env, clock }), {
+        secretId: secret.arn,
+        token: TOKEN_3,
+        step: 'createSecret',
+      })
+    ).rejects.toThrow(
+      /createSecret: refused: consumer checkout got 2 new keys since 2025-06-01T12:00:00.000Z; its rotateCoolDown is 900s, 660s left/
+    );
+    expect(fake.apiGateway).not.toHaveReceivedCommand(CreateApiKeyCommand);
+    expect(fake.secretsManager).toHaveReceivedCommandWith(UpdateSecretVersionStageCommand, {
+      VersionStage: 'AWSPENDING',
+      RemoveFromVersionId: TOKEN_3,
+    });
+    expect(secret.versions.get(TOKEN_3)?.stages).toEqual([]);
+    expect(String(fake.currentValue(secret).keyId)).toBe(second);
   });
 
   test("keys a co-tenant plants with the consumer's tags do not fill it", async () => {
-    const restore = stampKeysWithClock();
-    try {
-      const env = envWith({});
-      await rotateAll(TOKEN, env);
-      secret.lastRotatedDate = NOW;
-      fake.addKey(
-        {
-          id: 'kplanted',
-          tags: originTagsFor(secret, 'made-up'),
-          createdDate: new Date(NOW.getTime() + MINUTE),
-        },
-        { forged: true }
-      );
-      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+    const env = envWith({});
+    await deployed(env);
+    fake.addKey(
+      {
+        id: 'kplanted',
+        tags: originTagsFor(secret, 'made-up'),
+        createdDate: new Date(NOW.getTime() + MINUTE),
+      },
+      { forged: true }
+    );
+    clock.now = new Date(NOW.getTime() + 2 * MINUTE);
 
-      const second = await rotateAll(TOKEN_2, env);
+    const second = await rotateAll(TOKEN_2, env);
 
-      expect(String(fake.currentValue(secret).keyId)).toBe(second);
-      expect(second).not.toBe('kplanted');
-    } finally {
-      restore();
-    }
+    expect(String(fake.currentValue(secret).keyId)).toBe(second);
+    expect(second).not.toBe('kplanted');
   });
 
   test('a createSecret delivered again within it is not refused for the key its first delivery made: the rotation finishes with that key', async () => {
-    const restore = stampKeysWithClock();
-    try {
-      const env = envWith({});
-      await rotateAll(TOKEN, env); // the deploy's rotation
-      secret.lastRotatedDate = NOW;
-      clock.now = new Date(NOW.getTime() + 2 * MINUTE);
-      fake.startRotation(secret, TOKEN_2);
-      const step = (name: (typeof ROTATION_STEPS)[number]) =>
-        rotate(testRuntime({ env, clock }), { secretId: secret.arn, token: TOKEN_2, step: name });
-      await step('createSecret');
-      const made = String(JSON.parse(secret.versions.get(TOKEN_2)!.value!).keyId);
+    const env = envWith({});
+    await deployed(env);
+    clock.now = new Date(NOW.getTime() + 2 * MINUTE);
+    fake.startRotation(secret, TOKEN_2);
+    const step = (name: (typeof ROTATION_STEPS)[number]) =>
+      rotate(testRuntime({ env, clock }), { secretId: secret.arn, token: TOKEN_2, step: name });
+    await step('createSecret');
+    const made = String(JSON.parse(secret.versions.get(TOKEN_2)!.value!).keyId);
 
-      await step('createSecret'); // Secrets Manager delivers it again, e.g. after a timeout
-      for (const name of ROTATION_STEPS.slice(1)) await step(name);
+    await step('createSecret'); // Secrets Manager delivers it again, e.g. after a timeout
+    for (const name of ROTATION_STEPS.slice(1)) await step(name);
 
-      expect(String(fake.currentValue(secret).keyId)).toBe(made);
-      expect(enabledKeys()).toHaveLength(2); // the deploy's, in its grace, and the one made
-    } finally {
-      restore();
-    }
+    expect(String(fake.currentValue(secret).keyId)).toBe(made);
+    expect(enabledKeys()).toHaveLength(2); // the deploy's, in its grace, and the one made
   });
 
   test('lets the rotation through once it has passed, and never refuses with 0', async () => {
