@@ -165,13 +165,19 @@ function sweepPlaces(runtime: Runtime): SweepPlace[] {
   ];
 }
 
-/** The function's secrets: each with the deployer's policy, or null when being deleted. */
-type ListedSecrets = ReadonlyMap<string, { state: SecretState; declared: ConsumerPolicy } | null>;
+/** A managed secret, listed once per sweep, and the deployer's policy for it. */
+interface ListedSecret {
+  readonly state: SecretState;
+  readonly declared: ConsumerPolicy;
+}
+
+/** The function's secrets by ARN: each listed, or null when being deleted. */
+type ListedSecrets = ReadonlyMap<string, ListedSecret | null>;
 
 /** The secrets under the prefix the deployer declares; any other one is reported, not swept. */
 async function listManagedSecrets(runtime: Runtime): Promise<ListedSecrets> {
   const { env, secrets } = runtime;
-  const listed = new Map<string, { state: SecretState; declared: ConsumerPolicy } | null>();
+  const listed = new Map<string, ListedSecret | null>();
   for (const state of await secrets.listByNamePrefix(env.secretPrefix)) {
     const reason = whyNotManaged(state, env);
     if (reason === undefined) {
