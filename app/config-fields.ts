@@ -25,7 +25,11 @@ import {
   type UsagePlanProps,
   type UsagePlanStage,
 } from '../constructs/usage-plan';
-import { MAX_KEY_BUDGET } from '../contract/key-budget';
+import {
+  KEY_BUDGET_BOUND,
+  RESERVED_CONCURRENCY_BOUND,
+  type WholeNumberBound,
+} from '../contract/function-bounds';
 
 /** The JSON form of a prop's type: a zod schema whose output is the prop's value. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any JSON input
@@ -52,12 +56,12 @@ const text: Encoding<string> = z.string();
 /** A number as written; the construct decides whether it must be an integer, positive... */
 const number: Encoding<number> = z.number();
 /**
- * A key budget: a number as written, which the construct refuses outside its rule. The JSON
- * Schema states the same bound, so an editor flags a budget the rotation function would refuse.
+ * A setting the rotation function reads from its environment: a number as written, which the
+ * construct refuses outside `bound`. The JSON Schema states the same bound, so an editor flags a
+ * value the function would refuse.
  */
-const keyBudget: Encoding<number> = z
-  .number()
-  .meta({ type: 'integer', minimum: 1, maximum: MAX_KEY_BUDGET });
+const functionSetting = (bound: WholeNumberBound): Encoding<number> =>
+  z.number().meta({ type: 'integer', minimum: bound.min, maximum: bound.max });
 /** true or false. */
 const flag: Encoding<boolean> = z.boolean();
 /** A list of strings. */
@@ -181,12 +185,12 @@ export const rotationFields = rowsOf<RotationServiceProps>()<'serviceName' | 'se
     deleteRetiredAfter: duration,
     sweepSchedule: text,
     logRetentionDays: number,
-    reservedConcurrency: number,
+    reservedConcurrency: functionSetting(RESERVED_CONCURRENCY_BOUND),
     alarmEmails: texts,
     alarmTopicArn: text,
     alarmActions: texts,
     overdueMargin: duration,
-    keyBudget,
+    keyBudget: functionSetting(KEY_BUDGET_BOUND),
     accountQuotas: z.strictObject(
       rowsOf<AccountQuotas>()('AccountQuotas', {
         apiKeysPerRegion: number,

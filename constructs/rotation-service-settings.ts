@@ -5,7 +5,13 @@
 import { Token } from 'cdktf';
 import { API_KEYS_PER_REGION, USAGE_PLANS_PER_REGION } from '../contract/aws-limits';
 import { formatSeconds, SECONDS_PER } from '../contract/durations';
-import { KEY_BUDGET_RULE, MAX_KEY_BUDGET } from '../contract/key-budget';
+import {
+  isWithin,
+  KEY_BUDGET_BOUND,
+  RESERVED_CONCURRENCY_BOUND,
+  wholeNumberRule,
+  type WholeNumberBound,
+} from '../contract/function-bounds';
 import {
   DEFAULT_DELETE_AFTER_SECONDS,
   DEFAULT_OVERDUE_MARGIN_SECONDS,
@@ -113,7 +119,12 @@ export function resolveServiceSettings(
     )
   );
   const reservedConcurrency = props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
-  requirePositiveInteger(path, 'reservedConcurrency', reservedConcurrency);
+  requireFunctionSetting(
+    path,
+    'reservedConcurrency',
+    reservedConcurrency,
+    RESERVED_CONCURRENCY_BOUND
+  );
   const accountQuotas = {
     apiKeysPerRegion: props.accountQuotas?.apiKeysPerRegion ?? API_KEYS_PER_REGION,
     usagePlansPerRegion: props.accountQuotas?.usagePlansPerRegion ?? USAGE_PLANS_PER_REGION,
@@ -121,7 +132,9 @@ export function resolveServiceSettings(
   for (const [quota, value] of Object.entries(accountQuotas)) {
     requirePositiveInteger(path, `accountQuotas.${quota}`, value);
   }
-  if (props.keyBudget !== undefined) requireKeyBudget(path, props.keyBudget);
+  if (props.keyBudget !== undefined) {
+    requireFunctionSetting(path, 'keyBudget', props.keyBudget, KEY_BUDGET_BOUND);
+  }
   return {
     serviceName,
     secretPrefix,
@@ -135,17 +148,20 @@ export function resolveServiceSettings(
   };
 }
 
-/** A key budget the rotation function accepts (its KEYPLANE_KEY_BUDGET). */
-function requireKeyBudget(path: string, value: number): void {
-  if (Token.isUnresolved(value)) return;
-  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_KEY_BUDGET) {
-    throw invalidValue(
-      path,
-      'keyBudget',
-      value,
-      `${KEY_BUDGET_RULE} (the rotation function refuses any other)`
-    );
-  }
+/** A value the rotation function accepts in its environment (contract/function-bounds.ts). */
+function requireFunctionSetting(
+  path: string,
+  field: string,
+  value: number,
+  bound: WholeNumberBound
+): void {
+  if (Token.isUnresolved(value) || isWithin(bound, value)) return;
+  throw invalidValue(
+    path,
+    field,
+    value,
+    `be ${wholeNumberRule(bound)} (the rotation function refuses any other)`
+  );
 }
 
 /** A period the rotation function accepts: from `minSeconds` to ten years. */

@@ -19,5 +19,5 @@ export * from './usage-rules';
 export * from './adoptions';
 export * from './plan-quota';
 export * from './blast-radius';
-export * from './key-budget';
+export * from './function-bounds';
 export * from './regional-policy';

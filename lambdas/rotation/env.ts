@@ -7,12 +7,16 @@ import {
   isAdoptionsProblem,
   parseAdoptions,
   DEFAULT_OVERDUE_MARGIN_SECONDS,
+  isWithin,
+  KEY_BUDGET_BOUND,
   LambdaEnv,
   MAX_PERIOD_SECONDS,
+  RESERVED_CONCURRENCY_BOUND,
+  wholeNumberRule,
+  type WholeNumberBound,
 } from '../../contract';
 import { loadDeployerPolicies, type DeployerPolicies } from './deployer-policy';
 import { invalidVariable, missingVariable } from './errors';
-import { readKeyBudget } from './key-budget';
 
 /** The configuration every part of the function reads. */
 export interface RotationEnv {
@@ -96,6 +100,7 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
   }
   const adoptions = parseAdoptions(source[LambdaEnv.ADOPTIONS]);
   if (isAdoptionsProblem(adoptions)) throw invalidVariable(LambdaEnv.ADOPTIONS, adoptions.problem);
+  const keyBudget = readWholeNumber(source, LambdaEnv.KEY_BUDGET, KEY_BUDGET_BOUND);
   return {
     service,
     secretPrefix,
@@ -113,22 +118,25 @@ export function readEnv(source: Readonly<Record<string, string | undefined>>): R
     ownershipKeyId,
     consumers: loadDeployerPolicies(source, service, region),
     ...(adoptions.size > 0 ? { adoptions } : {}),
-    ...readKeyBudget(source),
-    reservedConcurrency: readReservedConcurrency(source),
+    ...(keyBudget === undefined ? {} : { keyBudget }),
+    reservedConcurrency:
+      readWholeNumber(source, LambdaEnv.RESERVED_CONCURRENCY, RESERVED_CONCURRENCY_BOUND) ?? 1,
   };
 }
 
-/** The most containers LambdaEnv.RESERVED_CONCURRENCY may name (Lambda's own quota is lower). */
-const MAX_RESERVED_CONCURRENCY = 100_000;
-
-function readReservedConcurrency(source: Readonly<Record<string, string | undefined>>): number {
-  const raw = source[LambdaEnv.RESERVED_CONCURRENCY]?.trim();
-  if (raw === undefined || raw === '') return 1;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_RESERVED_CONCURRENCY) {
-    throw invalidVariable(
-      LambdaEnv.RESERVED_CONCURRENCY,
-      `a whole number of containers from 1 to ${MAX_RESERVED_CONCURRENCY}`
-    );
+/**
+ * The whole number variable `name` holds, within `bound`; undefined when unset or blank. Any
+ * other value is refused, naming the variable and the rule.
+ */
+export function readWholeNumber(
+  source: Readonly<Record<string, string | undefined>>,
+  name: string,
+  bound: WholeNumberBound
+): number | undefined {
+  const raw = source[name]?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,16}$/.test(raw) || !isWithin(bound, Number(raw))) {
+    throw invalidVariable(name, wholeNumberRule(bound));
   }
   return Number(raw);
 }
@@ -141,17 +149,13 @@ function required(source: Readonly<Record<string, string | undefined>>, name: st
   return value;
 }
 
+/** A period in seconds, as the construct writes it (from 0 to ten years). */
+const PERIOD_BOUND: WholeNumberBound = { min: 0, max: MAX_PERIOD_SECONDS, unit: 'seconds' };
+
 function readSeconds(
   source: Readonly<Record<string, string | undefined>>,
   name: string,
   fallback: number
 ): number {
-  const raw = source[name];
-  if (raw === undefined || raw.trim() === '') {
-    return fallback;
-  }
-  if (!/^\d{1,10}$/.test(raw.trim()) || Number(raw) > MAX_PERIOD_SECONDS) {
-    throw invalidVariable(name, `a whole number of seconds from 0 to ${MAX_PERIOD_SECONDS}`);
-  }
-  return Number(raw);
+  return readWholeNumber(source, name, PERIOD_BOUND) ?? fallback;
 }

@@ -14,27 +14,12 @@
  * service's tags cannot use up the budget; proofs are checked only when the tagged keys alone
  * would reach it.
  */
-import { derivedKeyBudget, LambdaEnv, MAX_KEY_BUDGET } from '../../contract';
+import { derivedKeyBudget } from '../../contract';
 import type { RotationEnv } from './env';
-import { invalidVariable, keyBudgetExhausted, type Operation } from './errors';
+import { keyBudgetExhausted, type Operation } from './errors';
 import { blastRadiusOf } from './live-key-cap';
 import type { ManagedKey } from './managed-key';
 import type { Runtime } from './runtime';
-
-/** KEYPLANE_KEY_BUDGET, when set. */
-export function readKeyBudget(source: Readonly<Record<string, string | undefined>>): {
-  keyBudget?: number;
-} {
-  const raw = source[LambdaEnv.KEY_BUDGET]?.trim();
-  if (raw === undefined || raw === '') return {};
-  if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_KEY_BUDGET) {
-    throw invalidVariable(
-      LambdaEnv.KEY_BUDGET,
-      `a whole number of keys from 1 to ${MAX_KEY_BUDGET}`
-    );
-  }
-  return { keyBudget: Number(raw) };
-}
 
 /** The budget in force: the deployer's, or the one the document's consumers add up to. */
 export function keyBudgetOf(env: RotationEnv): number {
@@ -75,8 +60,7 @@ export async function keysHeld(
   keys: readonly ManagedKey[],
   budget: number
 ): Promise<number> {
-  if (keys.length <= budget) return keys.length;
-  return (await runtime.ownership.ownedOnly(keys, 'count as held against the key budget')).length;
+  return keys.length <= budget ? keys.length : provenKeysUpTo(runtime, keys, keys.length);
 }
 
 /** Throws a KeyBudgetError when the service already holds its whole budget. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { configJsonSchema, configReference, renderConfigDocs } from '../../app/config-reference';
-import { MAX_KEY_BUDGET } from '../../contract';
+import { KEY_BUDGET_BOUND } from '../../contract';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -25,7 +25,7 @@ describe('configuration reference', () => {
   test('bounds keyBudget in the JSON Schema as the construct and the rotation function do', () => {
     const schema = JSON.stringify(configJsonSchema());
     expect(schema).toContain(
-      `"keyBudget":{"type":"integer","minimum":1,"maximum":${MAX_KEY_BUDGET},"description":`
+      `"keyBudget":{"type":"integer","minimum":1,"maximum":${KEY_BUDGET_BOUND.max},"description":`
     );
   });
 

@@ -246,7 +246,7 @@ describe('keyplane config values the constructs refuse', () => {
     [
       'reserved concurrency is zero',
       (env) => (env.rotation = { reservedConcurrency: 0 }),
-      /rotation\.reservedConcurrency: must be a positive integer, got 0/,
+      /rotation\.reservedConcurrency: must be a whole number of containers from 1 to 100000 \(the rotation function refuses any other\), got 0/,
     ],
     [
       'retired keys are deleted after half an hour',

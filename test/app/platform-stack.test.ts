@@ -236,7 +236,7 @@ describe('PlatformStack (the example app)', () => {
     env.rotation = { reservedConcurrency: 1.5 };
     const broken = parseConfig(raw, 'keyplane.config.json').environments.local;
     expect(() => synth(broken)).toThrow(
-      /^the keyplane config is invalid:\n {2}environments\.local\.rotation\.reservedConcurrency: must be a positive integer, got 1\.5$/
+      /^the keyplane config is invalid:\n {2}environments\.local\.rotation\.reservedConcurrency: must be a whole number of containers from 1 to 100000 \(the rotation function refuses any other\), got 1\.5$/
     );
     env.rotation = {};
     env.usagePlans.free.quota.limit = 0;

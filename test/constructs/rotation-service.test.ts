@@ -7,7 +7,7 @@ import {
   Duration,
 } from '../../constructs';
 import type { PolicyStatement } from '../../constructs/rotation-policy';
-import { MAX_KEY_BUDGET } from '../../contract';
+import { KEY_BUDGET_BOUND, RESERVED_CONCURRENCY_BOUND } from '../../contract';
 import { newStack, resourcesOf, synthJson, SynthJson } from '../support/stack';
 
 function stackWithConsumers(count: number, props: RotationServiceProps = {}): SynthJson {
@@ -491,16 +491,21 @@ describe('RotationService', () => {
       [
         'reservedConcurrency is 0',
         { reservedConcurrency: 0 },
-        /test\/Rotation: reservedConcurrency must be a positive integer, got 0/,
+        /test\/Rotation: reservedConcurrency must be a whole number of containers from 1 to 100000 .*, got 0/,
       ],
       [
         'reservedConcurrency is fractional',
         { reservedConcurrency: 1.5 },
-        /test\/Rotation: reservedConcurrency must be a positive integer, got 1.5/,
+        /test\/Rotation: reservedConcurrency must be a whole number of containers from 1 to 100000 .*, got 1.5/,
+      ],
+      [
+        'reservedConcurrency is over what the rotation function accepts',
+        { reservedConcurrency: RESERVED_CONCURRENCY_BOUND.max + 1 },
+        /test\/Rotation: reservedConcurrency must be a whole number of containers from 1 to 100000 \(the rotation function refuses any other\), got 100001/,
       ],
       [
         'keyBudget is over what the rotation function accepts',
-        { keyBudget: MAX_KEY_BUDGET + 1 },
+        { keyBudget: KEY_BUDGET_BOUND.max + 1 },
         /test\/Rotation: keyBudget must be a whole number of keys from 1 to 1000000 \(the rotation function refuses any other\), got 1000001/,
       ],
       [
@@ -544,7 +549,7 @@ describe('RotationService', () => {
 
     test('accepts the largest key budget the rotation function accepts', () => {
       expect(
-        () => new RotationService(newStack(), 'Rotation', { keyBudget: MAX_KEY_BUDGET })
+        () => new RotationService(newStack(), 'Rotation', { keyBudget: KEY_BUDGET_BOUND.max })
       ).not.toThrow();
     });
 

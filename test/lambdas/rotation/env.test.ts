@@ -42,6 +42,16 @@ describe('readEnv', () => {
     }
   });
 
+  test("reads the deployer's key budget; unset, none (derived from the policy document)", () => {
+    expect(readEnv({ ...valid, KEYPLANE_KEY_BUDGET: '40' }).keyBudget).toBe(40);
+    expect(readEnv(valid)).not.toHaveProperty('keyBudget');
+    for (const wrong of ['0', '2.5', '1000001']) {
+      expect(() => readEnv({ ...valid, KEYPLANE_KEY_BUDGET: wrong })).toThrow(
+        /environment variable KEYPLANE_KEY_BUDGET must be a whole number of keys from 1 to 1000000$/
+      );
+    }
+  });
+
   test('fails when the ownership key is missing or not a KMS key id', () => {
     expect(() => readEnv({ ...valid, KEYPLANE_OWNERSHIP_KEY_ID: undefined })).toThrow(
       /KEYPLANE_OWNERSHIP_KEY_ID must be set/
