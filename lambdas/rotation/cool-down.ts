@@ -73,10 +73,10 @@ export async function rotateCoolDownLeft(
     )
   );
   if (recent.length < maxLiveKeys) return undefined;
-  const counted: ManagedKey[] = [];
+  let counted = 0;
   for (const key of recent) {
-    if (await runtime.ownership.ownsKey(key, 'count for the rotate cool-down')) counted.push(key);
-    if (counted.length === maxLiveKeys) {
+    if (await runtime.ownership.ownsKey(key, 'count for the rotate cool-down')) counted++;
+    if (counted === maxLiveKeys) {
       const left = leftOf(
         'rotate',
         policy,

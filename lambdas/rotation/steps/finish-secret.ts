@@ -109,30 +109,28 @@ export async function finishSecret(
     }
   }
   const retiredKeyIds: string[] = [];
+  // A failed cap retirement fails no rotation: the sweep retires keys beyond the cap.
+  const orLeaveToSweep = (what: string) => (error: unknown) => {
+    log.warn(`could not retire ${what}; the sweep will`, { ...fields, error });
+    return [];
+  };
   if (outgoingVersion !== undefined && grace > 0) {
     // Only while the outgoing key stays enabled can the one before it exceed the cap.
-    // Before the move, so a crash repeats it; a failure leaves the key to the sweep's cap.
-    const retired = await retireBeyondCap(ctx, outgoingVersion).catch((error: unknown) => {
-      log.warn('could not retire a key beyond the live-key cap; the sweep will', {
-        ...fields,
-        error,
-      });
-      return [];
-    });
-    retiredKeyIds.push(...retired);
+    // Before the move, so a crash repeats it.
+    retiredKeyIds.push(
+      ...(await retireBeyondCap(ctx, outgoingVersion).catch(
+        orLeaveToSweep('a key beyond the live-key cap')
+      ))
+    );
   }
   await secrets.promote(arn, ctx.token, current);
   if (outgoingVersion !== undefined) {
-    // After the move, a failure must not fail the rotation: the key is tagged to retire now
-    // (no grace under a cap of 1), and the sweep retires it beyond the cap.
-    const retired = await retireOutgoingUnderCap(ctx, outgoingKeys).catch((error: unknown) => {
-      log.warn('could not retire the outgoing key under a cap of one; the sweep will', {
-        ...fields,
-        error,
-      });
-      return [];
-    });
-    retiredKeyIds.push(...retired);
+    // After the move: the key is tagged to retire now (no grace under a cap of 1).
+    retiredKeyIds.push(
+      ...(await retireOutgoingUnderCap(ctx, outgoingKeys).catch(
+        orLeaveToSweep('the outgoing key under a cap of one')
+      ))
+    );
   }
   if (retiredKeyIds.length > 0) result = { ...result, retiredKeyIds };
   log.info('the new version is AWSCURRENT', {
