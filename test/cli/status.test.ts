@@ -151,7 +151,8 @@ describe('keyplane status', () => {
     );
   });
 
-  test('shows each further region: its current key, and an old key a failed retirement left there', async () => {
+  /** acme and globex in the primary region; the function's keys also go to eu-west-1. */
+  const twoConsumersKeysAlsoInEu = () => {
     world(
       [secret('acme'), secret('globex')],
       [key('key-acme-2', 'acme', 'acme-v2'), key('key-globex-2', 'globex', 'globex-v2')]
@@ -159,6 +160,10 @@ describe('keyplane status', () => {
     lambda
       .on(GetFunctionConfigurationCommand)
       .resolves({ Environment: { Variables: { KEYPLANE_KEY_REGIONS: 'eu-west-1' } } });
+  };
+
+  test('shows each further region: its current key, and an old key a failed retirement left there', async () => {
+    twoConsumersKeysAlsoInEu();
     const inEu = [
       key('eu-acme-2', 'acme', 'acme-v2'),
       key('eu-acme-1', 'acme', 'acme-v1', {
@@ -196,13 +201,7 @@ describe('keyplane status', () => {
   });
 
   test("reads no function configuration when the caller gives both margins and regions' keys", async () => {
-    world(
-      [secret('acme'), secret('globex')],
-      [key('key-acme-2', 'acme', 'acme-v2'), key('key-globex-2', 'globex', 'globex-v2')]
-    );
-    lambda
-      .on(GetFunctionConfigurationCommand)
-      .resolves({ Environment: { Variables: { KEYPLANE_KEY_REGIONS: 'eu-west-1' } } });
+    twoConsumersKeysAlsoInEu();
     const clients = {
       secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
       apiGateway: new APIGatewayClient({ region: 'us-east-1' }),
