@@ -27,7 +27,7 @@ import { randomUUID } from 'crypto';
 import type { ConsumerPolicy } from './consumer-policy';
 import type { CoolDownRefusal } from './errors';
 import { blastRadiusOf } from './live-key-cap';
-import type { ManagedKey } from './managed-key';
+import { newestFirst, type ManagedKey } from './managed-key';
 import type { Runtime } from './runtime';
 import type { SecretState } from './secret-store';
 
@@ -113,12 +113,6 @@ export async function revokeCoolDownLeft(
     }
   }
   return undefined;
-}
-
-function newestFirst(keys: readonly ManagedKey[]): ManagedKey[] {
-  return [...keys].sort(
-    (a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0)
-  );
 }
 
 function leftOf(

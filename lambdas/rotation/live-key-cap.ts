@@ -20,7 +20,7 @@ import { BOOTSTRAP_STAGE, DEFAULT_BLAST_RADIUS, type BlastRadiusPolicy } from '.
 import type { ApiKeyStore } from './api-key-store';
 import type { ConsumerPolicy } from './consumer-policy';
 import { createLogger } from './log';
-import type { ManagedKey } from './managed-key';
+import { newestFirst, type ManagedKey } from './managed-key';
 import { retireKey } from './retire';
 import { versionStagedAs } from './secret-store';
 import { originOf, type StepContext } from './steps/step-context';
@@ -169,13 +169,13 @@ export function keysBeyondCaps(
     key.enabled &&
     key.retireAfter === undefined &&
     now.getTime() - (key.createdDate?.getTime() ?? 0) < RECENT_KEY_MS;
-  const newestFirst = [...keys]
-    .filter((key) => fixed(key) || !(key.enabled ? inFlight(key) : due(key.deleteAfter)))
-    .sort((a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0));
-  const live = newestFirst.filter((key) => key.enabled && key.id === currentKeyId).length;
-  const others = newestFirst.filter((key) => key.enabled && !fixed(key));
+  const counted = newestFirst(
+    keys.filter((key) => fixed(key) || !(key.enabled ? inFlight(key) : due(key.deleteAfter)))
+  );
+  const live = counted.filter((key) => key.enabled && key.id === currentKeyId).length;
+  const others = counted.filter((key) => key.enabled && !fixed(key));
   const retire = others.slice(Math.max(0, limits.maxLiveKeys - live)).map((key) => key.id);
-  const retained = newestFirst.filter((key) => !key.enabled && !fixed(key));
+  const retained = counted.filter((key) => !key.enabled && !fixed(key));
   const room = Math.max(0, limits.maxRetainedKeys - retire.length);
   return {
     retire: new Set(retire),

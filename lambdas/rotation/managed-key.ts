@@ -37,6 +37,13 @@ export interface KeyOrigin {
 }
 
 /** The name of the key made for a secret version: "<consumer>-<first 8 of the version id>". */
+/** The keys, newest first by creation date (an undated key last). */
+export function newestFirst<K extends ManagedKey>(keys: readonly K[]): K[] {
+  return [...keys].sort(
+    (a, b) => (b.createdDate?.getTime() ?? 0) - (a.createdDate?.getTime() ?? 0)
+  );
+}
+
 export function keyName(consumer: string, versionId: string): string {
   return `${consumer}-${versionId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}`;
 }
